@@ -1,0 +1,82 @@
+// Every Lambda function Vigil deploys, with the AWS resources it may touch. The CDK stack
+// turns `access` into least-privilege grants; the local twin loads `entry` in-process.
+
+export type TableAccess = 'none' | 'read' | 'readWrite';
+
+export interface FunctionAccess {
+  readonly table: TableAccess;
+  readonly sendEcgChunks?: true;
+  readonly consumeEcgChunks?: true;
+  /** May call PostToConnection / DeleteConnection on the WebSocket API. */
+  readonly manageConnections?: true;
+  /** May create users and set their groups in the user pool. */
+  readonly administerUsers?: true;
+}
+
+export interface FunctionDefinition {
+  readonly entry: string;
+  readonly description: string;
+  readonly access: FunctionAccess;
+  readonly timeoutSeconds?: number;
+  readonly memoryMb?: number;
+}
+
+/** One function per HTTP resource; the route table names which routes each one serves. */
+export const HTTP_FUNCTIONS = {
+  health: { entry: 'functions/health/handler.ts', description: 'Liveness and the OpenAPI document', access: { table: 'none' } },
+  auth: { entry: 'functions/auth/handler.ts', description: 'Sign-in and token refresh', access: { table: 'none' } },
+  users: {
+    entry: 'functions/users/handler.ts',
+    description: 'Users and care-team enrolment',
+    access: { table: 'readWrite', administerUsers: true },
+  },
+  thresholds: { entry: 'functions/thresholds/handler.ts', description: 'Alert thresholds', access: { table: 'readWrite' } },
+  alerts: {
+    entry: 'functions/alerts/handler.ts',
+    description: 'Alert lists and lifecycle',
+    access: { table: 'readWrite', manageConnections: true },
+  },
+  ecg: {
+    entry: 'functions/ecg/handler.ts',
+    description: 'ECG recordings and chunk upload',
+    access: { table: 'readWrite', sendEcgChunks: true },
+  },
+} as const satisfies Record<string, FunctionDefinition>;
+
+export type HttpFunctionName = keyof typeof HTTP_FUNCTIONS;
+
+export const WEBSOCKET_FUNCTIONS = {
+  wsAuthorizer: {
+    entry: 'functions/ws-authorizer/handler.ts',
+    description: 'Verifies the token on $connect',
+    access: { table: 'read' },
+  },
+  wsConnections: {
+    entry: 'functions/ws-connections/handler.ts',
+    description: 'WebSocket connect, disconnect, subscribe and ping',
+    access: { table: 'readWrite', manageConnections: true },
+  },
+} as const satisfies Record<string, FunctionDefinition>;
+
+export const WEBSOCKET_ROUTES = {
+  $connect: 'wsConnections',
+  $disconnect: 'wsConnections',
+  $default: 'wsConnections',
+  subscribe: 'wsConnections',
+} as const satisfies Record<string, keyof typeof WEBSOCKET_FUNCTIONS>;
+
+/** The body field API Gateway reads to pick a WebSocket route ($request.body.action). */
+export const WEBSOCKET_ROUTE_SELECTION_FIELD = 'action';
+
+export const QUEUE_FUNCTIONS = {
+  ecgAnalyzer: {
+    entry: 'functions/ecg-analyzer/handler.ts',
+    description: 'Analyses queued ECG chunks and raises alerts',
+    access: { table: 'readWrite', consumeEcgChunks: true, manageConnections: true },
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+  },
+} as const satisfies Record<string, FunctionDefinition>;
+
+/** API Gateway gives up on an HTTP integration after 30 s; our functions stop before that. */
+export const HTTP_FUNCTION_TIMEOUT_SECONDS = 29;

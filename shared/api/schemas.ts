@@ -1,0 +1,178 @@
+// Request and response schemas of the HTTP API. The route table points at these; handlers
+// parse with them and the OpenAPI document is generated from them, so all three agree.
+import { z } from 'zod';
+import { ROLES } from '../auth/user-pool-definition.ts';
+import { METRIC_NAMES } from '../domain/metrics.ts';
+
+/** Ids we mint are UUIDs (Cognito's `sub` is one too); anything else is rejected as 400. */
+export const Id = z.uuid();
+
+export const Email = z.email().max(254).transform((email) => email.toLowerCase());
+const Password = z.string().min(12).max(256);
+const Timestamp = z.iso.datetime({ offset: true });
+
+export const ProblemDetails = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+export const Health = z.strictObject({ status: z.literal('ok'), version: z.string() });
+
+export const LoginRequest = z.strictObject({ email: Email, password: z.string().min(1).max(256) });
+export const RefreshRequest = z.strictObject({ refreshToken: z.string().min(1).max(8192) });
+export const Tokens = z.strictObject({
+  accessToken: z.string(),
+  idToken: z.string(),
+  refreshToken: z.string().optional(),
+  expiresIn: z.number().int(),
+});
+
+export const Role = z.enum(ROLES);
+export const CreateUserRequest = z.strictObject({
+  email: Email,
+  name: z.string().trim().min(1).max(200),
+  role: Role,
+  /** Without one, Cognito mails a temporary password (cloud) — locally a password is required to sign in. */
+  password: Password.optional(),
+});
+export const User = z.strictObject({
+  userId: Id,
+  orgId: Id,
+  email: z.string(),
+  name: z.string(),
+  role: Role,
+  createdAt: Timestamp,
+});
+
+export const MetricName = z.enum(METRIC_NAMES);
+export const Priority = z.enum(['high', 'medium', 'low']);
+
+export const ThresholdRequest = z
+  .strictObject({
+    min: z.number().finite().optional(),
+    max: z.number().finite().optional(),
+    /** A breach must persist this long before it opens an alert. */
+    minDurationSeconds: z.number().int().min(0).max(86_400).optional(),
+    /** How far back inside the limit a value must come before the breach clears. */
+    deadBand: z.number().finite().min(0).optional(),
+    priority: Priority.optional(),
+  })
+  .refine((t) => t.min !== undefined || t.max !== undefined, { message: 'give min, max or both', path: ['max'] })
+  .refine((t) => t.min === undefined || t.max === undefined || t.min < t.max, {
+    message: 'min must be below max',
+    path: ['min'],
+  });
+export const ThresholdScope = z.enum(['patient', 'clinician', 'org', 'builtin']);
+export const Threshold = z.strictObject({
+  metric: MetricName,
+  scope: ThresholdScope,
+  min: z.number().optional(),
+  max: z.number().optional(),
+  minDurationSeconds: z.number().int(),
+  deadBand: z.number(),
+  priority: Priority,
+  updatedAt: Timestamp.optional(),
+  updatedBy: Id.optional(),
+});
+
+export const AlertStatus = z.enum(['open', 'acknowledged', 'resolved']);
+export const Alert = z.strictObject({
+  alertId: Id,
+  patientId: Id,
+  cause: z.string(),
+  metric: MetricName.optional(),
+  priority: Priority,
+  status: AlertStatus,
+  message: z.string(),
+  count: z.number().int(),
+  firstValue: z.number().optional(),
+  lastValue: z.number().optional(),
+  limit: z.number().optional(),
+  firstSeenAt: Timestamp,
+  lastSeenAt: Timestamp,
+  createdAt: Timestamp,
+  recordingId: Id.optional(),
+  acknowledgedAt: Timestamp.optional(),
+  acknowledgedBy: Id.optional(),
+  resolvedAt: Timestamp.optional(),
+  resolvedBy: Id.optional(),
+});
+
+export const PageQuery = {
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+  cursor: z.string().max(2048).optional(),
+};
+export const AlertListQuery = z.strictObject({
+  status: AlertStatus.optional(),
+  patientId: Id.optional(),
+  ...PageQuery,
+});
+export const AlertPage = z.strictObject({ items: z.array(Alert), nextCursor: z.string().optional() });
+
+export const ECG_LEADS = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6', 'MLII'] as const;
+export const ECG_LIMITS = {
+  minSampleRateHz: 125,
+  maxSampleRateHz: 1000,
+  /** A chunk is at most a minute of signal; 60 s at 1000 Hz. */
+  maxChunkSeconds: 60,
+  maxChunkSamples: 60_000,
+  maxSeq: 99_999,
+} as const;
+
+export const StartRecordingRequest = z.strictObject({
+  sampleRateHz: z.number().int().min(ECG_LIMITS.minSampleRateHz).max(ECG_LIMITS.maxSampleRateHz),
+  lead: z.enum(ECG_LEADS),
+  deviceId: z.string().min(1).max(128).optional(),
+  startedAt: Timestamp.optional(),
+});
+
+const Int16 = z.number().int().min(-32768).max(32767);
+export const ChunkRequest = z.union([
+  z.strictObject({ samples: z.array(Int16).min(1).max(ECG_LIMITS.maxChunkSamples) }),
+  z.strictObject({
+    /** Little-endian int16 µV, base64; 60 000 samples encode to 160 000 characters. */
+    samplesBase64: z.base64().min(4).max(160_000),
+  }),
+]);
+export const ChunkParams = z.strictObject({
+  recordingId: Id,
+  seq: z.coerce.number().int().min(0).max(ECG_LIMITS.maxSeq),
+});
+export const ChunkAccepted = z.strictObject({
+  recordingId: Id,
+  seq: z.number().int(),
+  sampleCount: z.number().int(),
+  status: z.literal('queued'),
+});
+
+export const RecordingStatus = z.enum(['recording', 'complete', 'analyzed']);
+export const EcgFindings = z.object({
+  analyzedSeconds: z.number(),
+  beatCount: z.number().int(),
+  heartRate: z.object({ mean: z.number(), min: z.number(), max: z.number() }).optional(),
+  hrv: z.object({ sdnnMs: z.number(), rmssdMs: z.number(), pnn50: z.number() }).optional(),
+  flags: z.array(z.string()),
+});
+export const Recording = z.strictObject({
+  recordingId: Id,
+  patientId: Id,
+  sampleRateHz: z.number().int(),
+  lead: z.string(),
+  deviceId: z.string().optional(),
+  status: RecordingStatus,
+  createdAt: Timestamp,
+  startedAt: Timestamp,
+  chunksReceived: z.number().int(),
+  chunksAnalyzed: z.number().int(),
+  findings: EcgFindings,
+});
+
+export const PatientParams = z.strictObject({ patientId: Id });
+export const PatientMetricParams = z.strictObject({ patientId: Id, metric: MetricName });
+export const MetricParams = z.strictObject({ metric: MetricName });
+export const AlertParams = z.strictObject({ alertId: Id });
+export const RecordingParams = z.strictObject({ recordingId: Id });
