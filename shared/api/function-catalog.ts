@@ -11,6 +11,11 @@ export interface FunctionAccess {
   readonly manageConnections?: true;
   /** May create users and set their groups in the user pool. */
   readonly administerUsers?: true;
+  /**
+   * Signs users in or verifies their tokens as the app client: needs the user pool and client
+   * ids, and no IAM permission (the app client is public, InitiateAuth is unauthenticated).
+   */
+  readonly usesAppClient?: true;
 }
 
 export interface FunctionDefinition {
@@ -24,7 +29,7 @@ export interface FunctionDefinition {
 /** One function per HTTP resource; the route table names which routes each one serves. */
 export const HTTP_FUNCTIONS = {
   health: { entry: 'functions/health/handler.ts', description: 'Liveness and the OpenAPI document', access: { table: 'none' } },
-  auth: { entry: 'functions/auth/handler.ts', description: 'Sign-in and token refresh', access: { table: 'none' } },
+  auth: { entry: 'functions/auth/handler.ts', description: 'Sign-in and token refresh', access: { table: 'none', usesAppClient: true } },
   users: {
     entry: 'functions/users/handler.ts',
     description: 'Users and care-team enrolment',
@@ -49,7 +54,7 @@ export const WEBSOCKET_FUNCTIONS = {
   wsAuthorizer: {
     entry: 'functions/ws-authorizer/handler.ts',
     description: 'Verifies the token on $connect',
-    access: { table: 'read' },
+    access: { table: 'read', usesAppClient: true },
   },
   wsConnections: {
     entry: 'functions/ws-connections/handler.ts',
