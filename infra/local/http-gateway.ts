@@ -1,0 +1,329 @@
+// The HTTP API half of the local API Gateway: payload format 2.0 events from the route
+// table, the Cognito JWT authorizer for 'jwt' routes, and API Gateway's own limits and
+// error bodies, so a handler cannot tell it from the cloud.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { routeKey, type RouteDefinition } from '../../shared/api/routes.ts';
+import type { FunctionDefinition } from '../../shared/api/function-catalog.ts';
+import type { AccessTokenVerifier } from '../../shared/auth/token-verifier.ts';
+import { invokeFunction, type HandlerLoader } from './lambda-runtime.ts';
+import { jwtAuthorizerContext } from './jwt-authorizer.ts';
+import { LOCAL_ACCOUNT_ID } from './local-aws.ts';
+
+/** API Gateway's hard limits for HTTP APIs. */
+export const HTTP_API_LIMITS = {
+  maxRequestBodyBytes: 10 * 1024 * 1024,
+  integrationTimeoutMs: 30_000,
+} as const;
+
+export interface HttpGatewayOptions {
+  readonly routes: readonly RouteDefinition[];
+  readonly functions: Readonly<Record<string, FunctionDefinition>>;
+  readonly loader: HandlerLoader;
+  readonly verifier: AccessTokenVerifier;
+  readonly apiId?: string;
+  readonly integrationTimeoutMs?: number;
+  readonly maxRequestBodyBytes?: number;
+  readonly log?: (message: string) => void;
+}
+
+type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
+
+interface CompiledRoute {
+  readonly route: RouteDefinition;
+  readonly key: string;
+  readonly pattern: RegExp;
+  readonly paramNames: readonly string[];
+}
+
+export function createHttpGateway(options: HttpGatewayOptions): RequestListener {
+  const apiId = options.apiId ?? 'vigil-local-http';
+  const timeoutMs = options.integrationTimeoutMs ?? HTTP_API_LIMITS.integrationTimeoutMs;
+  const maxBody = options.maxRequestBodyBytes ?? HTTP_API_LIMITS.maxRequestBodyBytes;
+  const log = options.log ?? ((message: string) => console.error(message));
+  const compiled = options.routes.map(compileRoute);
+
+  return (request, response) => {
+    const requestId = randomUUID();
+    handle(request, response, requestId).catch((error: unknown) => {
+      log(`[http] ${request.method} ${request.url} failed in the gateway: ${String(error)}`);
+      if (!response.headersSent) sendGatewayError(response, requestId, 500, 'Internal Server Error');
+      else response.destroy();
+    });
+  };
+
+  async function handle(request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const method = request.method ?? 'GET';
+    const match = matchRoute(compiled, method, url.pathname);
+    if (match === undefined) {
+      request.resume();
+      sendGatewayError(response, requestId, 404, 'Not Found');
+      return;
+    }
+
+    const body = await readBody(request, maxBody);
+    if (body === 'too-large') {
+      sendGatewayError(response, requestId, 413, 'Request Entity Too Large', true);
+      return;
+    }
+
+    const event = buildEvent(request, url, body, match, apiId, requestId);
+    if (match.compiled.route.auth === 'jwt') {
+      const authorizer = await jwtAuthorizerContext(options.verifier, request.headers.authorization);
+      if (authorizer === undefined) {
+        sendGatewayError(response, requestId, 401, 'Unauthorized', false, { 'www-authenticate': 'Bearer' });
+        return;
+      }
+      (event as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext.authorizer = authorizer;
+    }
+
+    const name = match.compiled.route.function;
+    const definition = options.functions[name];
+    if (definition === undefined) throw new Error(`route ${match.compiled.key} names unknown function ${name}`);
+    const outcome = await invokeFunction(options.loader, { name, entry: definition.entry, timeoutMs, ...(definition.memoryMb === undefined ? {} : { memoryMb: definition.memoryMb }) }, event);
+    if (outcome.kind === 'timeout') {
+      log(`[http] ${match.compiled.key} -> ${name} ran over ${timeoutMs} ms`);
+      sendGatewayError(response, requestId, 503, 'Service Unavailable');
+      return;
+    }
+    if (outcome.kind === 'error') {
+      log(`[http] ${match.compiled.key} -> ${name} threw: ${outcome.error instanceof Error ? (outcome.error.stack ?? outcome.error.message) : String(outcome.error)}`);
+      sendGatewayError(response, requestId, 500, 'Internal Server Error');
+      return;
+    }
+    const shaped = shapeResponse(outcome.value);
+    if (shaped === undefined) {
+      log(`[http] ${match.compiled.key} -> ${name} returned a malformed response`);
+      sendGatewayError(response, requestId, 500, 'Internal Server Error');
+      return;
+    }
+    response.statusCode = shaped.statusCode;
+    for (const [header, value] of Object.entries(shaped.headers)) response.setHeader(header, value);
+    response.setHeader('apigw-requestid', requestId);
+    response.end(shaped.body);
+  }
+}
+
+function compileRoute(route: RouteDefinition): CompiledRoute {
+  const paramNames: string[] = [];
+  const source = route.path
+    .split('/')
+    .map((segment) => {
+      const param = /^\{([^}+]+)(\+?)\}$/.exec(segment);
+      if (param === null) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      paramNames.push(param[1] ?? '');
+      return param[2] === '+' ? '(.+)' : '([^/]+)';
+    })
+    .join('/');
+  return { route, key: routeKey(route), pattern: new RegExp(`^${source}$`), paramNames };
+}
+
+interface RouteMatch {
+  readonly compiled: CompiledRoute;
+  readonly pathParameters: Record<string, string>;
+}
+
+function matchRoute(routes: readonly CompiledRoute[], method: string, path: string): RouteMatch | undefined {
+  for (const compiled of routes) {
+    if (compiled.route.method !== method) continue;
+    const found = compiled.pattern.exec(path);
+    if (found === null) continue;
+    const pathParameters: Record<string, string> = {};
+    compiled.paramNames.forEach((name, index) => {
+      const raw = found[index + 1] ?? '';
+      pathParameters[name] = safeDecode(raw);
+    });
+    return { compiled, pathParameters };
+  }
+  return undefined;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Reads at most `limit` bytes; past that it stops keeping data and reports 'too-large'. */
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  const declared = Number(request.headers['content-length'] ?? '0');
+  if (declared > limit) {
+    discard(request);
+    return 'too-large';
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > limit) {
+      discard(request);
+      return 'too-large';
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+// The rest of an oversized body is drained without being kept, so the client can read the
+// 413; the response closes the connection, and a client that keeps sending is cut off.
+function discard(request: IncomingMessage): void {
+  request.on('data', () => undefined);
+  request.resume();
+  const cutOff = setTimeout(() => request.socket.destroy(), 5_000);
+  cutOff.unref();
+  request.once('end', () => clearTimeout(cutOff));
+}
+
+const TEXT_CONTENT_TYPE = /^(text\/|application\/(json|xml|javascript)|application\/[\w.+-]+\+(json|xml))/i;
+
+function buildEvent(
+  request: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  match: RouteMatch,
+  apiId: string,
+  requestId: string,
+): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  let cookies: string[] | undefined;
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    if (name === 'cookie') {
+      // API Gateway moves cookies out of the headers into their own list.
+      cookies = (Array.isArray(value) ? value.join('; ') : value).split(';').map((c) => c.trim()).filter((c) => c.length > 0);
+      continue;
+    }
+    headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const sourceIp = (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  headers['x-forwarded-for'] ??= sourceIp;
+  headers['x-forwarded-port'] ??= String(request.socket.localPort ?? '');
+  headers['x-forwarded-proto'] ??= 'http';
+
+  const rawQueryString = url.search.startsWith('?') ? url.search.slice(1) : '';
+  const queryStringParameters = joinRepeatedParameters(url.searchParams);
+  const now = new Date();
+  const domainName = headers['host'] ?? 'localhost';
+  const contentType = headers['content-type'] ?? '';
+  const isText = TEXT_CONTENT_TYPE.test(contentType);
+
+  const event: APIGatewayProxyEventV2 = {
+    version: '2.0',
+    routeKey: match.compiled.key,
+    rawPath: url.pathname,
+    rawQueryString,
+    headers,
+    requestContext: {
+      accountId: LOCAL_ACCOUNT_ID,
+      apiId,
+      domainName,
+      domainPrefix: domainName.split('.')[0] ?? domainName,
+      http: {
+        method: request.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp,
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId,
+      routeKey: match.compiled.key,
+      stage: '$default',
+      time: clfTime(now),
+      timeEpoch: now.getTime(),
+    },
+    isBase64Encoded: false,
+  };
+  if (cookies !== undefined && cookies.length > 0) event.cookies = cookies;
+  if (queryStringParameters !== undefined) event.queryStringParameters = queryStringParameters;
+  if (match.compiled.paramNames.length > 0) event.pathParameters = match.pathParameters;
+  if (body.length > 0) {
+    event.body = isText ? body.toString('utf8') : body.toString('base64');
+    event.isBase64Encoded = !isText;
+  }
+  return event;
+}
+
+/** Repeated query parameters arrive comma-joined, as API Gateway sends them. */
+function joinRepeatedParameters(params: URLSearchParams): Record<string, string> | undefined {
+  const joined: Record<string, string> = {};
+  let any = false;
+  for (const [name, value] of params) {
+    any = true;
+    joined[name] = name in joined ? `${joined[name]},${value}` : value;
+  }
+  return any ? joined : undefined;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** requestContext.time uses the access-log form: 22/Nov/2026:04:10:00 +0000. */
+function clfTime(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
+}
+
+interface ShapedResponse {
+  readonly statusCode: number;
+  readonly headers: Record<string, string | string[]>;
+  readonly body: Buffer;
+}
+
+/**
+ * Maps a handler's return value the way payload format 2.0 does: an object with a
+ * statusCode is a full response; anything else is a 200 JSON body.
+ */
+export function shapeResponse(value: unknown): ShapedResponse | undefined {
+  if (typeof value === 'object' && value !== null && 'statusCode' in value) {
+    const result = value as {
+      statusCode: unknown;
+      headers?: Record<string, unknown>;
+      multiValueHeaders?: Record<string, unknown>;
+      cookies?: unknown;
+      body?: unknown;
+      isBase64Encoded?: unknown;
+    };
+    if (typeof result.statusCode !== 'number' || !Number.isInteger(result.statusCode) || result.statusCode < 100 || result.statusCode > 599) return undefined;
+    if (result.body !== undefined && result.body !== null && typeof result.body !== 'string') return undefined;
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) {
+      if (Array.isArray(values)) headers[name.toLowerCase()] = values.map(String);
+    }
+    for (const [name, headerValue] of Object.entries(result.headers ?? {})) {
+      if (headerValue !== undefined && headerValue !== null) headers[name.toLowerCase()] = String(headerValue);
+    }
+    if (Array.isArray(result.cookies) && result.cookies.length > 0) {
+      const existing = headers['set-cookie'];
+      const fromHeaders = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
+      headers['set-cookie'] = [...fromHeaders, ...result.cookies.map(String)];
+    }
+    const text = typeof result.body === 'string' ? result.body : '';
+    const body = result.isBase64Encoded === true ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
+    return { statusCode: result.statusCode, headers, body };
+  }
+  const body = typeof value === 'string' ? value : JSON.stringify(value ?? null);
+  return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(body, 'utf8') };
+}
+
+function sendGatewayError(
+  response: ServerResponse,
+  requestId: string,
+  statusCode: number,
+  message: string,
+  closeConnection = false,
+  extraHeaders: Record<string, string> = {},
+): void {
+  const body = JSON.stringify({ message });
+  response.writeHead(statusCode, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'apigw-requestid': requestId,
+    ...(closeConnection ? { connection: 'close' } : {}),
+    ...extraHeaders,
+  });
+  response.end(body);
+}

@@ -1,0 +1,76 @@
+// `npm start`: the whole system on this machine, no AWS account and no Docker.
+//   npm start              keeps data in .vigil-local/ across restarts
+//   npm start -- --fresh   wipes .vigil-local/ first
+// Ports: VIGIL_HTTP_PORT (3000), VIGIL_WS_PORT (3001), VIGIL_DYNAMODB_PORT (8000),
+// VIGIL_SQS_PORT (9324), VIGIL_COGNITO_PORT (9229).
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT } from './lambda-runtime.ts';
+import { startTwin, type RunningTwin } from './twin.ts';
+
+const { values: flags } = parseArgs({ options: { fresh: { type: 'boolean', default: false } } });
+const dataDir = process.env['VIGIL_LOCAL_DIR'] ?? join(REPO_ROOT, '.vigil-local');
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port <= 0 || port > 65_535) throw new Error(`${name}=${raw} is not a port`);
+  return port;
+}
+
+const started = performance.now();
+if (flags.fresh) await rm(dataDir, { recursive: true, force: true });
+
+let twin: RunningTwin | undefined;
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping the local twin...`);
+  await twin?.stop();
+  console.log('stopped.');
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+try {
+  twin = await startTwin({
+    dataDir,
+    persist: true,
+    ports: {
+      http: portFromEnv('VIGIL_HTTP_PORT', 3000),
+      ws: portFromEnv('VIGIL_WS_PORT', 3001),
+      dynamoDb: portFromEnv('VIGIL_DYNAMODB_PORT', 8000),
+      sqs: portFromEnv('VIGIL_SQS_PORT', 9324),
+      cognito: portFromEnv('VIGIL_COGNITO_PORT', 9229),
+    },
+  });
+} catch (error) {
+  console.error(`The local twin did not start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`Emulator logs are in ${join(dataDir, 'logs')}.`);
+  process.exit(1);
+}
+if (stopping) await new Promise(() => undefined);
+
+const seconds = ((performance.now() - started) / 1000).toFixed(1);
+const { state } = twin;
+console.log(`
+Vigil local twin ready in ${seconds} s (data in ${dataDir}${flags.fresh ? ', started fresh' : ''})
+
+  HTTP API        ${twin.httpUrl}/v1/health
+  WebSocket API   ${twin.wsUrl}/?token=<access token>
+  @connections    ${twin.managementEndpoint}/@connections/{connectionId}
+  DynamoDB Local  ${state.dynamoDbEndpoint}  table ${state.tableName}
+  SQS (fauxqs)    ${state.sqsEndpoint}  ${state.queueUrl}
+  cognito-local   ${state.cognitoEndpoint}  pool ${state.userPoolId}, client ${state.userPoolClientId}
+
+Sign in:
+  npm run create-admin -- admin@example.org 'Correct-Horse-42'
+  curl -s -X POST ${twin.httpUrl}/v1/auth/login -H 'content-type: application/json' \\
+       -d '{"email":"admin@example.org","password":"Correct-Horse-42"}'
+  curl -s ${twin.httpUrl}/v1/users/me -H "authorization: Bearer <accessToken>"
+
+Ctrl-C stops everything.`);
