@@ -27,7 +27,7 @@ export interface RouteDefinition {
   readonly responseContentType?: string;
 }
 
-const route = (definition: RouteDefinition) => definition;
+const route = <const R extends RouteDefinition>(definition: R): R => definition;
 
 export const ROUTES = [
   route({ method: 'GET', path: '/v1/health', function: 'health', auth: 'public', summary: 'Liveness check', successStatus: 200, response: s.Health }),

@@ -155,6 +155,9 @@ export const EcgFindings = z.object({
   beatCount: z.number().int(),
   heartRate: z.object({ mean: z.number(), min: z.number(), max: z.number() }).optional(),
   hrv: z.object({ sdnnMs: z.number(), rmssdMs: z.number(), pnn50: z.number() }).optional(),
+  rhythm: z.string().optional(),
+  stDeviationMv: z.number().optional(),
+  unusableSeconds: z.number().optional(),
   flags: z.array(z.string()),
 });
 export const Recording = z.strictObject({
@@ -168,6 +171,7 @@ export const Recording = z.strictObject({
   startedAt: Timestamp,
   chunksReceived: z.number().int(),
   chunksAnalyzed: z.number().int(),
+  chunkCount: z.number().int().optional(),
   findings: EcgFindings,
 });
 

@@ -1,0 +1,27 @@
+import { callerFromTable } from '../../shared/auth/caller-lookup.ts';
+import { ENV, optionalEnv } from '../../shared/config/env.ts';
+import { tableClientFromEnv } from '../../shared/data/table-client.ts';
+import { httpFunction } from '../../shared/http/http-function.ts';
+import { ecgChunkQueueFromEnv } from '../../shared/messaging/ecg-chunk-queue.ts';
+import { completeUpload, showRecording, startRecording, uploadChunk } from '../../shared/services/ecg-ingest-service.ts';
+
+/** Raw ECG is kept 30 days unless the deployment says otherwise; findings stay. */
+const DEFAULT_RETENTION_DAYS = 30;
+
+const dependencies = () => ({
+  table: tableClientFromEnv(),
+  queue: ecgChunkQueueFromEnv(),
+  retentionDays: Number(optionalEnv(ENV.ecgRetentionDays) ?? DEFAULT_RETENTION_DAYS),
+});
+
+export const handler = httpFunction(
+  'ecg',
+  {
+    'POST /v1/patients/{patientId}/ecg': async ({ caller, params, body }) => startRecording(dependencies(), caller, params.patientId, body),
+    'PUT /v1/ecg/{recordingId}/chunks/{seq}': async ({ caller, params, body }) =>
+      uploadChunk(dependencies(), caller, params.recordingId, params.seq, body),
+    'POST /v1/ecg/{recordingId}/complete': async ({ caller, params }) => completeUpload(dependencies(), caller, params.recordingId),
+    'GET /v1/ecg/{recordingId}': async ({ caller, params }) => showRecording(dependencies(), caller, params.recordingId),
+  },
+  callerFromTable,
+);

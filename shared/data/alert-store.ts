@@ -1,0 +1,228 @@
+// Alerts and their one-open-per-cause guard.
+//
+// Key layout
+//   alert            pk ALERT#<alertId>        sk ALERT
+//                    gsi1pk PATIENT#<patientId>#ALERTS            gsi1sk <createdAt>#<alertId>  (a patient's alerts, newest first)
+//                    gsi2pk PATIENT#<patientId>#ALERTS#<status>   gsi2sk <createdAt>#<alertId>  (… by status)
+//   open-cause guard pk PATIENT#<patientId>    sk OPEN_ALERT#<cause>  → alertId
+// The guard is written in the same transaction as the alert, so two racing analyses of the
+// same cause cannot both open one; it is deleted when the alert is resolved.
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Metric } from '../domain/metrics.ts';
+import type { Priority } from '../domain/thresholds.ts';
+import { TABLE_INDEXES } from './table-definition.ts';
+import { isConditionFailure, type TableClient } from './table-client.ts';
+
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
+
+export interface Alert {
+  alertId: string;
+  patientId: string;
+  orgId: string;
+  cause: string;
+  metric?: Metric;
+  priority: Priority;
+  status: AlertStatus;
+  message: string;
+  count: number;
+  firstValue?: number;
+  lastValue?: number;
+  limit?: number;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  createdAt: string;
+  recordingId?: string;
+  acknowledgedAt?: string;
+  acknowledgedBy?: string;
+  resolvedAt?: string;
+  resolvedBy?: string;
+}
+
+export type AlertDraft = Omit<Alert, 'status' | 'count' | 'lastValue' | 'lastSeenAt' | 'acknowledgedAt' | 'acknowledgedBy' | 'resolvedAt' | 'resolvedBy'>;
+
+export const alertKeys = {
+  alert: (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' }),
+  ofPatient: (patientId: string) => `PATIENT#${patientId}#ALERTS`,
+  ofPatientByStatus: (patientId: string, status: AlertStatus) => `PATIENT#${patientId}#ALERTS#${status}`,
+  order: (alert: Pick<Alert, 'createdAt' | 'alertId'>) => `${alert.createdAt}#${alert.alertId}`,
+  openCause: (patientId: string, cause: string) => ({ pk: `PATIENT#${patientId}`, sk: `OPEN_ALERT#${cause}` }),
+};
+
+const ALERT_FIELDS = [
+  'alertId', 'patientId', 'orgId', 'cause', 'metric', 'priority', 'status', 'message', 'count', 'firstValue', 'lastValue',
+  'limit', 'firstSeenAt', 'lastSeenAt', 'createdAt', 'recordingId', 'acknowledgedAt', 'acknowledgedBy', 'resolvedAt', 'resolvedBy',
+] as const;
+
+function strip(item: Record<string, unknown>): Alert {
+  const alert: Record<string, unknown> = {};
+  for (const field of ALERT_FIELDS) if (item[field] !== undefined) alert[field] = item[field];
+  return alert as unknown as Alert;
+}
+
+function alertItem(alert: Alert) {
+  return {
+    ...alertKeys.alert(alert.alertId),
+    gsi1pk: alertKeys.ofPatient(alert.patientId),
+    gsi1sk: alertKeys.order(alert),
+    gsi2pk: alertKeys.ofPatientByStatus(alert.patientId, alert.status),
+    gsi2sk: alertKeys.order(alert),
+    type: 'alert',
+    ...alert,
+  };
+}
+
+export async function getAlert(table: TableClient, alertId: string): Promise<Alert | undefined> {
+  const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: alertKeys.alert(alertId) }));
+  return Item ? strip(Item) : undefined;
+}
+
+/**
+ * Opens an alert for (patient, cause), or — while one is open — counts the repeat on it.
+ * `created` tells the caller whether to announce a new alert or an update.
+ */
+export async function openOrRepeatAlert(table: TableClient, draft: AlertDraft): Promise<{ alert: Alert; created: boolean }> {
+  const alert: Alert = {
+    ...draft,
+    status: 'open',
+    count: 1,
+    ...(draft.firstValue === undefined ? {} : { lastValue: draft.firstValue }),
+    lastSeenAt: draft.firstSeenAt,
+  };
+  try {
+    await table.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: table.tableName,
+              Item: { ...alertKeys.openCause(draft.patientId, draft.cause), type: 'openAlert', alertId: draft.alertId },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          { Put: { TableName: table.tableName, Item: alertItem(alert), ConditionExpression: 'attribute_not_exists(pk)' } },
+        ],
+      }),
+    );
+    return { alert, created: true };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  const { Item: guard } = await table.doc.send(
+    new GetCommand({ TableName: table.tableName, Key: alertKeys.openCause(draft.patientId, draft.cause), ConsistentRead: true }),
+  );
+  if (!guard) throw new Error(`open alert guard for cause ${draft.cause} vanished during update; retry`);
+  const { Attributes } = await table.doc.send(
+    new UpdateCommand({
+      TableName: table.tableName,
+      Key: alertKeys.alert(String(guard['alertId'])),
+      UpdateExpression:
+        'SET #count = #count + :one, lastSeenAt = :seen, message = :message' + (draft.firstValue === undefined ? '' : ', lastValue = :value'),
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues: {
+        ':one': 1,
+        ':seen': draft.firstSeenAt,
+        ':message': draft.message,
+        ...(draft.firstValue === undefined ? {} : { ':value': draft.firstValue }),
+      },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return { alert: strip(Attributes ?? {}), created: false };
+}
+
+export class AlertStateError extends Error {
+  override name = 'AlertStateError';
+}
+
+export async function acknowledgeAlert(table: TableClient, alert: Alert, by: string, at: string): Promise<Alert> {
+  try {
+    const { Attributes } = await table.doc.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: alertKeys.alert(alert.alertId),
+        UpdateExpression: 'SET #status = :ack, acknowledgedAt = :at, acknowledgedBy = :by, gsi2pk = :byStatus',
+        ConditionExpression: '#status = :open',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':ack': 'acknowledged',
+          ':open': 'open',
+          ':at': at,
+          ':by': by,
+          ':byStatus': alertKeys.ofPatientByStatus(alert.patientId, 'acknowledged'),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return strip(Attributes ?? {});
+  } catch (error) {
+    if (isConditionFailure(error)) throw new AlertStateError(`alert ${alert.alertId} is not open`);
+    throw error;
+  }
+}
+
+/** Resolves the alert and frees its cause, so the next breach opens a new alert. */
+export async function resolveAlert(table: TableClient, alert: Alert, by: string, at: string): Promise<Alert> {
+  try {
+    await table.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: table.tableName,
+              Key: alertKeys.alert(alert.alertId),
+              UpdateExpression: 'SET #status = :resolved, resolvedAt = :at, resolvedBy = :by, gsi2pk = :byStatus',
+              ConditionExpression: '#status IN (:open, :ack)',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':resolved': 'resolved',
+                ':open': 'open',
+                ':ack': 'acknowledged',
+                ':at': at,
+                ':by': by,
+                ':byStatus': alertKeys.ofPatientByStatus(alert.patientId, 'resolved'),
+              },
+            },
+          },
+          {
+            Delete: {
+              TableName: table.tableName,
+              Key: alertKeys.openCause(alert.patientId, alert.cause),
+              ConditionExpression: 'alertId = :id',
+              ExpressionAttributeValues: { ':id': alert.alertId },
+            },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) throw new AlertStateError(`alert ${alert.alertId} is already resolved`);
+    throw error;
+  }
+  return { ...alert, status: 'resolved', resolvedAt: at, resolvedBy: by };
+}
+
+/**
+ * One page of a patient's alerts, newest first, strictly older than `before` (an order key
+ * from alertKeys.order) when given.
+ */
+export async function queryPatientAlerts(
+  table: TableClient,
+  patientId: string,
+  options: { status?: AlertStatus; before?: string; limit: number },
+): Promise<Alert[]> {
+  const index = options.status ? TABLE_INDEXES.gsi2 : TABLE_INDEXES.gsi1;
+  const partition = options.status ? alertKeys.ofPatientByStatus(patientId, options.status) : alertKeys.ofPatient(patientId);
+  const { Items = [] } = await table.doc.send(
+    new QueryCommand({
+      TableName: table.tableName,
+      IndexName: index.indexName,
+      KeyConditionExpression: options.before ? '#pk = :pk AND #sk < :before' : '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': index.partitionKey, ...(options.before ? { '#sk': index.sortKey } : {}) },
+      ExpressionAttributeValues: { ':pk': partition, ...(options.before ? { ':before': options.before } : {}) },
+      ScanIndexForward: false,
+      Limit: options.limit,
+    }),
+  );
+  return Items.map(strip);
+}

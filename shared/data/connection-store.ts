@@ -1,0 +1,141 @@
+// WebSocket connections and their patient subscriptions.
+//
+// Key layout
+//   connection    pk CONNECTION#<connectionId>  sk CONNECTION
+//                 gsi1pk USER#<userId>#CONNECTIONS  gsi1sk <connectionId>   (a user's connections)
+//   subscription  pk PATIENT#<patientId>  sk SUBSCRIBER#<connectionId>    (connections watching a patient)
+// Every item carries expiresAt: API Gateway closes any connection after two hours, so a
+// record whose $disconnect was lost still disappears.
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Role } from '../auth/user-pool-definition.ts';
+import { TABLE_INDEXES } from './table-definition.ts';
+import type { TableClient } from './table-client.ts';
+
+/** API Gateway's hard limit on a connection's life, plus a margin for clock skew. */
+export const CONNECTION_TTL_SECONDS = 2 * 60 * 60 + 5 * 60;
+
+export interface Connection {
+  connectionId: string;
+  userId: string;
+  orgId: string;
+  role: Role;
+  connectedAt: string;
+  subscriptions: string[];
+}
+
+export const connectionKeys = {
+  connection: (connectionId: string) => ({ pk: `CONNECTION#${connectionId}`, sk: 'CONNECTION' }),
+  ofUser: (userId: string) => `USER#${userId}#CONNECTIONS`,
+  subscription: (patientId: string, connectionId: string) => ({ pk: `PATIENT#${patientId}`, sk: `SUBSCRIBER#${connectionId}` }),
+  subscriberPrefix: 'SUBSCRIBER#',
+};
+
+const expiresAt = (nowMs: number) => Math.floor(nowMs / 1000) + CONNECTION_TTL_SECONDS;
+
+export async function putConnection(table: TableClient, connection: Omit<Connection, 'subscriptions'>, nowMs = Date.now()): Promise<void> {
+  await table.doc.send(
+    new PutCommand({
+      TableName: table.tableName,
+      Item: {
+        ...connectionKeys.connection(connection.connectionId),
+        gsi1pk: connectionKeys.ofUser(connection.userId),
+        gsi1sk: connection.connectionId,
+        type: 'connection',
+        ...connection,
+        subscriptions: [],
+        expiresAt: expiresAt(nowMs),
+      },
+    }),
+  );
+}
+
+export async function getConnection(table: TableClient, connectionId: string): Promise<Connection | undefined> {
+  const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: connectionKeys.connection(connectionId) }));
+  if (!Item) return undefined;
+  const { userId, orgId, role, connectedAt, subscriptions } = Item as unknown as Connection;
+  return { connectionId, userId, orgId, role, connectedAt, subscriptions: subscriptions ?? [] };
+}
+
+export async function listConnectionIdsOfUser(table: TableClient, userId: string): Promise<string[]> {
+  const { Items = [] } = await table.doc.send(
+    new QueryCommand({
+      TableName: table.tableName,
+      IndexName: TABLE_INDEXES.gsi1.indexName,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': connectionKeys.ofUser(userId) },
+      ProjectionExpression: 'connectionId',
+    }),
+  );
+  return Items.map((item) => String(item['connectionId']));
+}
+
+export async function listSubscriberConnectionIds(table: TableClient, patientId: string): Promise<string[]> {
+  const { Items = [] } = await table.doc.send(
+    new QueryCommand({
+      TableName: table.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `PATIENT#${patientId}`, ':prefix': connectionKeys.subscriberPrefix },
+      ProjectionExpression: 'connectionId',
+    }),
+  );
+  return Items.map((item) => String(item['connectionId']));
+}
+
+/** Records the subscriptions on the connection (to clean up later) and under each patient. */
+export async function addSubscriptions(table: TableClient, connection: Connection, patientIds: string[], nowMs = Date.now()): Promise<void> {
+  const all = [...new Set([...connection.subscriptions, ...patientIds])];
+  await table.doc.send(
+    new PutCommand({
+      TableName: table.tableName,
+      Item: {
+        ...connectionKeys.connection(connection.connectionId),
+        gsi1pk: connectionKeys.ofUser(connection.userId),
+        gsi1sk: connection.connectionId,
+        type: 'connection',
+        ...connection,
+        subscriptions: all,
+        expiresAt: expiresAt(nowMs),
+      },
+    }),
+  );
+  await batchWrite(
+    table,
+    patientIds.map((patientId) => ({
+      PutRequest: {
+        Item: {
+          ...connectionKeys.subscription(patientId, connection.connectionId),
+          type: 'subscription',
+          connectionId: connection.connectionId,
+          userId: connection.userId,
+          expiresAt: expiresAt(nowMs),
+        },
+      },
+    })),
+  );
+}
+
+/** Removes a connection and every subscription it made. Deleting what is gone is harmless. */
+export async function deleteConnection(table: TableClient, connectionId: string): Promise<void> {
+  const connection = await getConnection(table, connectionId);
+  await table.doc.send(new DeleteCommand({ TableName: table.tableName, Key: connectionKeys.connection(connectionId) }));
+  if (!connection) return;
+  await batchWrite(
+    table,
+    connection.subscriptions.map((patientId) => ({ DeleteRequest: { Key: connectionKeys.subscription(patientId, connectionId) } })),
+  );
+}
+
+type WriteRequest = NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string][number];
+
+// BatchWrite takes 25 requests at a time and may hand some back unprocessed under load.
+async function batchWrite(table: TableClient, requests: WriteRequest[]): Promise<void> {
+  for (let i = 0; i < requests.length; i += 25) {
+    let pending: WriteRequest[] = requests.slice(i, i + 25);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      if (attempt > 5) throw new Error('DynamoDB kept returning unprocessed subscription writes');
+      const { UnprocessedItems } = await table.doc.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: pending } }));
+      pending = UnprocessedItems?.[table.tableName] ?? [];
+    }
+  }
+}

@@ -1,0 +1,85 @@
+// Thresholds at three scopes; the built-in ones live in code (domain/thresholds.ts).
+//
+// Key layout
+//   patient threshold     pk PATIENT#<patientId>  sk THRESHOLD#<metric>
+//   clinician default     pk USER#<clinicianId>   sk THRESHOLD#<metric>
+//   organisation default  pk ORG#<orgId>          sk THRESHOLD#<metric>
+// Resolving a patient's threshold is one BatchGet of the three keys.
+import { BatchGetCommand, DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Metric } from '../domain/metrics.ts';
+import type { Threshold, ThresholdScope } from '../domain/thresholds.ts';
+import type { TableClient } from './table-client.ts';
+
+type StoredScope = Exclude<ThresholdScope, 'builtin'>;
+
+const OWNER_PREFIX: Record<StoredScope, string> = { patient: 'PATIENT#', clinician: 'USER#', org: 'ORG#' };
+
+export const thresholdKeys = {
+  threshold: (scope: StoredScope, ownerId: string, metric: Metric) => ({
+    pk: `${OWNER_PREFIX[scope]}${ownerId}`,
+    sk: `THRESHOLD#${metric}`,
+  }),
+};
+
+function strip(item: Record<string, unknown>): Threshold {
+  const { metric, scope, min, max, minDurationSeconds, deadBand, priority, updatedAt, updatedBy } = item as unknown as Threshold;
+  return {
+    metric,
+    scope,
+    ...(min === undefined ? {} : { min }),
+    ...(max === undefined ? {} : { max }),
+    minDurationSeconds,
+    deadBand,
+    priority,
+    ...(updatedAt ? { updatedAt } : {}),
+    ...(updatedBy ? { updatedBy } : {}),
+  };
+}
+
+export async function putThreshold(table: TableClient, ownerId: string, threshold: Threshold & { scope: StoredScope }): Promise<void> {
+  await table.doc.send(
+    new PutCommand({
+      TableName: table.tableName,
+      Item: { ...thresholdKeys.threshold(threshold.scope, ownerId, threshold.metric), type: 'threshold', ...threshold },
+    }),
+  );
+}
+
+export async function deleteThreshold(table: TableClient, scope: StoredScope, ownerId: string, metric: Metric): Promise<boolean> {
+  const { Attributes } = await table.doc.send(
+    new DeleteCommand({ TableName: table.tableName, Key: thresholdKeys.threshold(scope, ownerId, metric), ReturnValues: 'ALL_OLD' }),
+  );
+  return Attributes !== undefined;
+}
+
+export interface ThresholdOwners {
+  patientId?: string;
+  clinicianId?: string;
+  orgId?: string;
+}
+
+/** The stored thresholds of each scope for one metric, fetched in a single round trip. */
+export async function getThresholdsAlongFallback(
+  table: TableClient,
+  metric: Metric,
+  owners: ThresholdOwners,
+): Promise<{ patient?: Threshold; clinician?: Threshold; org?: Threshold }> {
+  const wanted = (
+    [
+      ['patient', owners.patientId],
+      ['clinician', owners.clinicianId],
+      ['org', owners.orgId],
+    ] as const
+  ).filter((entry): entry is readonly [StoredScope, string] => entry[1] !== undefined);
+  if (wanted.length === 0) return {};
+  const keys = wanted.map(([scope, ownerId]) => thresholdKeys.threshold(scope, ownerId, metric));
+  const { Responses } = await table.doc.send(
+    new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: keys } } }),
+  );
+  const found: { patient?: Threshold; clinician?: Threshold; org?: Threshold } = {};
+  for (const item of Responses?.[table.tableName] ?? []) {
+    const threshold = strip(item);
+    found[threshold.scope as StoredScope] = threshold;
+  }
+  return found;
+}

@@ -1,0 +1,141 @@
+// Users and organisations.
+//
+// Key layout
+//   user profile      pk USER#<userId>        sk PROFILE
+//                     gsi1pk ORG#<orgId>#ROLE#<role>  gsi1sk USER#<userId>   (users of an org by role)
+//   email claim       pk EMAIL#<email>        sk EMAIL   (makes an email unique across Vigil)
+//   organisation      pk ORG#<orgId>          sk PROFILE
+// userId is the Cognito `sub`, so a verified token leads straight to the profile.
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Role } from '../auth/user-pool-definition.ts';
+import { TABLE_INDEXES } from './table-definition.ts';
+import { isConditionFailure, type TableClient } from './table-client.ts';
+import { careTeamMembershipPut } from './care-team-store.ts';
+
+export interface UserRecord {
+  userId: string;
+  orgId: string;
+  email: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+  /** Patients only: the clinician who enrolled them, whose defaults apply to their thresholds. */
+  primaryClinicianId?: string;
+}
+
+export interface Organisation {
+  orgId: string;
+  name: string;
+  createdAt: string;
+}
+
+export const userKeys = {
+  profile: (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' }),
+  byOrgRole: (orgId: string, role: Role) => `ORG#${orgId}#ROLE#${role}`,
+  email: (email: string) => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'EMAIL' }),
+  organisation: (orgId: string) => ({ pk: `ORG#${orgId}`, sk: 'PROFILE' }),
+};
+
+export class EmailTakenError extends Error {
+  override name = 'EmailTakenError';
+}
+
+function userItem(user: UserRecord) {
+  return {
+    ...userKeys.profile(user.userId),
+    gsi1pk: userKeys.byOrgRole(user.orgId, user.role),
+    gsi1sk: `USER#${user.userId}`,
+    type: 'user',
+    ...user,
+  };
+}
+
+function stripUser(item: Record<string, unknown>): UserRecord {
+  const { userId, orgId, email, name, role, createdAt, primaryClinicianId } = item as unknown as UserRecord;
+  return { userId, orgId, email, name, role, createdAt, ...(primaryClinicianId ? { primaryClinicianId } : {}) };
+}
+
+function newUserPuts(table: TableClient, user: UserRecord) {
+  return [
+    { Put: { TableName: table.tableName, Item: userItem(user), ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Put: {
+        TableName: table.tableName,
+        Item: { ...userKeys.email(user.email), type: 'email', userId: user.userId },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ];
+}
+
+async function writeAtomically(table: TableClient, items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>, email: string) {
+  try {
+    await table.doc.send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    if (isConditionFailure(error)) throw new EmailTakenError(`a user with email ${email} already exists`);
+    throw error;
+  }
+}
+
+/** An organisation and its first admin, written together so neither exists without the other. */
+export async function createOrganisationWithAdmin(table: TableClient, organisation: Organisation, admin: UserRecord): Promise<void> {
+  await writeAtomically(
+    table,
+    [
+      {
+        Put: {
+          TableName: table.tableName,
+          Item: { ...userKeys.organisation(organisation.orgId), type: 'organisation', ...organisation },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...newUserPuts(table, admin),
+    ],
+    admin.email,
+  );
+}
+
+/** A new user; a patient joins their enrolling clinician's care team in the same write. */
+export async function createUser(table: TableClient, user: UserRecord): Promise<void> {
+  const careTeam =
+    user.role === 'patient' && user.primaryClinicianId
+      ? [
+          {
+            Put: {
+              TableName: table.tableName,
+              Item: careTeamMembershipPut({
+                patientId: user.userId,
+                memberId: user.primaryClinicianId,
+                memberRole: 'clinician',
+                orgId: user.orgId,
+                addedAt: user.createdAt,
+              }),
+            },
+          },
+        ]
+      : [];
+  await writeAtomically(table, [...newUserPuts(table, user), ...careTeam], user.email);
+}
+
+export async function getUser(table: TableClient, userId: string): Promise<UserRecord | undefined> {
+  const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: userKeys.profile(userId) }));
+  return Item ? stripUser(Item) : undefined;
+}
+
+export async function getOrganisation(table: TableClient, orgId: string): Promise<Organisation | undefined> {
+  const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: userKeys.organisation(orgId) }));
+  return Item ? { orgId: Item['orgId'], name: Item['name'], createdAt: Item['createdAt'] } : undefined;
+}
+
+export async function listUsersByRole(table: TableClient, orgId: string, role: Role, limit = 100): Promise<UserRecord[]> {
+  const { Items = [] } = await table.doc.send(
+    new QueryCommand({
+      TableName: table.tableName,
+      IndexName: TABLE_INDEXES.gsi1.indexName,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': userKeys.byOrgRole(orgId, role) },
+      Limit: limit,
+    }),
+  );
+  return Items.map(stripUser);
+}

@@ -1,0 +1,85 @@
+// Pushes messages to WebSocket connections through the API Gateway management API. A
+// connection API Gateway no longer knows (410 GoneException) is removed from the table:
+// the dead recipient's record, never the sender's.
+import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { ENV, requireEnv } from '../config/env.ts';
+import { deleteConnection, listConnectionIdsOfUser, listSubscriberConnectionIds } from '../data/connection-store.ts';
+import type { TableClient } from '../data/table-client.ts';
+
+export type ServerMessage = { type: string } & Record<string, unknown>;
+
+export interface ConnectionPoster {
+  /** Resolves true when delivered, false when the connection is gone. */
+  post(connectionId: string, message: ServerMessage): Promise<boolean>;
+}
+
+export function isGoneError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as Error & { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return error.name === 'GoneException' || status === 410;
+}
+
+export function createConnectionPoster(client: ApiGatewayManagementApiClient): ConnectionPoster {
+  return {
+    async post(connectionId, message) {
+      try {
+        await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: JSON.stringify(message) }));
+        return true;
+      } catch (error) {
+        if (isGoneError(error)) return false;
+        throw error;
+      }
+    },
+  };
+}
+
+let posterFromEnv: ConnectionPoster | undefined;
+export function connectionPosterFromEnv(): ConnectionPoster {
+  posterFromEnv ??= createConnectionPoster(new ApiGatewayManagementApiClient({ endpoint: requireEnv(ENV.wsManagementEndpoint) }));
+  return posterFromEnv;
+}
+
+export interface Notifier {
+  toUsers(userIds: readonly string[], message: ServerMessage): Promise<{ delivered: number; gone: number }>;
+  toPatientSubscribers(patientId: string, message: ServerMessage): Promise<{ delivered: number; gone: number }>;
+  toConnection(connectionId: string, message: ServerMessage): Promise<boolean>;
+}
+
+const logger = new Logger({ serviceName: 'vigil-notifier' });
+
+export function createNotifier(table: TableClient, poster: ConnectionPoster): Notifier {
+  const deliver = async (connectionIds: string[], message: ServerMessage) => {
+    let delivered = 0;
+    let gone = 0;
+    await Promise.all(
+      connectionIds.map(async (connectionId) => {
+        try {
+          if (await poster.post(connectionId, message)) {
+            delivered++;
+          } else {
+            gone++;
+            await deleteConnection(table, connectionId);
+          }
+        } catch (error) {
+          // One unreachable screen must not stop the others from hearing about an alert.
+          logger.warn('push to connection failed', { connectionId, error: (error as Error).name });
+        }
+      }),
+    );
+    return { delivered, gone };
+  };
+  return {
+    async toUsers(userIds, message) {
+      const ids = (await Promise.all([...new Set(userIds)].map((userId) => listConnectionIdsOfUser(table, userId)))).flat();
+      return deliver(ids, message);
+    },
+    async toPatientSubscribers(patientId, message) {
+      return deliver(await listSubscriberConnectionIds(table, patientId), message);
+    },
+    async toConnection(connectionId, message) {
+      const { delivered } = await deliver([connectionId], message);
+      return delivered === 1;
+    },
+  };
+}

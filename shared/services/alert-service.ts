@@ -1,0 +1,122 @@
+// Alerts: raising them (with de-duplication and push to the care team), listing them for
+// the people who may see them, and their lifecycle open → acknowledged → resolved.
+import { randomUUID } from 'node:crypto';
+import type { Caller } from '../domain/caller.ts';
+import { ConflictError, NotFoundError } from '../http/errors.ts';
+import {
+  acknowledgeAlert,
+  AlertStateError,
+  alertKeys,
+  getAlert,
+  openOrRepeatAlert,
+  queryPatientAlerts,
+  resolveAlert,
+  type Alert,
+  type AlertDraft,
+  type AlertStatus,
+} from '../data/alert-store.ts';
+import { listCareTeam, listPatientIdsOf } from '../data/care-team-store.ts';
+import type { CursorCodec } from '../data/paging-cursor.ts';
+import type { TableClient } from '../data/table-client.ts';
+import { listUsersByRole } from '../data/user-store.ts';
+import type { Notifier } from '../realtime/connection-notifier.ts';
+import { requirePatientAccess } from './patient-access-check.ts';
+
+export interface AlertServiceDependencies {
+  table: TableClient;
+  notifier: Notifier;
+  cursors: CursorCodec;
+  now?: () => Date;
+}
+
+export type PublicAlert = Omit<Alert, 'orgId'>;
+
+export function publicAlert(alert: Alert): PublicAlert {
+  const { orgId: _orgId, ...rest } = alert;
+  return rest;
+}
+
+/** Who hears about a patient's alert: their clinicians, and caregivers whose consent covers it. */
+async function recipientsOf(table: TableClient, alert: Alert): Promise<string[]> {
+  const team = await listCareTeam(table, alert.patientId);
+  return team
+    .filter((member) => member.memberRole === 'clinician' || (alert.metric !== undefined && member.scopes?.includes(alert.metric)))
+    .map((member) => member.memberId);
+}
+
+export type RaiseAlertInput = Omit<AlertDraft, 'alertId' | 'createdAt'>;
+
+export async function raiseAlert(deps: Pick<AlertServiceDependencies, 'table' | 'notifier' | 'now'>, input: RaiseAlertInput) {
+  const draft: AlertDraft = { ...input, alertId: randomUUID(), createdAt: (deps.now?.() ?? new Date()).toISOString() };
+  const { alert, created } = await openOrRepeatAlert(deps.table, draft);
+  const recipients = await recipientsOf(deps.table, alert);
+  const pushed = await deps.notifier.toUsers(recipients, { type: created ? 'alert.created' : 'alert.updated', alert: publicAlert(alert) });
+  return { alert, created, pushed };
+}
+
+async function patientsVisibleTo(deps: AlertServiceDependencies, caller: Caller, patientId: string | undefined): Promise<string[]> {
+  if (patientId) {
+    await requirePatientAccess(deps.table, caller, patientId, 'read');
+    return [patientId];
+  }
+  if (caller.role === 'admin') {
+    return (await listUsersByRole(deps.table, caller.orgId, 'patient', 1000)).map((patient) => patient.userId);
+  }
+  return listPatientIdsOf(deps.table, caller.userId);
+}
+
+export interface AlertListRequest {
+  status?: AlertStatus;
+  patientId?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/**
+ * Newest first across all patients the caller may see: each patient's index is read from the
+ * cursor position down and the pages are merged. The cursor is bound to caller and filters.
+ */
+export async function listAlerts(deps: AlertServiceDependencies, caller: Caller, request: AlertListRequest) {
+  const limit = request.limit ?? 50;
+  const scope = `alerts|${caller.userId}|${request.status ?? ''}|${request.patientId ?? ''}`;
+  const before = request.cursor ? deps.cursors.decode(request.cursor, scope) : undefined;
+  const patientIds = await patientsVisibleTo(deps, caller, request.patientId);
+  const pages = await Promise.all(
+    patientIds.map((patientId) =>
+      queryPatientAlerts(deps.table, patientId, { limit: limit + 1, ...(request.status ? { status: request.status } : {}), ...(before ? { before } : {}) }),
+    ),
+  );
+  const merged = pages.flat().sort((a, b) => (alertKeys.order(a) < alertKeys.order(b) ? 1 : -1));
+  const items = merged.slice(0, limit);
+  const last = items.at(-1);
+  const nextCursor = merged.length > limit && last ? deps.cursors.encode(alertKeys.order(last), scope) : undefined;
+  return { items: items.map(publicAlert), ...(nextCursor ? { nextCursor } : {}) };
+}
+
+async function changeAlert(
+  deps: AlertServiceDependencies,
+  caller: Caller,
+  alertId: string,
+  change: (alert: Alert, at: string) => Promise<Alert>,
+): Promise<PublicAlert> {
+  const alert = await getAlert(deps.table, alertId);
+  if (!alert || alert.orgId !== caller.orgId) throw new NotFoundError(`alert ${alertId} not found`);
+  await requirePatientAccess(deps.table, caller, alert.patientId, 'manage');
+  let changed: Alert;
+  try {
+    changed = await change(alert, (deps.now?.() ?? new Date()).toISOString());
+  } catch (error) {
+    if (error instanceof AlertStateError) throw new ConflictError(error.message);
+    throw error;
+  }
+  await deps.notifier.toUsers(await recipientsOf(deps.table, changed), { type: 'alert.updated', alert: publicAlert(changed) });
+  return publicAlert(changed);
+}
+
+export function acknowledge(deps: AlertServiceDependencies, caller: Caller, alertId: string) {
+  return changeAlert(deps, caller, alertId, (alert, at) => acknowledgeAlert(deps.table, alert, caller.userId, at));
+}
+
+export function resolve(deps: AlertServiceDependencies, caller: Caller, alertId: string) {
+  return changeAlert(deps, caller, alertId, (alert, at) => resolveAlert(deps.table, alert, caller.userId, at));
+}

@@ -1,0 +1,165 @@
+// Analysing a recording as its chunks arrive. Each queue message only says "recording R
+// has news": the analysis continues from the state saved after the last chunk it did, takes
+// every stored chunk that follows in order, and stops at a gap until the missing chunk
+// arrives. Out-of-order and repeated messages therefore give the same beats as in-order
+// delivery, and a chunk is never analysed twice.
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  analyzeChunk,
+  createEcgStream,
+  finishEcgStream,
+  summarizeRecording,
+  type ChunkAnalysis,
+  type EcgStreamState,
+  type RecordingSummary,
+} from '../ecg/ecg-stream.ts';
+import { evaluateEcgChunk, INITIAL_ECG_ALERT_RULE_STATE, type EcgAlertRuleState } from '../domain/ecg-alert-rules.ts';
+import type { Threshold } from '../domain/thresholds.ts';
+import {
+  commitChunkAnalysis,
+  getAnalysisState,
+  getChunk,
+  getRecording,
+  type AnalysisState,
+  type Recording,
+  type RecordingFindings,
+} from '../data/ecg-store.ts';
+import type { TableClient } from '../data/table-client.ts';
+import { getUser } from '../data/user-store.ts';
+import type { Notifier } from '../realtime/connection-notifier.ts';
+import { raiseAlert } from './alert-service.ts';
+import { resolvePatientThreshold } from './threshold-service.ts';
+
+export interface EcgAnalysisDependencies {
+  table: TableClient;
+  notifier: Notifier;
+  now?: () => Date;
+  logger?: Logger;
+}
+
+type State = AnalysisState<EcgStreamState, EcgAlertRuleState>;
+
+export function findingsOf(summary: RecordingSummary): RecordingFindings {
+  const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+  return {
+    analyzedSeconds: round(summary.analyzedSeconds, 3),
+    beatCount: summary.beatCount,
+    ...(summary.heartRate
+      ? { heartRate: { mean: round(summary.heartRate.meanBpm), min: round(summary.heartRate.minBpm), max: round(summary.heartRate.maxBpm) } }
+      : {}),
+    ...(summary.hrv ? { hrv: { sdnnMs: round(summary.hrv.sdnnMs), rmssdMs: round(summary.hrv.rmssdMs), pnn50: round(summary.hrv.pnn50, 3) } } : {}),
+    rhythm: summary.rhythm,
+    ...(summary.stDeviationMv === undefined ? {} : { stDeviationMv: round(summary.stDeviationMv, 3) }),
+    unusableSeconds: round(summary.unusableSeconds, 3),
+    flags: summary.flags,
+  };
+}
+
+function storedAnalysis(result: ChunkAnalysis, final: boolean): Record<string, unknown> {
+  return {
+    final,
+    startSample: result.startSample,
+    sampleCount: result.sampleCount,
+    beats: result.beats,
+    rrIntervalsMs: result.rrIntervalsMs,
+    usable: result.usable,
+    quality: result.quality,
+    findings: result.findings,
+    ...(result.heartRate ? { heartRate: result.heartRate } : {}),
+    ...(result.hrv ? { hrv: result.hrv } : {}),
+  };
+}
+
+async function raiseChunkAlerts(
+  deps: EcgAnalysisDependencies,
+  recording: Recording,
+  result: ChunkAnalysis,
+  threshold: Threshold | undefined,
+  rules: EcgAlertRuleState,
+): Promise<EcgAlertRuleState> {
+  const evaluated = evaluateEcgChunk(result, threshold, rules, {
+    recordingStartMs: Date.parse(recording.startedAt),
+    sampleRateHz: recording.sampleRateHz,
+  });
+  for (const candidate of evaluated.alerts) {
+    await raiseAlert(deps, {
+      patientId: recording.patientId,
+      orgId: recording.orgId,
+      cause: candidate.cause,
+      priority: candidate.priority,
+      message: candidate.message,
+      firstSeenAt: candidate.seenAt,
+      recordingId: recording.recordingId,
+      ...(candidate.metric ? { metric: candidate.metric } : {}),
+      ...(candidate.value === undefined ? {} : { firstValue: candidate.value }),
+      ...(candidate.limit === undefined ? {} : { limit: candidate.limit }),
+    });
+  }
+  return evaluated.state;
+}
+
+/**
+ * Analyses every chunk of the recording that is ready. Returns how many chunks were done.
+ * Alerts are raised before the state is committed: if the commit fails the retry repeats the
+ * alert (counted on the open one) rather than losing it.
+ */
+export async function advanceRecordingAnalysis(deps: EcgAnalysisDependencies, recordingId: string): Promise<{ analyzedChunks: number; finished: boolean }> {
+  let recording = await getRecording(deps.table, recordingId);
+  if (!recording) {
+    deps.logger?.warn('chunk message for an unknown recording dropped', { recordingId });
+    return { analyzedChunks: 0, finished: false };
+  }
+  const patient = await getUser(deps.table, recording.patientId);
+  const threshold = patient ? await resolvePatientThreshold(deps.table, patient, 'heart_rate') : undefined;
+  let state: State = (await getAnalysisState<EcgStreamState, EcgAlertRuleState>(deps.table, recordingId)) ?? {
+    nextSeq: 0,
+    version: 0,
+    engine: createEcgStream(recording.sampleRateHz),
+    rules: INITIAL_ECG_ALERT_RULE_STATE,
+  };
+  let analyzedChunks = 0;
+
+  for (;;) {
+    if (recording.status === 'analyzed') return { analyzedChunks, finished: true };
+    const atEnd = recording.chunkCount !== undefined && state.nextSeq >= recording.chunkCount;
+    let result: ChunkAnalysis;
+    let engine: EcgStreamState;
+    let summary: RecordingSummary;
+    if (atEnd) {
+      ({ state: engine, result, summary } = finishEcgStream(state.engine));
+    } else {
+      const chunk = await getChunk(deps.table, recordingId, state.nextSeq);
+      if (!chunk) return { analyzedChunks, finished: false };
+      ({ state: engine, result } = analyzeChunk(state.engine, chunk.samples));
+      summary = summarizeRecording(engine);
+    }
+    const rules = await raiseChunkAlerts(deps, recording, result, threshold, state.rules);
+    const next: State = { nextSeq: atEnd ? state.nextSeq : state.nextSeq + 1, version: state.version + 1, engine, rules };
+    const findings = findingsOf(summary);
+    await commitChunkAnalysis(deps.table, {
+      recordingId,
+      seq: state.nextSeq,
+      analysis: storedAnalysis(result, atEnd),
+      previousVersion: state.version,
+      next,
+      findings,
+      finished: atEnd,
+      at: (deps.now?.() ?? new Date()).toISOString(),
+    });
+    await deps.notifier.toPatientSubscribers(recording.patientId, {
+      type: 'ecg.analyzed',
+      recordingId,
+      patientId: recording.patientId,
+      seq: state.nextSeq,
+      final: atEnd,
+      beats: result.beats.length,
+      ...(result.heartRate ? { heartRate: result.heartRate } : {}),
+      findings,
+    });
+    state = next;
+    analyzedChunks++;
+    if (atEnd) return { analyzedChunks, finished: true };
+    // /complete may have landed while we worked; re-read only when it matters.
+    if (recording.chunkCount === undefined) recording = (await getRecording(deps.table, recordingId)) ?? recording;
+  }
+}

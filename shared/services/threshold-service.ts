@@ -1,0 +1,73 @@
+// Setting and reading thresholds at clinician and patient scope, and resolving the one in
+// force for a patient.
+import type { Metric } from '../domain/metrics.ts';
+import type { Caller } from '../domain/caller.ts';
+import { completeThreshold, effectiveThreshold, type Threshold, type ThresholdLimits } from '../domain/thresholds.ts';
+import { NotFoundError } from '../http/errors.ts';
+import type { TableClient } from '../data/table-client.ts';
+import type { UserRecord } from '../data/user-store.ts';
+import { deleteThreshold, getThresholdsAlongFallback, putThreshold } from '../data/threshold-store.ts';
+import { requirePatientAccess } from './patient-access-check.ts';
+
+export interface ThresholdServiceDependencies {
+  table: TableClient;
+  now?: () => Date;
+}
+
+const stamp = (deps: ThresholdServiceDependencies, caller: Caller) => ({
+  updatedAt: (deps.now?.() ?? new Date()).toISOString(),
+  updatedBy: caller.userId,
+});
+
+export async function setPatientThreshold(
+  deps: ThresholdServiceDependencies,
+  caller: Caller,
+  patientId: string,
+  metric: Metric,
+  request: Partial<ThresholdLimits>,
+): Promise<Threshold> {
+  await requirePatientAccess(deps.table, caller, patientId, 'manage');
+  const threshold: Threshold & { scope: 'patient' } = { metric, scope: 'patient', ...completeThreshold(request), ...stamp(deps, caller) };
+  await putThreshold(deps.table, patientId, threshold);
+  return threshold;
+}
+
+export async function setClinicianThreshold(
+  deps: ThresholdServiceDependencies,
+  caller: Caller,
+  metric: Metric,
+  request: Partial<ThresholdLimits>,
+): Promise<Threshold> {
+  const threshold: Threshold & { scope: 'clinician' } = { metric, scope: 'clinician', ...completeThreshold(request), ...stamp(deps, caller) };
+  await putThreshold(deps.table, caller.userId, threshold);
+  return threshold;
+}
+
+export async function getClinicianThreshold(deps: ThresholdServiceDependencies, caller: Caller, metric: Metric): Promise<Threshold> {
+  const { clinician } = await getThresholdsAlongFallback(deps.table, metric, { clinicianId: caller.userId });
+  if (!clinician) throw new NotFoundError(`you have no default threshold for ${metric}`);
+  return clinician;
+}
+
+/** The threshold in force for a patient's metric, or undefined when no scope defines one. */
+export async function resolvePatientThreshold(table: TableClient, patient: UserRecord, metric: Metric): Promise<Threshold | undefined> {
+  const stored = await getThresholdsAlongFallback(table, metric, {
+    patientId: patient.userId,
+    ...(patient.primaryClinicianId ? { clinicianId: patient.primaryClinicianId } : {}),
+    orgId: patient.orgId,
+  });
+  return effectiveThreshold(metric, stored);
+}
+
+export async function getPatientThreshold(deps: ThresholdServiceDependencies, caller: Caller, patientId: string, metric: Metric): Promise<Threshold> {
+  const patient = await requirePatientAccess(deps.table, caller, patientId, 'manage');
+  const threshold = await resolvePatientThreshold(deps.table, patient, metric);
+  if (!threshold) throw new NotFoundError(`no threshold applies to ${metric} for patient ${patientId}`);
+  return threshold;
+}
+
+export async function removePatientThreshold(deps: ThresholdServiceDependencies, caller: Caller, patientId: string, metric: Metric): Promise<void> {
+  await requirePatientAccess(deps.table, caller, patientId, 'manage');
+  const removed = await deleteThreshold(deps.table, 'patient', patientId, metric);
+  if (!removed) throw new NotFoundError(`patient ${patientId} has no own threshold for ${metric}`);
+}
