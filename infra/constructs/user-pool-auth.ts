@@ -1,0 +1,82 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { USER_POOL } from '../../shared/auth/user-pool-definition.ts';
+
+// Exactly what the users function does with the pool; nothing that lists, updates or
+// signs out other users.
+const ADMINISTER_USERS_ACTIONS = [
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminSetUserPassword',
+  'cognito-idp:AdminGetUser',
+  'cognito-idp:AdminDeleteUser',
+];
+
+/** The Cognito user pool, its role groups and the app client, from shared/auth/user-pool-definition.ts. */
+export class UserPoolAuth extends Construct {
+  readonly userPool: cognito.UserPool;
+  readonly client: cognito.UserPoolClient;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const policy = USER_POOL.passwordPolicy;
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      userPoolName: USER_POOL.name,
+      // Admins and clinicians enrol people (POST /v1/users); nobody signs themselves up.
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      passwordPolicy: {
+        minLength: policy.minLength,
+        requireLowercase: policy.requireLowercase,
+        requireUppercase: policy.requireUppercase,
+        requireDigits: policy.requireDigits,
+        requireSymbols: policy.requireSymbols,
+      },
+      // Plus adds threat protection: sign-ins with leaked credentials or high risk are
+      // blocked. About a third more per active user than Essentials; worth it for PHI.
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      mfa: cognito.Mfa.OFF,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const group of USER_POOL.groups) {
+      this.userPool.addGroup(`Group-${group}`, { groupName: group });
+    }
+
+    this.client = this.userPool.addClient('AppClient', {
+      userPoolClientName: USER_POOL.clientName,
+      // A public client: the mobile app signs in through POST /v1/auth/login (USER_PASSWORD_AUTH)
+      // and refreshes through /v1/auth/refresh; CDK adds ALLOW_REFRESH_TOKEN_AUTH with it.
+      generateSecret: false,
+      authFlows: { userPassword: true },
+      accessTokenValidity: Duration.minutes(USER_POOL.accessTokenValidityMinutes),
+      idTokenValidity: Duration.minutes(USER_POOL.accessTokenValidityMinutes),
+      refreshTokenValidity: Duration.days(USER_POOL.refreshTokenValidityDays),
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+    });
+
+    Validations.of(this.userPool).acknowledge(
+      {
+        id: 'AwsSolutions-COG1',
+        reason:
+          'Symbols are not required on purpose (shared/auth/user-pool-definition.ts): length 12 with mixed case and digits, following NIST SP 800-63B, which advises against composition rules.',
+      },
+      {
+        id: 'AwsSolutions-COG2',
+        reason:
+          'The v1 API contract signs in with USER_PASSWORD_AUTH and returns tokens without a challenge step, so required MFA would lock every user out; MFA needs a challenge route first. Plus-tier threat protection blocks risky and leaked-credential sign-ins meanwhile.',
+      },
+    );
+  }
+
+  /** The user pool calls the users function makes to enrol people, on this pool only. */
+  grantAdministerUsers(grantee: iam.IGrantable): void {
+    this.userPool.grant(grantee, ...ADMINISTER_USERS_ACTIONS);
+  }
+}

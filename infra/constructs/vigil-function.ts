@@ -1,0 +1,179 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { HTTP_FUNCTION_TIMEOUT_SECONDS, type FunctionDefinition } from '../../shared/api/function-catalog.ts';
+import { ENV, type EnvName } from '../../shared/config/env.ts';
+import type { DataTable } from './data-table.ts';
+import type { UserPoolAuth } from './user-pool-auth.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+// Bundles are ESM; some dependencies still call require() for Node built-ins, which ESM
+// lacks, so every bundle starts by recreating it.
+const REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+/** The WebSocket API's management endpoint, for functions that push to connections. */
+export interface ConnectionsEndpoint {
+  readonly managementEndpoint: string;
+  grantManageConnections(grantee: iam.IGrantable): void;
+}
+
+/** The ECG chunk queue, for the function that enqueues chunks. */
+export interface EcgChunkQueue {
+  readonly queueUrl: string;
+  grantSendChunks(grantee: iam.IGrantable): void;
+}
+
+/** What a function may be bound to; which of these it gets is decided by its catalog `access`. */
+export interface FunctionResources {
+  readonly table: DataTable;
+  readonly auth: UserPoolAuth;
+  /** Encrypts the function's log group. */
+  readonly encryptionKey: kms.IKey;
+  readonly ecgRetentionDays: number;
+  readonly ecgChunks?: EcgChunkQueue;
+  readonly connections?: ConnectionsEndpoint;
+}
+
+export interface VigilFunctionProps {
+  readonly definition: FunctionDefinition;
+  readonly resources: FunctionResources;
+  /** Variables beyond what `access` implies (the HTTP API adds the cursor secret). */
+  readonly environment?: Partial<Record<EnvName, string>>;
+}
+
+/**
+ * One Lambda from the function catalog with the project's defaults applied (Node 24 on arm64,
+ * minified ESM bundle built by the local esbuild, JSON logs in an encrypted log group), and
+ * with exactly the grants and environment variables its catalog `access` calls for.
+ */
+export class VigilFunction extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: VigilFunctionProps) {
+    super(scope, id);
+    const { definition, resources } = props;
+    const { access } = definition;
+
+    // Our own role instead of AWSLambdaBasicExecutionRole, whose log permissions reach every
+    // log group in the account; this one may write to its own log group only.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Vigil ${id}: ${definition.description}`,
+    });
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      encryptionKey: resources.encryptionKey,
+    });
+    logGroup.grantWrite(this.role);
+
+    const environment: Partial<Record<EnvName, string>> = { ...props.environment };
+    if (access.table !== 'none') {
+      environment[ENV.tableName] = resources.table.table.tableName;
+      resources.table.grantAccess(this.role, access.table);
+    }
+    if (access.usesAppClient) {
+      environment[ENV.userPoolId] = resources.auth.userPool.userPoolId;
+      environment[ENV.userPoolClientId] = resources.auth.client.userPoolClientId;
+    }
+    if (access.administerUsers) {
+      environment[ENV.userPoolId] = resources.auth.userPool.userPoolId;
+      resources.auth.grantAdministerUsers(this.role);
+    }
+    if (access.sendEcgChunks) {
+      const queue = required(resources.ecgChunks, id, 'sendEcgChunks', 'the ECG chunk queue');
+      environment[ENV.ecgQueueUrl] = queue.queueUrl;
+      queue.grantSendChunks(this.role);
+    }
+    if (access.sendEcgChunks || access.consumeEcgChunks) {
+      // Raw chunks are written and re-read with this TTL; analysis results have none.
+      environment[ENV.ecgRetentionDays] = String(resources.ecgRetentionDays);
+    }
+    if (access.manageConnections) {
+      const connections = required(resources.connections, id, 'manageConnections', 'the WebSocket API');
+      environment[ENV.wsManagementEndpoint] = connections.managementEndpoint;
+      connections.grantManageConnections(this.role);
+    }
+    // consumeEcgChunks is granted by the queue's event source (EcgPipeline), not here.
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: `${REPO_ROOT}${definition.entry}`,
+      handler: 'handler',
+      description: definition.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: definition.memoryMb ?? 512,
+      timeout: Duration.seconds(definition.timeoutSeconds ?? HTTP_FUNCTION_TIMEOUT_SECONDS),
+      role: this.role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: environment as Record<string, string>,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        banner: REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Bundle the AWS SDK too: pinned versions we test with, tree-shaken, no surprise
+        // upgrades from the runtime's copy.
+        externalModules: [],
+        forceDockerBundling: false,
+      },
+    });
+
+    Validations.of(this.function).acknowledge(
+      {
+        id: 'HIPAA.Security-LambdaConcurrency',
+        reason:
+          'Reserved concurrency would carve fixed slices out of the account pool per function; API Gateway stage throttling and the SQS event source bound concurrency instead.',
+      },
+      {
+        id: 'HIPAA.Security-LambdaDLQ',
+        reason:
+          'Invoked synchronously (API Gateway) or by an SQS event source, never asynchronously; failed ECG messages go to the queue DLQ, which is alarmed.',
+      },
+      {
+        id: 'HIPAA.Security-LambdaInsideVPC',
+        reason:
+          'The function reaches only AWS service APIs (DynamoDB, SQS, Cognito, API Gateway) over TLS with IAM; a VPC would add NAT or endpoint cost and cold-start latency without isolating anything.',
+      },
+    );
+    Validations.of(this.role).acknowledge(
+        {
+          id: 'HIPAA.Security-IAMNoInlinePolicy',
+          reason:
+            "The role's only policy is its own least-privilege grants, created with it and never shared; a customer-managed policy would be the same document attached 1:1.",
+        },
+      );
+  }
+}
+
+function required<T>(resource: T | undefined, id: string, need: string, what: string): T {
+  if (resource === undefined) {
+    throw new Error(`function ${id} declares ${need} in the catalog but was built without ${what}`);
+  }
+  return resource;
+}
+
+/** One VigilFunction per catalog entry, keyed like the catalog. */
+export function createFunctions<N extends string>(
+  scope: Construct,
+  definitions: Record<N, FunctionDefinition>,
+  resources: FunctionResources,
+  environment: (definition: FunctionDefinition) => VigilFunctionProps['environment'] = () => ({}),
+): Record<N, VigilFunction> {
+  const entries = (Object.entries(definitions) as [N, FunctionDefinition][]).map(
+    ([name, definition]) => [name, new VigilFunction(scope, name, { definition, resources, environment: environment(definition) })] as const,
+  );
+  return Object.fromEntries(entries) as Record<N, VigilFunction>;
+}
