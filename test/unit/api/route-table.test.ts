@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ROUTES, routeKey } from '../../shared/api/routes.ts';
-import { HTTP_FUNCTIONS } from '../../shared/api/function-catalog.ts';
+import { ROUTES, routeKey } from '../../../shared/api/routes.ts';
+import { HTTP_FUNCTIONS } from '../../../shared/api/function-catalog.ts';
 
 describe('route table', () => {
   it('has no route twice', () => {

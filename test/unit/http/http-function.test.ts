@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { httpFunction, assertImplementsRoutes, MAX_REQUEST_BODY_BYTES } from '../../../shared/http/http-function.ts';
+import type { Caller } from '../../../shared/domain/caller.ts';
+import { httpApiEvent, lambdaContext } from '../fixtures/http-api-event.ts';
+
+const patient: Caller = { userId: randomUUID(), orgId: randomUUID(), role: 'patient' };
+const clinician: Caller = { userId: randomUUID(), orgId: randomUUID(), role: 'clinician' };
+const recordingId = randomUUID();
+
+function ecgFunction(callers: Record<string, Caller>) {
+  const seen: unknown[] = [];
+  const handler = httpFunction(
+    'ecg',
+    {
+      'POST /v1/patients/{patientId}/ecg': async () => ({}),
+      'PUT /v1/ecg/{recordingId}/chunks/{seq}': async (request) => {
+        seen.push(request);
+        return { recordingId: request.params.recordingId, seq: request.params.seq, sampleCount: 1, status: 'queued' };
+      },
+      'POST /v1/ecg/{recordingId}/complete': async () => ({}),
+      'GET /v1/ecg/{recordingId}': async () => ({}),
+    },
+    { loadCaller: async (sub) => callers[sub] },
+  );
+  return { handler, seen };
+}
+
+const chunkRoute = 'PUT /v1/ecg/{recordingId}/chunks/{seq}';
+const chunkEvent = (body: string | undefined, overrides: Partial<Parameters<typeof httpApiEvent>[0]> = {}) =>
+  httpApiEvent({
+    routeKey: chunkRoute,
+    pathParameters: { recordingId, seq: '0' },
+    ...(body === undefined ? {} : { body }),
+    claims: { sub: patient.userId, 'cognito:groups': '[patient]' },
+    ...overrides,
+  });
+
+async function call(event: ReturnType<typeof httpApiEvent>, callers: Record<string, Caller> = { [patient.userId]: patient }) {
+  const { handler, seen } = ecgFunction(callers);
+  const response = await handler(event, lambdaContext());
+  return { response, seen, problem: response.body ? JSON.parse(response.body) : undefined };
+}
+
+describe('httpFunction', () => {
+  it('passes parsed, typed input to the route implementation', async () => {
+    const { response, seen } = await call(chunkEvent('{"samples":[1,2,-3]}'));
+    expect(response.statusCode).toBe(202);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ caller: patient, params: { recordingId, seq: 0 }, body: { samples: [1, 2, -3] } });
+  });
+
+  it('answers malformed JSON with a 400 problem naming the body', async () => {
+    const { response, problem } = await call(chunkEvent('{"samples":[1,'));
+    expect(response.statusCode).toBe(400);
+    expect(response.headers?.['content-type']).toBe('application/problem+json');
+    expect(problem).toMatchObject({ status: 400, errors: [{ path: 'body', message: 'malformed JSON' }] });
+    expect(problem.detail).toMatch(/not valid JSON/);
+  });
+
+  it('rejects unknown fields by name', async () => {
+    const { response, problem } = await call(chunkEvent('{"samples":[1],"extra":true}'));
+    expect(response.statusCode).toBe(400);
+    expect(problem.errors).toContainEqual({ path: 'body.extra', message: expect.stringMatching(/unknown field/) });
+  });
+
+  it('rejects a wrong type naming the exact sample', async () => {
+    const { response, problem } = await call(chunkEvent('{"samples":[1,"x",3]}'));
+    expect(response.statusCode).toBe(400);
+    expect(problem.errors.map((e: { path: string }) => e.path)).toContain('body.samples.1');
+  });
+
+  it('rejects a sample outside int16', async () => {
+    const { problem } = await call(chunkEvent('{"samples":[40000]}'));
+    expect(problem.errors.map((e: { path: string }) => e.path)).toContain('body.samples.0');
+  });
+
+  it('rejects a malformed path id with 400 naming the parameter', async () => {
+    const { response, problem } = await call(chunkEvent('{"samples":[1]}', { pathParameters: { recordingId: 'not-a-uuid', seq: '0' } }));
+    expect(response.statusCode).toBe(400);
+    expect(problem.errors[0].path).toBe('params.recordingId');
+  });
+
+  it('rejects a negative sequence number', async () => {
+    const { problem } = await call(chunkEvent('{"samples":[1]}', { pathParameters: { recordingId, seq: '-1' } }));
+    expect(problem.errors[0].path).toBe('params.seq');
+  });
+
+  it(`answers a body over ${MAX_REQUEST_BODY_BYTES} bytes with 413`, async () => {
+    const big = JSON.stringify({ samples: new Array(300_000).fill(1000) });
+    expect(big.length).toBeGreaterThan(MAX_REQUEST_BODY_BYTES);
+    const { response, problem } = await call(chunkEvent(big));
+    expect(response.statusCode).toBe(413);
+    expect(problem.detail).toContain(String(MAX_REQUEST_BODY_BYTES));
+  });
+
+  it('answers a missing body with 400', async () => {
+    const { response, problem } = await call(chunkEvent(undefined));
+    expect(response.statusCode).toBe(400);
+    expect(problem.errors[0].path).toBe('body');
+  });
+
+  it('decodes base64 bodies as API Gateway sends them', async () => {
+    const { response } = await call(chunkEvent(Buffer.from('{"samples":[5]}').toString('base64'), { isBase64Encoded: true }));
+    expect(response.statusCode).toBe(202);
+  });
+
+  it('refuses a non-JSON content type with 415', async () => {
+    const { response } = await call(chunkEvent('{"samples":[5]}', { headers: { 'content-type': 'text/plain' } }));
+    expect(response.statusCode).toBe(415);
+  });
+
+  it('fails closed with 401 when a signed-in route arrives without claims', async () => {
+    const { response, problem } = await call(chunkEvent('{"samples":[1]}', { claims: null }));
+    expect(response.statusCode).toBe(401);
+    expect(problem.type).toBe('urn:vigil:problem:unauthorized');
+  });
+
+  it('answers 403 for a verified identity with no Vigil account', async () => {
+    const { response } = await call(chunkEvent('{"samples":[1]}'), {});
+    expect(response.statusCode).toBe(403);
+  });
+
+  it("answers 403 when the caller's role may not use the route, whatever the token's groups say", async () => {
+    const event = chunkEvent('{"samples":[1]}', { claims: { sub: clinician.userId, 'cognito:groups': '[patient]' } });
+    const { response, problem } = await call(event, { [clinician.userId]: clinician });
+    expect(response.statusCode).toBe(403);
+    expect(problem.detail).toMatch(/clinician role/);
+  });
+
+  it('hides unexpected failures behind a 500 problem without internals', async () => {
+    const handler = httpFunction(
+      'health',
+      {
+        'GET /v1/health': async () => {
+          throw new Error('secret internal detail');
+        },
+        'GET /v1/openapi.json': async () => ({}),
+      },
+      { loadCaller: async () => undefined },
+    );
+    const response = await handler(httpApiEvent({ routeKey: 'GET /v1/health' }), lambdaContext());
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('secret internal detail');
+    expect(JSON.parse(response.body ?? '{}').detail).toContain('request-1');
+  });
+
+  it('refuses to build a function whose implementations disagree with the route table', () => {
+    expect(() => assertImplementsRoutes('ecg', ['GET /v1/ecg/{recordingId}'])).toThrow(/route table gives it/);
+  });
+});
