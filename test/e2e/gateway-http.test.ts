@@ -1,0 +1,150 @@
+// The local HTTP API behaves like API Gateway's: event shape, JWT authorizer, limits, errors.
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { HTTP_FUNCTIONS } from '../../shared/api/function-catalog.ts';
+import { startLocalTwin, type LocalTwin } from '../support/local-twin.ts';
+import { fixtureHandlerLoader } from '../support/handler-fixtures.ts';
+import { signInNewCognitoUser, type SignedInUser } from '../support/cognito-users.ts';
+
+let twin: LocalTwin;
+let clinicianAdmin: SignedInUser;
+
+beforeAll(async () => {
+  twin = await startLocalTwin({
+    loader: fixtureHandlerLoader({
+      [HTTP_FUNCTIONS.users.entry]: 'echo-event-handler.ts',
+      [HTTP_FUNCTIONS.ecg.entry]: 'echo-event-handler.ts',
+      [HTTP_FUNCTIONS.health.entry]: 'plain-object-handler.ts',
+      [HTTP_FUNCTIONS.thresholds.entry]: 'slow-handler.ts',
+      [HTTP_FUNCTIONS.alerts.entry]: 'throwing-handler.ts',
+    }),
+    httpIntegrationTimeoutMs: 500,
+    log: () => undefined,
+  });
+  clinicianAdmin = await signInNewCognitoUser(twin.state, ['admin', 'clinician']);
+});
+
+afterAll(async () => {
+  await twin?.stop();
+});
+
+const bearer = (user: SignedInUser) => ({ authorization: `Bearer ${user.accessToken}` });
+
+async function echoedEvent(path: string, init: RequestInit = {}): Promise<APIGatewayProxyEventV2WithJWTAuthorizer> {
+  const response = await fetch(`${twin.httpUrl}${path}`, init);
+  expect(response.status).toBe(200);
+  return (await response.json()) as APIGatewayProxyEventV2WithJWTAuthorizer;
+}
+
+describe('HTTP API JWT authorizer', () => {
+  it('passes claims to the handler as strings, with cognito:groups flattened to "[a b]"', async () => {
+    const event = await echoedEvent('/v1/users/me', { headers: bearer(clinicianAdmin) });
+    const claims = event.requestContext.authorizer.jwt.claims;
+    expect(claims['cognito:groups']).toBe('[admin clinician]');
+    expect(claims['sub']).toBe(clinicianAdmin.sub);
+    expect(claims['token_use']).toBe('access');
+    expect(claims['client_id']).toBe(twin.state.userPoolClientId);
+    expect(claims['exp']).toMatch(/^\d+$/);
+    for (const value of Object.values(claims)) expect(typeof value).toBe('string');
+  });
+
+  it('answers 401 {"message":"Unauthorized"} without a valid access token', async () => {
+    for (const headers of [{}, { authorization: 'Bearer not-a-jwt' }, { authorization: `Bearer ${clinicianAdmin.idToken}` }]) {
+      const response = await fetch(`${twin.httpUrl}/v1/users/me`, { headers });
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({ message: 'Unauthorized' });
+    }
+  });
+
+  it('lets public routes through without a token', async () => {
+    const response = await fetch(`${twin.httpUrl}/v1/health`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(await response.json()).toEqual({ plain: true });
+  });
+});
+
+describe('HTTP API payload format 2.0', () => {
+  it('builds the event from the matched route: routeKey, path parameters, query, headers, cookies, body', async () => {
+    const event = await echoedEvent('/v1/ecg/rec%201/chunks/3?a=1&a=2&b=x', {
+      method: 'PUT',
+      headers: { ...bearer(clinicianAdmin), 'content-type': 'application/json', cookie: 'c1=v1; c2=v2', 'X-Custom': 'Yes' },
+      body: JSON.stringify({ samples: [1, 2] }),
+    });
+    expect(event.version).toBe('2.0');
+    expect(event.routeKey).toBe('PUT /v1/ecg/{recordingId}/chunks/{seq}');
+    expect(event.requestContext.routeKey).toBe(event.routeKey);
+    expect(event.rawPath).toBe('/v1/ecg/rec%201/chunks/3');
+    expect(event.rawQueryString).toBe('a=1&a=2&b=x');
+    expect(event.queryStringParameters).toEqual({ a: '1,2', b: 'x' });
+    expect(event.pathParameters).toEqual({ recordingId: 'rec 1', seq: '3' });
+    expect(event.headers['x-custom']).toBe('Yes');
+    expect(event.headers['cookie']).toBeUndefined();
+    expect(event.cookies).toEqual(['c1=v1', 'c2=v2']);
+    expect(event.body).toBe('{"samples":[1,2]}');
+    expect(event.isBase64Encoded).toBe(false);
+    expect(event.requestContext.stage).toBe('$default');
+    expect(event.requestContext.http.method).toBe('PUT');
+    expect(event.requestContext.timeEpoch).toBeGreaterThan(0);
+  });
+
+  it('base64-encodes binary bodies', async () => {
+    const event = await echoedEvent('/v1/ecg/r1/chunks/0', {
+      method: 'PUT',
+      headers: { ...bearer(clinicianAdmin), 'content-type': 'application/octet-stream' },
+      body: new Uint8Array([0, 255, 1]),
+    });
+    expect(event.isBase64Encoded).toBe(true);
+    expect(Buffer.from(event.body ?? '', 'base64')).toEqual(Buffer.from([0, 255, 1]));
+  });
+
+  it('sends the handler\'s cookies as Set-Cookie', async () => {
+    const response = await fetch(`${twin.httpUrl}/v1/users/me`, { headers: bearer(clinicianAdmin) });
+    expect(response.headers.getSetCookie()).toEqual(['fixture=1; Path=/']);
+  });
+
+  it('answers 404 {"message":"Not Found"} for a route not in the table', async () => {
+    for (const [method, path] of [['GET', '/v1/nowhere'], ['DELETE', '/v1/health']] as const) {
+      const response = await fetch(`${twin.httpUrl}${path}`, { method });
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({ message: 'Not Found' });
+    }
+  });
+});
+
+describe('HTTP API limits and failures', () => {
+  it('answers 413 for a body over 10 MB', async () => {
+    const { status, body } = await rawPost('/v1/ecg/r1/chunks/0', Buffer.alloc(10 * 1024 * 1024 + 1, 97), clinicianAdmin.accessToken);
+    expect(status).toBe(413);
+    expect(JSON.parse(body)).toEqual({ message: 'Request Entity Too Large' });
+  });
+
+  it('answers 503 when the handler runs past the integration timeout', async () => {
+    const response = await fetch(`${twin.httpUrl}/v1/thresholds/heart_rate`, { headers: bearer(clinicianAdmin) });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ message: 'Service Unavailable' });
+  });
+
+  it('answers 500 when the handler throws', async () => {
+    const response = await fetch(`${twin.httpUrl}/v1/alerts`, { headers: bearer(clinicianAdmin) });
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ message: 'Internal Server Error' });
+  });
+});
+
+function rawPost(path: string, body: Buffer, token: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${twin.httpUrl}${path}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: `Bearer ${token}` },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
