@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  addSubscriptions,
+  CONNECTION_TTL_SECONDS,
+  connectionKeys,
+  deleteConnection,
+  getConnection,
+  listConnectionIdsOfUser,
+  listSubscriberConnectionIds,
+  putConnection,
+} from '../../shared/data/connection-store.ts';
+import { testTable } from './support/table.ts';
+
+const table = testTable();
+
+describe('connection store (DynamoDB Local)', () => {
+  it("finds a user's connections and a patient's subscribers, and forgets both on disconnect", async () => {
+    const userId = randomUUID();
+    const patients = [randomUUID(), randomUUID()];
+    const connectionId = `conn-${randomUUID()}`;
+    const now = Date.UTC(2026, 10, 22, 4);
+    await putConnection(table, { connectionId, userId, orgId: randomUUID(), role: 'clinician', connectedAt: 'now' }, now);
+    await addSubscriptions(table, (await getConnection(table, connectionId))!, patients, now);
+
+    expect(await listConnectionIdsOfUser(table, userId)).toEqual([connectionId]);
+    expect(await listSubscriberConnectionIds(table, patients[1]!)).toEqual([connectionId]);
+    const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: connectionKeys.connection(connectionId) }));
+    expect(Item?.['expiresAt']).toBe(now / 1000 + CONNECTION_TTL_SECONDS);
+
+    await deleteConnection(table, connectionId);
+    expect(await listConnectionIdsOfUser(table, userId)).toEqual([]);
+    expect(await listSubscriberConnectionIds(table, patients[0]!)).toEqual([]);
+    await expect(deleteConnection(table, connectionId)).resolves.toBeUndefined();
+  });
+});
