@@ -17,6 +17,12 @@ export interface VigilStackProps extends StackProps {
 
 /** Vigil on AWS: the picture in ARCHITECTURE.md, one construct per box. */
 export class VigilStack extends Stack {
+  readonly data: DataTable;
+  readonly auth: UserPoolAuth;
+  readonly realtime: WebSocketApi;
+  readonly ecg: EcgPipeline;
+  readonly http: HttpApi;
+  readonly monitoring: Monitoring;
   /** Every Lambda by its catalog name, for tests and tooling. */
   readonly functions: Record<HttpFunctionName | 'wsAuthorizer' | 'wsConnections' | 'ecgAnalyzer', VigilFunction>;
 
@@ -24,14 +30,14 @@ export class VigilStack extends Stack {
     super(scope, id, props);
 
     const { key: encryptionKey } = new EncryptionKey(this, 'Encryption');
-    const data = new DataTable(this, 'Data', { encryptionKey });
-    const auth = new UserPoolAuth(this, 'Auth');
+    const data = (this.data = new DataTable(this, 'Data', { encryptionKey }));
+    const auth = (this.auth = new UserPoolAuth(this, 'Auth'));
     const base = { table: data, auth, encryptionKey, ecgRetentionDays: props.ecgRetentionDays };
 
-    const realtime = new WebSocketApi(this, 'Realtime', { resources: base });
-    const ecg = new EcgPipeline(this, 'Ecg', { resources: { ...base, connections: realtime } });
-    const http = new HttpApi(this, 'Http', { resources: { ...base, connections: realtime, ecgChunks: ecg } });
-    new Monitoring(this, 'Monitoring', {
+    const realtime = (this.realtime = new WebSocketApi(this, 'Realtime', { resources: base }));
+    const ecg = (this.ecg = new EcgPipeline(this, 'Ecg', { resources: { ...base, connections: realtime } }));
+    const http = (this.http = new HttpApi(this, 'Http', { resources: { ...base, connections: realtime, ecgChunks: ecg } }));
+    this.monitoring = new Monitoring(this, 'Monitoring', {
       encryptionKey,
       ecgDeadLetterQueue: ecg.deadLetterQueue,
       ecgAnalyzer: ecg.analyzer.function,

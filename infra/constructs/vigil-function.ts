@@ -78,21 +78,20 @@ export class VigilFunction extends Construct {
       environment[ENV.tableName] = resources.table.table.tableName;
       resources.table.grantAccess(this.role, access.table);
     }
-    if (access.usesAppClient) {
+    // Administering users goes through the same identity provider module as sign-in, which
+    // is configured with both ids; neither is a secret.
+    if (access.usesAppClient || access.administerUsers) {
       environment[ENV.userPoolId] = resources.auth.userPool.userPoolId;
       environment[ENV.userPoolClientId] = resources.auth.client.userPoolClientId;
     }
     if (access.administerUsers) {
-      environment[ENV.userPoolId] = resources.auth.userPool.userPoolId;
       resources.auth.grantAdministerUsers(this.role);
     }
     if (access.sendEcgChunks) {
       const queue = required(resources.ecgChunks, id, 'sendEcgChunks', 'the ECG chunk queue');
       environment[ENV.ecgQueueUrl] = queue.queueUrl;
       queue.grantSendChunks(this.role);
-    }
-    if (access.sendEcgChunks || access.consumeEcgChunks) {
-      // Raw chunks are written and re-read with this TTL; analysis results have none.
+      // The chunk uploader stores the raw samples it enqueues, with this TTL.
       environment[ENV.ecgRetentionDays] = String(resources.ecgRetentionDays);
     }
     if (access.manageConnections) {
