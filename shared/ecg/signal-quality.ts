@@ -1,0 +1,228 @@
+/**
+ * Signal quality per fixed window of 40 blocks of 50 ms (about 2 s), windows aligned to
+ * absolute sample indices so that any chunking of a recording yields the same windows.
+ *
+ * - flat_line: almost no activity (lead off, disconnected electrode).
+ * - saturation: a noticeable share of samples invalid (NaN, ±Infinity), outside the
+ *   int16 µV range, or stuck at the window's extreme value (ADC clipping).
+ * - high_noise: the typical 50 ms block of the 5–15 Hz band carries energy comparable to
+ *   the QRS blocks. In clean ECG the QRS complexes occupy a few blocks and the median
+ *   block is quiet, whatever the heart rate.
+ */
+export type QualityIssue = 'flat_line' | 'saturation' | 'high_noise';
+
+export interface QualityWindow {
+  startSample: number;
+  endSample: number;
+  usable: boolean;
+  issues: QualityIssue[];
+}
+
+export interface SignalQualityState {
+  windowStart: number;
+  blockRms: number[];
+  blockSum: number;
+  blockFill: number;
+  minimum: number;
+  maximum: number;
+  invalidCount: number;
+  runValue: number;
+  runLength: number;
+  runsAtMaximum: number;
+  runsAtMinimum: number;
+}
+
+export const BLOCKS_PER_WINDOW = 40;
+const BLOCK_SECONDS = 0.05;
+// Peak-to-peak below this (µV) over a whole window: nothing that could be an ECG.
+const FLAT_RANGE_UV = 50;
+// Band-passed RMS of the loudest block below this (µV): no QRS anywhere in the window.
+const FLAT_BLOCK_RMS_UV = 8;
+const SATURATED_SHARE = 0.1;
+// A clipped plateau lasts at least this long; shorter equal runs are quantisation.
+const CLIPPING_RUN_SECONDS = 0.02;
+// Median block RMS above this share of the loudest block, and above an absolute floor
+// so that a quiet pause (no QRS in the window) is not called noise.
+const NOISE_MEDIAN_TO_PEAK = 0.2;
+const NOISE_FLOOR_UV = 20;
+
+/** Values at or beyond this magnitude (µV) are outside int16 microvolts: rails or garbage. */
+export const ABSURD_MICROVOLTS = 32767;
+
+// Finite sentinels for "no sample yet" (JSON has no Infinity); inputs are clamped to ±32767.
+const EMPTY_MINIMUM = 1e300;
+const EMPTY_MAXIMUM = -1e300;
+
+export function blockLengthFor(sampleRateHz: number): number {
+  return Math.max(1, Math.round(BLOCK_SECONDS * sampleRateHz));
+}
+
+export function windowLengthFor(sampleRateHz: number): number {
+  return blockLengthFor(sampleRateHz) * BLOCKS_PER_WINDOW;
+}
+
+export function createSignalQualityState(): SignalQualityState {
+  return {
+    windowStart: 0,
+    blockRms: [],
+    blockSum: 0,
+    blockFill: 0,
+    minimum: EMPTY_MINIMUM,
+    maximum: EMPTY_MAXIMUM,
+    invalidCount: 0,
+    runValue: EMPTY_MINIMUM,
+    runLength: 0,
+    runsAtMaximum: 0,
+    runsAtMinimum: 0,
+  };
+}
+
+/** Working form of the quality tracker; see QrsDetector for the same pattern. */
+export class SignalQualityTracker {
+  private readonly blockLength: number;
+  private readonly clippingRun: number;
+  private windowStart: number;
+  private readonly blockRms: number[];
+  private blockSum: number;
+  private blockFill: number;
+  private minimum: number;
+  private maximum: number;
+  private invalidCount: number;
+  private runValue: number;
+  private runLength: number;
+  private runsAtMaximum: number;
+  private runsAtMinimum: number;
+
+  constructor(sampleRateHz: number, state: SignalQualityState) {
+    this.blockLength = blockLengthFor(sampleRateHz);
+    this.clippingRun = Math.max(3, Math.round(CLIPPING_RUN_SECONDS * sampleRateHz));
+    this.windowStart = state.windowStart;
+    this.blockRms = [...state.blockRms];
+    this.blockSum = state.blockSum;
+    this.blockFill = state.blockFill;
+    this.minimum = state.minimum;
+    this.maximum = state.maximum;
+    this.invalidCount = state.invalidCount;
+    this.runValue = state.runValue;
+    this.runLength = state.runLength;
+    this.runsAtMaximum = state.runsAtMaximum;
+    this.runsAtMinimum = state.runsAtMinimum;
+  }
+
+  toState(): SignalQualityState {
+    return {
+      windowStart: this.windowStart,
+      blockRms: [...this.blockRms],
+      blockSum: this.blockSum,
+      blockFill: this.blockFill,
+      minimum: this.minimum,
+      maximum: this.maximum,
+      invalidCount: this.invalidCount,
+      runValue: this.runValue,
+      runLength: this.runLength,
+      runsAtMaximum: this.runsAtMaximum,
+      runsAtMinimum: this.runsAtMinimum,
+    };
+  }
+
+  /**
+   * Adds the next block of samples: `raw` (µV, already cleaned), `bandPass` (the detector's
+   * 5–15 Hz output) and `invalid` (1 where the input sample was unusable). Appends the
+   * windows that closed to `closed`.
+   */
+  process(raw: Float64Array, bandPass: Float64Array, invalid: Uint8Array, closed: QualityWindow[]): void {
+    const blockLength = this.blockLength;
+    let blockSum = this.blockSum;
+    let blockFill = this.blockFill;
+    let minimum = this.minimum;
+    let maximum = this.maximum;
+    let invalidCount = this.invalidCount;
+    let runValue = this.runValue;
+    let runLength = this.runLength;
+    const count = raw.length;
+    for (let i = 0; i < count; i++) {
+      const x = raw[i]!;
+      const y = bandPass[i]!;
+      blockSum += y * y;
+      invalidCount += invalid[i]!;
+      if (x > maximum) {
+        maximum = x;
+        this.runsAtMaximum = 0;
+      }
+      if (x < minimum) {
+        minimum = x;
+        this.runsAtMinimum = 0;
+      }
+      if (x === runValue) runLength++;
+      else {
+        if (runLength >= this.clippingRun) this.countRun(runValue, runLength, minimum, maximum);
+        runValue = x;
+        runLength = 1;
+      }
+      if (++blockFill === blockLength) {
+        this.blockRms.push(Math.sqrt(blockSum / blockLength));
+        blockSum = 0;
+        blockFill = 0;
+        if (this.blockRms.length === BLOCKS_PER_WINDOW) {
+          if (runLength >= this.clippingRun) this.countRun(runValue, runLength, minimum, maximum);
+          runLength = 0;
+          this.minimum = minimum;
+          this.maximum = maximum;
+          this.invalidCount = invalidCount;
+          closed.push(this.closeWindow(this.windowStart + BLOCKS_PER_WINDOW * blockLength));
+          minimum = EMPTY_MINIMUM;
+          maximum = EMPTY_MAXIMUM;
+          invalidCount = 0;
+        }
+      }
+    }
+    this.blockSum = blockSum;
+    this.blockFill = blockFill;
+    this.minimum = minimum;
+    this.maximum = maximum;
+    this.invalidCount = invalidCount;
+    this.runValue = runValue;
+    this.runLength = runLength;
+  }
+
+  /** End of recording: judge the partial window, if it holds at least one block. */
+  flush(closed: QualityWindow[]): void {
+    if (this.blockFill > 0) {
+      this.blockRms.push(Math.sqrt(this.blockSum / this.blockFill));
+    }
+    if (this.blockRms.length === 0) return;
+    if (this.runLength >= this.clippingRun) this.countRun(this.runValue, this.runLength, this.minimum, this.maximum);
+    const end = this.windowStart + (this.blockRms.length - (this.blockFill > 0 ? 1 : 0)) * this.blockLength + this.blockFill;
+    this.blockSum = 0;
+    this.blockFill = 0;
+    this.runLength = 0;
+    closed.push(this.closeWindow(end));
+  }
+
+  private countRun(value: number, length: number, minimum: number, maximum: number): void {
+    if (value === maximum) this.runsAtMaximum += length;
+    if (value === minimum) this.runsAtMinimum += length;
+  }
+
+  private closeWindow(endSample: number): QualityWindow {
+    const length = endSample - this.windowStart;
+    const issues: QualityIssue[] = [];
+    const range = this.maximum - this.minimum;
+    const clipped = range > 0 ? this.runsAtMaximum + this.runsAtMinimum : 0;
+    const sorted = [...this.blockRms].sort((a, b) => a - b);
+    const loudest = sorted[sorted.length - 1] ?? 0;
+    const typical = sorted[sorted.length >> 2] ?? 0;
+    if ((this.invalidCount + clipped) / length > SATURATED_SHARE || (range === 0 && Math.abs(this.maximum) >= ABSURD_MICROVOLTS)) issues.push('saturation');
+    else if (range < FLAT_RANGE_UV || loudest < FLAT_BLOCK_RMS_UV) issues.push('flat_line');
+    else if (typical > NOISE_FLOOR_UV && typical > NOISE_MEDIAN_TO_PEAK * loudest) issues.push('high_noise');
+    const window: QualityWindow = { startSample: this.windowStart, endSample, usable: issues.length === 0, issues };
+    this.windowStart = endSample;
+    this.blockRms.length = 0;
+    this.minimum = EMPTY_MINIMUM;
+    this.maximum = EMPTY_MAXIMUM;
+    this.invalidCount = 0;
+    this.runsAtMaximum = 0;
+    this.runsAtMinimum = 0;
+    return window;
+  }
+}
