@@ -25,6 +25,8 @@ export function createEcgChunkQueue(client: SQSClient, queueUrl: string): EcgChu
 
 let fromEnv: EcgChunkQueue | undefined;
 export function ecgChunkQueueFromEnv(): EcgChunkQueue {
-  fromEnv ??= createEcgChunkQueue(new SQSClient({}), requireEnv(ENV.ecgQueueUrl));
+  // The regional (or configured) endpoint, not the queue URL's host: the same in AWS, and it
+  // lets an emulator whose queue URLs name an unresolvable host work through AWS_ENDPOINT_URL_SQS.
+  fromEnv ??= createEcgChunkQueue(new SQSClient({ useQueueUrlAsEndpoint: false }), requireEnv(ENV.ecgQueueUrl));
   return fromEnv;
 }
