@@ -35,7 +35,7 @@ export function accessTokenVerifierFromEnv(env: NodeJS.ProcessEnv = process.env)
       try {
         payload = await verify(token);
       } catch (error) {
-        throw new InvalidTokenError(`token rejected: ${error instanceof Error ? error.name : 'unknown error'}`);
+        throw new InvalidTokenError(`token rejected: ${error instanceof Error ? error.constructor.name : 'unknown error'}`);
       }
       const sub = payload.sub;
       if (typeof sub !== 'string' || sub.length === 0) throw new InvalidTokenError('token has no subject');
