@@ -1,0 +1,180 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  HTTP_FUNCTION_TIMEOUT_SECONDS,
+  HTTP_FUNCTIONS,
+  QUEUE_FUNCTIONS,
+  WEBSOCKET_FUNCTIONS,
+  type FunctionDefinition,
+} from '../../shared/api/function-catalog.ts';
+import { ENV } from '../../shared/config/env.ts';
+import {
+  ECG_RETENTION_DAYS,
+  referencedIds,
+  synthesizeVigil,
+  type FunctionName,
+  type SynthesizedVigil,
+} from './synthesized-stack.ts';
+
+let vigil: SynthesizedVigil;
+beforeAll(() => {
+  vigil = synthesizeVigil();
+});
+
+const CATALOG: Record<FunctionName, FunctionDefinition> = { ...HTTP_FUNCTIONS, ...WEBSOCKET_FUNCTIONS, ...QUEUE_FUNCTIONS };
+const ALL = Object.keys(CATALOG) as FunctionName[];
+const where = (test: (d: FunctionDefinition) => boolean) => ALL.filter((name) => test(CATALOG[name]));
+const not = (names: FunctionName[]) => ALL.filter((name) => !names.includes(name));
+
+/** The resources (as logical ids they reference) of statements allowing `action`. */
+const resourcesAllowing = (name: FunctionName, action: string) =>
+  vigil.statementsOf(name).filter((s) => [s.Action].flat().includes(action)).flatMap((s) => referencedIds(s.Resource));
+
+describe('every function', () => {
+  it.each(ALL)('%s runs on Node.js 24 on arm64 from an esbuild bundle', (name) => {
+    expect(vigil.functionProperties(name)).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      LoggingConfig: { LogFormat: 'JSON' },
+    });
+  });
+
+  it.each(ALL)('%s has the timeout of the catalog', (name) => {
+    expect(vigil.functionProperties(name).Timeout).toBe(CATALOG[name].timeoutSeconds ?? HTTP_FUNCTION_TIMEOUT_SECONDS);
+  });
+
+  it.each(ALL)('%s logs to its own encrypted log group, and may write to no other', (name) => {
+    const logGroupId = referencedIds((vigil.functionProperties(name).LoggingConfig as { LogGroup: unknown }).LogGroup)[0] as string;
+    expect(vigil.resources[logGroupId]?.Properties).toMatchObject({ KmsKeyId: expect.anything(), RetentionInDays: expect.any(Number) });
+    expect(resourcesAllowing(name, 'logs:PutLogEvents')).toEqual([logGroupId]);
+    expect(vigil.actionsOf(name)).not.toContain('logs:CreateLogGroup');
+  });
+
+  it.each(ALL)('%s has no wildcard action and no Scan', (name) => {
+    for (const action of vigil.actionsOf(name)) expect(action).not.toMatch(/\*|^dynamodb:Scan$/);
+  });
+});
+
+describe('table access follows the catalog', () => {
+  const tableId = () => vigil.logicalId(vigil.stack.data.table);
+
+  it.each(where((d) => d.access.table === 'none'))('%s cannot touch the table and is not told its name', (name) => {
+    expect([...vigil.actionsOf(name)].filter((a) => a.startsWith('dynamodb:') || a.startsWith('kms:'))).toEqual([]);
+    expect(vigil.environmentOf(name)).not.toHaveProperty(ENV.tableName);
+  });
+
+  it.each(where((d) => d.access.table === 'read'))('%s can read but not write the table', (name) => {
+    expect(resourcesAllowing(name, 'dynamodb:Query')).toContain(tableId());
+    for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'kms:GenerateDataKey']) {
+      expect(vigil.actionsOf(name)).not.toContain(write);
+    }
+    expect(vigil.environmentOf(name)[ENV.tableName]).toEqual({ Ref: tableId() });
+  });
+
+  it.each(where((d) => d.access.table === 'readWrite'))('%s can read and write the table and its indexes', (name) => {
+    const statement = vigil.statementsOf(name).find((s) => [s.Action].flat().includes('dynamodb:PutItem'));
+    expect(JSON.stringify(statement?.Resource)).toContain('/index/gsi1');
+    expect(referencedIds(statement?.Resource)).toContain(tableId());
+    expect(vigil.environmentOf(name)[ENV.tableName]).toEqual({ Ref: tableId() });
+  });
+
+  it('lets functions use the table key only through DynamoDB', () => {
+    for (const name of where((d) => d.access.table !== 'none')) {
+      const keyStatements = vigil.statementsOf(name).filter((s) => [s.Action].flat().some((a) => a.startsWith('kms:')));
+      expect(keyStatements.length).toBeGreaterThan(0);
+      for (const s of keyStatements) expect(JSON.stringify(s.Condition)).toContain('kms:ViaService');
+    }
+  });
+});
+
+describe('queue access follows the catalog', () => {
+  const queueId = () => vigil.logicalId(vigil.stack.ecg.queue);
+  const senders = where((d) => d.access.sendEcgChunks === true);
+
+  it('the ecg function can send chunks to the queue, but not receive or delete them', () => {
+    expect(senders).toEqual(['ecg']);
+    expect(resourcesAllowing('ecg', 'sqs:SendMessage')).toEqual([queueId()]);
+    expect([...vigil.actionsOf('ecg')].filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
+    expect(vigil.environmentOf('ecg')).toMatchObject({
+      [ENV.ecgQueueUrl]: { Ref: queueId() },
+      [ENV.ecgRetentionDays]: String(ECG_RETENTION_DAYS),
+    });
+  });
+
+  it('the analyzer can receive and delete chunks, but not send them', () => {
+    expect(resourcesAllowing('ecgAnalyzer', 'sqs:ReceiveMessage')).toEqual([queueId()]);
+    expect(resourcesAllowing('ecgAnalyzer', 'sqs:DeleteMessage')).toEqual([queueId()]);
+    expect(vigil.actionsOf('ecgAnalyzer')).not.toContain('sqs:SendMessage');
+  });
+
+  it.each(not([...senders, 'ecgAnalyzer']))('%s has no queue permission and no queue URL', (name) => {
+    expect([...vigil.actionsOf(name)].filter((a) => a.startsWith('sqs:'))).toEqual([]);
+    expect(vigil.environmentOf(name)).not.toHaveProperty(ENV.ecgQueueUrl);
+  });
+});
+
+describe('WebSocket pushes follow the catalog', () => {
+  const pushers = where((d) => d.access.manageConnections === true);
+
+  it.each(pushers)('%s may manage connections of the v1 stage of this API only', (name) => {
+    const statement = vigil.statementsOf(name).find((s) => [s.Action].flat().includes('execute-api:ManageConnections'));
+    expect(referencedIds(statement?.Resource)).toContain(vigil.logicalId(vigil.stack.realtime.api));
+    expect(JSON.stringify(statement?.Resource)).toMatch(/\/v1\/\*\/@connections\/\*"\]\]\}$/);
+  });
+
+  it.each(not(pushers))('%s cannot push to connections and is not told the endpoint', (name) => {
+    expect([...vigil.actionsOf(name)].filter((a) => a.startsWith('execute-api:'))).toEqual([]);
+    expect(vigil.environmentOf(name)).not.toHaveProperty(ENV.wsManagementEndpoint);
+  });
+});
+
+describe('user pool access follows the catalog', () => {
+  const administrators = where((d) => d.access.administerUsers === true);
+  const ADMIN_ACTIONS = [
+    'cognito-idp:AdminCreateUser',
+    'cognito-idp:AdminAddUserToGroup',
+    'cognito-idp:AdminSetUserPassword',
+    'cognito-idp:AdminGetUser',
+    'cognito-idp:AdminDeleteUser',
+  ];
+
+  it('only the users function may administer users, and only in this pool', () => {
+    expect(administrators).toEqual(['users']);
+    const cognito = vigil.statementsOf('users').filter((s) => [s.Action].flat().some((a) => a.startsWith('cognito-idp:')));
+    expect(cognito.flatMap((s) => [s.Action].flat()).sort()).toEqual([...ADMIN_ACTIONS].sort());
+    for (const s of cognito) expect(referencedIds(s.Resource)).toEqual([vigil.logicalId(vigil.stack.auth.userPool)]);
+  });
+
+  it.each(not(administrators))('%s cannot call the Cognito admin API', (name) => {
+    expect([...vigil.actionsOf(name)].filter((a) => a.startsWith('cognito-idp:'))).toEqual([]);
+  });
+
+  it.each(where((d) => d.access.usesAppClient === true || d.access.administerUsers === true))(
+    '%s is told the pool and app client ids',
+    (name) => {
+      expect(vigil.environmentOf(name)).toMatchObject({
+        [ENV.userPoolId]: { Ref: vigil.logicalId(vigil.stack.auth.userPool) },
+        [ENV.userPoolClientId]: { Ref: vigil.logicalId(vigil.stack.auth.client) },
+      });
+    },
+  );
+
+  it('the health function has no permissions beyond its own logs, and no configuration', () => {
+    expect([...vigil.actionsOf('health')].sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(Object.keys(vigil.environmentOf('health')).filter((k) => k.startsWith('VIGIL_'))).toEqual([]);
+  });
+});
+
+describe('cursor secret', () => {
+  const pagers = Object.keys(HTTP_FUNCTIONS).filter((n) => CATALOG[n as FunctionName].access.table !== 'none') as FunctionName[];
+
+  it.each(pagers)('%s gets the cursor secret resolved from Secrets Manager at deploy time, never in the template', (name) => {
+    const value = JSON.stringify(vigil.environmentOf(name)[ENV.cursorSecret]);
+    expect(value).toContain('{{resolve:secretsmanager:');
+    expect(referencedIds(vigil.environmentOf(name)[ENV.cursorSecret])).toHaveLength(1);
+  });
+
+  it.each(not(pagers))('%s does not get the cursor secret', (name) => {
+    expect(vigil.environmentOf(name)).not.toHaveProperty(ENV.cursorSecret);
+  });
+});
