@@ -1,6 +1,6 @@
 // Creates the table, the ECG queues and the user pool on the local emulators from the same
 // definitions the CDK stack uses. Every step is idempotent so a restart reuses what exists.
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, ResourceNotFoundException, UpdateTimeToLiveCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   CognitoIdentityProviderClient,
@@ -11,7 +11,7 @@ import {
   DescribeUserPoolCommand,
   GroupExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { createTableInput } from '../../shared/data/table-definition.ts';
+import { createTableInput, TABLE_KEYS } from '../../shared/data/table-definition.ts';
 import { ECG_QUEUE } from '../../shared/messaging/queue-definitions.ts';
 import { USER_POOL } from '../../shared/auth/user-pool-definition.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws.ts';
@@ -33,14 +33,25 @@ const clientConfig = (endpoint: string) => ({ endpoint, region: LOCAL_REGION, cr
 export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
   const client = new DynamoDBClient(clientConfig(endpoint));
   try {
+    let exists = true;
     try {
       await client.send(new DescribeTableCommand({ TableName: tableName }));
-      return;
     } catch (error) {
       if (!(error instanceof ResourceNotFoundException)) throw error;
+      exists = false;
     }
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
-    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: tableName });
+    if (!exists) {
+      await client.send(new CreateTableCommand(createTableInput(tableName)));
+      await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: tableName });
+    }
+    // TTL as in the stack, so expiring items (raw ECG, connections) behave the same way.
+    const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+    if (TimeToLiveDescription?.TimeToLiveStatus !== 'ENABLED') {
+      await client.send(new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: TABLE_KEYS.ttlAttribute, Enabled: true },
+      }));
+    }
   } finally {
     client.destroy();
   }
