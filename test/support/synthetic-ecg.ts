@@ -18,10 +18,13 @@ export function syntheticEcg(options: SyntheticEcgOptions): { samples: Int16Arra
   const samples = new Float64Array(length);
   const rr = 60 / heartRateBpm;
   const beats: number[] = [];
+  // Ventricular repolarisation shortens as the heart speeds up (QT ∝ √RR, Bazett), so the T
+  // wave moves with the rate instead of running into the next P wave.
+  const qtScale = Math.sqrt(rr);
   for (let r = rr / 2; r < seconds; r += rr) {
     beats.push(Math.round(r * sampleRateHz));
     const from = Math.max(0, Math.floor((r - 0.3) * sampleRateHz));
-    const to = Math.min(length, Math.ceil((r + 0.45) * sampleRateHz));
+    const to = Math.min(length, Math.ceil((r + 0.45 * qtScale) * sampleRateHz));
     for (let i = from; i < to; i++) {
       const t = i / sampleRateHz;
       samples[i]! +=
@@ -29,7 +32,7 @@ export function syntheticEcg(options: SyntheticEcgOptions): { samples: Int16Arra
         -0.1 * amplitude * gaussian(t, r - 0.03, 0.008) + // Q
         amplitude * gaussian(t, r, 0.01) + // R
         -0.2 * amplitude * gaussian(t, r + 0.03, 0.008) + // S
-        0.25 * amplitude * gaussian(t, r + 0.25, 0.05); // T
+        0.25 * amplitude * gaussian(t, r + 0.25 * qtScale, 0.05 * qtScale); // T
     }
   }
   return { samples: Int16Array.from(samples, (value) => Math.round(value)), beats };

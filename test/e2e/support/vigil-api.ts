@@ -61,7 +61,7 @@ export async function signIn(twin: RunningTwin, email: string, password = STRONG
 }
 
 /** Creates a user as `creator` and signs them in. */
-export async function createAndSignIn(twin: RunningTwin, creatorToken: string, role: 'admin' | 'clinician' | 'patient', name = role) {
+export async function createAndSignIn(twin: RunningTwin, creatorToken: string, role: 'admin' | 'clinician' | 'patient', name: string = role) {
   const email = `${role}-${crypto.randomUUID()}@example.org`;
   const created = await api(twin, 'POST', '/v1/users', { token: creatorToken, body: { email, name, role, password: STRONG_PASSWORD } });
   if (created.status !== 201) throw new Error(`creating a ${role} failed: ${created.status} ${JSON.stringify(created.body)}`);
