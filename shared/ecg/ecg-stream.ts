@@ -244,9 +244,39 @@ export function analyzeRecording(samples: Samples, sampleRateHz: number, options
     beats: parts.flatMap((p) => p.beats),
     rrIntervalsMs: parts.flatMap((p) => p.rrIntervalsMs),
     quality: parts.flatMap((p) => p.quality),
-    findings: parts.flatMap((p) => p.findings),
+    findings: mergeFindings(parts.flatMap((p) => p.findings)),
     summary: last.summary,
   };
+}
+
+/**
+ * Joins findings that continue one another across calls: rate episodes and quality runs that
+ * touch, and successive ST measurements (the latest median beat wins).
+ */
+export function mergeFindings(findings: readonly EcgFinding[]): EcgFinding[] {
+  const out: EcgFinding[] = [];
+  for (const finding of findings) {
+    const open = out.findLast((f) => f.kind === finding.kind);
+    if (open !== undefined && finding.startSample <= open.endSample) {
+      if ((open.kind === 'bradycardia' || open.kind === 'tachycardia') && open.kind === finding.kind) {
+        const bpm = finding.heartRateBpm;
+        open.heartRateBpm = open.kind === 'bradycardia' ? Math.min(open.heartRateBpm, bpm) : Math.max(open.heartRateBpm, bpm);
+        open.endSample = Math.max(open.endSample, finding.endSample);
+        continue;
+      }
+      if (open.kind === 'signal_quality' && finding.kind === 'signal_quality' && open.issue === finding.issue) {
+        open.endSample = Math.max(open.endSample, finding.endSample);
+        continue;
+      }
+      if (open.kind === 'st_deviation' && finding.kind === 'st_deviation') {
+        open.deviationMv = finding.deviationMv;
+        open.endSample = Math.max(open.endSample, finding.endSample);
+        continue;
+      }
+    }
+    out.push({ ...finding } as EcgFinding);
+  }
+  return out;
 }
 
 type RateEpisode = { kind: 'bradycardia' | 'tachycardia'; startSample: number; endSample: number; heartRateBpm: number };

@@ -5,9 +5,9 @@
  * - flat_line: almost no activity (lead off, disconnected electrode).
  * - saturation: a noticeable share of samples invalid (NaN, ±Infinity), outside the
  *   int16 µV range, or stuck at the window's extreme value (ADC clipping).
- * - high_noise: the typical 50 ms block of the 5–15 Hz band carries energy comparable to
- *   the QRS blocks. In clean ECG the QRS complexes occupy a few blocks and the median
- *   block is quiet, whatever the heart rate.
+ * - high_noise: the quieter 50 ms blocks of the 5–15 Hz band (25th percentile) carry
+ *   energy comparable to the loudest (QRS) block. In clean ECG the QRS complexes occupy a
+ *   minority of blocks and the rest are quiet, whatever the heart rate.
  */
 export type QualityIssue = 'flat_line' | 'saturation' | 'high_noise';
 
@@ -26,6 +26,7 @@ export interface SignalQualityState {
   minimum: number;
   maximum: number;
   invalidCount: number;
+  sum: number;
   runValue: number;
   runLength: number;
   runsAtMaximum: number;
@@ -41,9 +42,10 @@ const FLAT_BLOCK_RMS_UV = 8;
 const SATURATED_SHARE = 0.1;
 // A clipped plateau lasts at least this long; shorter equal runs are quantisation.
 const CLIPPING_RUN_SECONDS = 0.02;
-// Median block RMS above this share of the loudest block, and above an absolute floor
+const CLIPPED_EXTREME_SHARE = 0.3;
+// 25th-percentile block RMS above this share of the loudest block, and above an absolute floor
 // so that a quiet pause (no QRS in the window) is not called noise.
-const NOISE_MEDIAN_TO_PEAK = 0.2;
+const NOISE_QUIET_TO_PEAK = 0.2;
 const NOISE_FLOOR_UV = 20;
 
 /** Values at or beyond this magnitude (µV) are outside int16 microvolts: rails or garbage. */
@@ -70,6 +72,7 @@ export function createSignalQualityState(): SignalQualityState {
     minimum: EMPTY_MINIMUM,
     maximum: EMPTY_MAXIMUM,
     invalidCount: 0,
+    sum: 0,
     runValue: EMPTY_MINIMUM,
     runLength: 0,
     runsAtMaximum: 0,
@@ -88,6 +91,7 @@ export class SignalQualityTracker {
   private minimum: number;
   private maximum: number;
   private invalidCount: number;
+  private sum: number;
   private runValue: number;
   private runLength: number;
   private runsAtMaximum: number;
@@ -103,6 +107,7 @@ export class SignalQualityTracker {
     this.minimum = state.minimum;
     this.maximum = state.maximum;
     this.invalidCount = state.invalidCount;
+    this.sum = state.sum;
     this.runValue = state.runValue;
     this.runLength = state.runLength;
     this.runsAtMaximum = state.runsAtMaximum;
@@ -118,6 +123,7 @@ export class SignalQualityTracker {
       minimum: this.minimum,
       maximum: this.maximum,
       invalidCount: this.invalidCount,
+      sum: this.sum,
       runValue: this.runValue,
       runLength: this.runLength,
       runsAtMaximum: this.runsAtMaximum,
@@ -137,6 +143,7 @@ export class SignalQualityTracker {
     let minimum = this.minimum;
     let maximum = this.maximum;
     let invalidCount = this.invalidCount;
+    let sum = this.sum;
     let runValue = this.runValue;
     let runLength = this.runLength;
     const count = raw.length;
@@ -145,6 +152,7 @@ export class SignalQualityTracker {
       const y = bandPass[i]!;
       blockSum += y * y;
       invalidCount += invalid[i]!;
+      sum += x;
       if (x > maximum) {
         maximum = x;
         this.runsAtMaximum = 0;
@@ -169,10 +177,12 @@ export class SignalQualityTracker {
           this.minimum = minimum;
           this.maximum = maximum;
           this.invalidCount = invalidCount;
+          this.sum = sum;
           closed.push(this.closeWindow(this.windowStart + BLOCKS_PER_WINDOW * blockLength));
           minimum = EMPTY_MINIMUM;
           maximum = EMPTY_MAXIMUM;
           invalidCount = 0;
+          sum = 0;
         }
       }
     }
@@ -181,6 +191,7 @@ export class SignalQualityTracker {
     this.minimum = minimum;
     this.maximum = maximum;
     this.invalidCount = invalidCount;
+    this.sum = sum;
     this.runValue = runValue;
     this.runLength = runLength;
   }
@@ -208,19 +219,30 @@ export class SignalQualityTracker {
     const length = endSample - this.windowStart;
     const issues: QualityIssue[] = [];
     const range = this.maximum - this.minimum;
-    const clipped = range > 0 ? this.runsAtMaximum + this.runsAtMinimum : 0;
+    // Plateaus count as clipping only at an extreme far from the window's mean level: a
+    // clipped QRS or a railed amplifier, not a quiet baseline that happens to be the minimum.
+    const mean = this.sum / length;
+    const clipped =
+      range > 0
+        ? (this.maximum - mean >= CLIPPED_EXTREME_SHARE * range ? this.runsAtMaximum : 0) + (mean - this.minimum >= CLIPPED_EXTREME_SHARE * range ? this.runsAtMinimum : 0)
+        : 0;
     const sorted = [...this.blockRms].sort((a, b) => a - b);
     const loudest = sorted[sorted.length - 1] ?? 0;
     const typical = sorted[sorted.length >> 2] ?? 0;
+    // A short tail at the end of a recording says little about flatness or noise.
+    const fullEnough = this.blockRms.length * 2 >= BLOCKS_PER_WINDOW;
     if ((this.invalidCount + clipped) / length > SATURATED_SHARE || (range === 0 && Math.abs(this.maximum) >= ABSURD_MICROVOLTS)) issues.push('saturation');
-    else if (range < FLAT_RANGE_UV || loudest < FLAT_BLOCK_RMS_UV) issues.push('flat_line');
-    else if (typical > NOISE_FLOOR_UV && typical > NOISE_MEDIAN_TO_PEAK * loudest) issues.push('high_noise');
+    else if (!fullEnough) {
+      // judged on saturation only
+    } else if (range < FLAT_RANGE_UV || loudest < FLAT_BLOCK_RMS_UV) issues.push('flat_line');
+    else if (typical > NOISE_FLOOR_UV && typical > NOISE_QUIET_TO_PEAK * loudest) issues.push('high_noise');
     const window: QualityWindow = { startSample: this.windowStart, endSample, usable: issues.length === 0, issues };
     this.windowStart = endSample;
     this.blockRms.length = 0;
     this.minimum = EMPTY_MINIMUM;
     this.maximum = EMPTY_MAXIMUM;
     this.invalidCount = 0;
+    this.sum = 0;
     this.runsAtMaximum = 0;
     this.runsAtMinimum = 0;
     return window;

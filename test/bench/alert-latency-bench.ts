@@ -1,0 +1,62 @@
+// Time from the start of a chunk upload (PUT) to the alert.created push on a clinician's
+// WebSocket, on the local twin: HTTP gateway → ecg Lambda → DynamoDB Local + SQS emulator →
+// event source → analysis Lambda → PostToConnection → WebSocket. Each round uses a new
+// recording and resolves the alert afterwards so the next breach opens a new one.
+// Run alone with `node test/bench/alert-latency-bench.ts [rounds]`, or within `npm run bench`.
+import { startLocalTwin } from '../support/local-twin.ts';
+import { syntheticEcg } from '../support/synthetic-ecg.ts';
+import { api, bootstrapOrganisation, createAndSignIn, openSocket } from '../e2e/support/vigil-api.ts';
+import { median, type BenchRow } from './bench-table.ts';
+
+/** The product promise: a clinician sees an alert within a second of the upload. */
+const BUDGET_MS = 1000;
+const SAMPLE_RATE = 250;
+
+export async function measureAlertLatencies(rounds: number): Promise<number[]> {
+  const twin = await startLocalTwin({ log: () => undefined, sqsWaitTimeSeconds: 20 });
+  try {
+    const admin = await bootstrapOrganisation(twin);
+    const clinician = await createAndSignIn(twin, admin.tokens.accessToken, 'clinician');
+    const patient = await createAndSignIn(twin, clinician.tokens.accessToken, 'patient');
+    const patientId = patient.user.userId;
+    await api(twin, 'PUT', `/v1/patients/${patientId}/thresholds/heart_rate`, { token: clinician.tokens.accessToken, body: { max: 100 } });
+    const screen = await openSocket(twin, clinician.tokens.accessToken);
+    const samples = Array.from(syntheticEcg({ sampleRateHz: SAMPLE_RATE, seconds: 10, heartRateBpm: 150 }).samples);
+    const latencies: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const recording = await api(twin, 'POST', `/v1/patients/${patientId}/ecg`, { token: patient.tokens.accessToken, body: { sampleRateHz: SAMPLE_RATE, lead: 'II' } });
+      const recordingId = recording.body.recordingId as string;
+      const pushed = screen.next((message) => message.type === 'alert.created' && message.alert.recordingId === recordingId);
+      const started = performance.now();
+      const upload = await api(twin, 'PUT', `/v1/ecg/${recordingId}/chunks/0`, { token: patient.tokens.accessToken, body: { samples } });
+      if (upload.status !== 202) throw new Error(`upload failed: ${upload.status}`);
+      const alert = await pushed;
+      latencies.push(performance.now() - started);
+      await api(twin, 'POST', `/v1/alerts/${alert.alert.alertId}/resolve`, { token: clinician.tokens.accessToken });
+    }
+    await screen.close();
+    return latencies;
+  } finally {
+    await twin.stop();
+  }
+}
+
+export async function alertLatencyBenchmark(): Promise<BenchRow[]> {
+  const latencies = await measureAlertLatencies(20);
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const p90 = sorted[Math.ceil(0.9 * sorted.length) - 1]!;
+  const ms = (value: number) => `${value.toFixed(0)} ms`;
+  const subject = 'chunk PUT → alert.created push (local twin, 20 rounds)';
+  return [
+    { benchmark: 'alert latency', subject, metric: 'median', value: ms(median(latencies)), budget: `≤ ${BUDGET_MS} ms`, ok: median(latencies) <= BUDGET_MS },
+    { benchmark: 'alert latency', subject, metric: 'p90', value: ms(p90) },
+    { benchmark: 'alert latency', subject, metric: 'min / max', value: `${ms(sorted[0]!)} / ${ms(sorted.at(-1)!)}` },
+  ];
+}
+
+if (import.meta.main) {
+  const rounds = Number(process.argv[2] ?? 20);
+  const latencies = await measureAlertLatencies(rounds);
+  console.log(latencies.map((value) => value.toFixed(0)).join(' '));
+  console.log(`median ${median(latencies).toFixed(0)} ms over ${rounds} rounds`);
+}
