@@ -6,8 +6,9 @@ import { ecgDetectionBenchmark } from './ecg-detection-bench.ts';
 import { ecgAfScreeningBenchmark } from './ecg-af-screening-bench.ts';
 import { ecgThroughputBenchmark } from './ecg-throughput-bench.ts';
 import { ecgStreamingMemoryBenchmark } from './ecg-streaming-memory-bench.ts';
+import { alertLatencyBenchmark } from './alert-latency-bench.ts';
 
-const BENCHMARKS: Benchmark[] = [ecgDetectionBenchmark, ecgAfScreeningBenchmark, ecgThroughputBenchmark, ecgStreamingMemoryBenchmark];
+const BENCHMARKS: Benchmark[] = [ecgDetectionBenchmark, ecgAfScreeningBenchmark, ecgThroughputBenchmark, ecgStreamingMemoryBenchmark, alertLatencyBenchmark];
 
 const rows: BenchRow[] = [];
 for (const benchmark of BENCHMARKS) rows.push(...(await benchmark()));
