@@ -46,7 +46,7 @@ export class BeatHistory {
 
   toState(): BeatHistoryState {
     const keep = Math.min(this.ringBins, this.extended.length);
-    const ring = Array.from(this.extended.subarray(this.extended.length - keep), (v) => Math.round(v * 10) / 10);
+    const ring = Array.from(this.extended.subarray(this.extended.length - keep), (v) => Math.round(v * 10) / 10 + 0);
     return {
       binSum: this.binSum,
       binFill: this.binFill,
@@ -89,7 +89,7 @@ export class BeatHistory {
     const from = center - preBins - this.extendedStartBin;
     const to = center + postBins - this.extendedStartBin;
     if (from < 0 || to >= this.extended.length) return;
-    this.templates.push(Array.from(this.extended.subarray(from, to + 1), (v) => Math.round(v * 10) / 10));
+    this.templates.push(Array.from(this.extended.subarray(from, to + 1), (v) => Math.round(v * 10) / 10 + 0));
     this.templateBeats.push(beat);
     if (this.templates.length > MEDIAN_BEAT_COUNT) {
       this.templates.shift();

@@ -326,7 +326,6 @@ class StreamRun {
     this.history.append(values);
     this.s.nextSample = startSample + values.length;
     this.absorbBeats(detected);
-    this.releaseBeats(this.lastClosedEnd());
     return this.result(startSample, values.length, invalidCount);
   }
 
@@ -336,6 +335,7 @@ class StreamRun {
     this.quality.flush(this.windows);
     this.absorbBeats(detected);
     this.releaseBeats(Number.POSITIVE_INFINITY);
+    this.closeEpisode();
     this.classifyFinalSegment();
     this.s.finished = true;
     return this.result(this.s.nextSample, 0, 0);
@@ -377,26 +377,29 @@ class StreamRun {
     return { values, invalid, invalidCount };
   }
 
-  private lastClosedEnd(): number {
-    return Math.floor(this.s.nextSample / this.windowLength) * this.windowLength;
-  }
-
-  /** Takes newly detected beats, and lifts high_noise from windows where the rhythm is plainly regular. */
+  /**
+   * Takes newly detected beats and the windows that closed, in time order: each window is
+   * recorded, then the beats it covers are released with its verdict. A window's high_noise
+   * is lifted when the beats around it keep a plainly regular rhythm.
+   */
   private absorbBeats(detected: number[]): void {
     const candidates = [...this.s.recentBeats, ...detected];
+    this.s.pendingBeats.push(...detected);
     for (const window of this.windows) {
       if (window.issues.length === 1 && window.issues[0] === 'high_noise' && regularBeatsAround(candidates, window, this.fs)) {
         window.issues = [];
         window.usable = true;
       }
       this.s.recentWindows.push(window.startSample, window.endSample, window.usable ? 1 : 0);
+      if (this.s.recentWindows.length > 3 * RECENT_WINDOWS) this.s.recentWindows = this.s.recentWindows.slice(-3 * RECENT_WINDOWS);
       if (!window.usable) this.s.totals.unusableSamples += window.endSample - window.startSample;
+      this.releaseBeats(window.endSample);
     }
-    this.s.recentWindows = this.s.recentWindows.slice(-3 * RECENT_WINDOWS);
-    this.s.pendingBeats.push(...detected);
     this.s.recentBeats = candidates.slice(-2 * RECENT_BEATS);
+    this.closeEpisode();
   }
 
+  /** Releases the pending beats before `closedEnd`, whose quality window is known. */
   private releaseBeats(closedEnd: number): void {
     const pending = this.s.pendingBeats;
     let k = 0;
@@ -405,8 +408,7 @@ class StreamRun {
       if (beat >= closedEnd) break;
       this.onBeat(beat);
     }
-    this.s.pendingBeats = pending.slice(k);
-    this.closeEpisode();
+    if (k > 0) this.s.pendingBeats = pending.slice(k);
   }
 
   private onBeat(beat: number): void {

@@ -138,62 +138,65 @@ export class SignalQualityTracker {
    */
   process(raw: Float64Array, bandPass: Float64Array, invalid: Uint8Array, closed: QualityWindow[]): void {
     const blockLength = this.blockLength;
-    let blockSum = this.blockSum;
-    let blockFill = this.blockFill;
-    let minimum = this.minimum;
-    let maximum = this.maximum;
-    let invalidCount = this.invalidCount;
-    let sum = this.sum;
-    let runValue = this.runValue;
-    let runLength = this.runLength;
+    const clippingRun = this.clippingRun;
     const count = raw.length;
-    for (let i = 0; i < count; i++) {
-      const x = raw[i]!;
-      const y = bandPass[i]!;
-      blockSum += y * y;
-      invalidCount += invalid[i]!;
-      sum += x;
-      if (x > maximum) {
-        maximum = x;
-        this.runsAtMaximum = 0;
+    let anyInvalid = false;
+    for (let i = 0; i < invalid.length; i++) {
+      if (invalid[i] !== 0) {
+        anyInvalid = true;
+        break;
       }
-      if (x < minimum) {
-        minimum = x;
-        this.runsAtMinimum = 0;
+    }
+    let i = 0;
+    while (i < count) {
+      // One block (or the part of it in this call) per pass of the inner loop.
+      const end = Math.min(count, i + blockLength - this.blockFill);
+      let energy = 0;
+      let sum = 0;
+      let minimum = this.minimum;
+      let maximum = this.maximum;
+      let runValue = this.runValue;
+      let runLength = this.runLength;
+      for (let k = i; k < end; k++) {
+        const x = raw[k]!;
+        const y = bandPass[k]!;
+        energy += y * y;
+        sum += x;
+        if (x > maximum) {
+          maximum = x;
+          this.runsAtMaximum = 0;
+        }
+        if (x < minimum) {
+          minimum = x;
+          this.runsAtMinimum = 0;
+        }
+        if (x === runValue) runLength++;
+        else {
+          if (runLength >= clippingRun) this.countRun(runValue, runLength, minimum, maximum);
+          runValue = x;
+          runLength = 1;
+        }
       }
-      if (x === runValue) runLength++;
-      else {
-        if (runLength >= this.clippingRun) this.countRun(runValue, runLength, minimum, maximum);
-        runValue = x;
-        runLength = 1;
-      }
-      if (++blockFill === blockLength) {
-        this.blockRms.push(Math.sqrt(blockSum / blockLength));
-        blockSum = 0;
-        blockFill = 0;
+      if (anyInvalid) for (let k = i; k < end; k++) this.invalidCount += invalid[k]!;
+      this.blockSum += energy;
+      this.sum += sum;
+      this.minimum = minimum;
+      this.maximum = maximum;
+      this.runValue = runValue;
+      this.runLength = runLength;
+      this.blockFill += end - i;
+      i = end;
+      if (this.blockFill === blockLength) {
+        this.blockRms.push(Math.sqrt(this.blockSum / blockLength));
+        this.blockSum = 0;
+        this.blockFill = 0;
         if (this.blockRms.length === BLOCKS_PER_WINDOW) {
-          if (runLength >= this.clippingRun) this.countRun(runValue, runLength, minimum, maximum);
-          runLength = 0;
-          this.minimum = minimum;
-          this.maximum = maximum;
-          this.invalidCount = invalidCount;
-          this.sum = sum;
+          if (this.runLength >= clippingRun) this.countRun(this.runValue, this.runLength, this.minimum, this.maximum);
+          this.runLength = 0;
           closed.push(this.closeWindow(this.windowStart + BLOCKS_PER_WINDOW * blockLength));
-          minimum = EMPTY_MINIMUM;
-          maximum = EMPTY_MAXIMUM;
-          invalidCount = 0;
-          sum = 0;
         }
       }
     }
-    this.blockSum = blockSum;
-    this.blockFill = blockFill;
-    this.minimum = minimum;
-    this.maximum = maximum;
-    this.invalidCount = invalidCount;
-    this.sum = sum;
-    this.runValue = runValue;
-    this.runLength = runLength;
   }
 
   /** End of recording: judge the partial window, if it holds at least one block. */
