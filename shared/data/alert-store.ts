@@ -103,7 +103,7 @@ export async function openOrRepeatAlert(table: TableClient, draft: AlertDraft): 
         ],
       }),
     );
-    return { alert, created: true };
+    return { alert: strip(alert as unknown as Record<string, unknown>), created: true };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }

@@ -39,8 +39,9 @@ export interface EcgAnalysisDependencies {
 
 type State = AnalysisState<EcgStreamState, EcgAlertRuleState>;
 
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
 export function findingsOf(summary: RecordingSummary): RecordingFindings {
-  const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
   return {
     analyzedSeconds: round(summary.analyzedSeconds, 3),
     beatCount: summary.beatCount,
@@ -153,7 +154,9 @@ export async function advanceRecordingAnalysis(deps: EcgAnalysisDependencies, re
       seq: state.nextSeq,
       final: atEnd,
       beats: result.beats.length,
-      ...(result.heartRate ? { heartRate: result.heartRate } : {}),
+      ...(result.heartRate
+        ? { heartRate: { meanBpm: round(result.heartRate.meanBpm), minBpm: round(result.heartRate.minBpm), maxBpm: round(result.heartRate.maxBpm) } }
+        : {}),
       findings,
     });
     state = next;

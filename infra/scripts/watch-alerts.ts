@@ -1,0 +1,34 @@
+// A clinician's screen in a terminal: opens the WebSocket with an access token, optionally
+// subscribes to patients, and prints every pushed message as one JSON line.
+//
+//   npm run -s watch -- <accessToken> [patientId ...]      (VIGIL_WS_URL overrides ws://localhost:3001)
+import WebSocket from 'ws';
+
+const [token, ...patientIds] = process.argv.slice(2);
+if (!token) {
+  console.error('usage: npm run -s watch -- <accessToken> [patientId ...]');
+  process.exit(2);
+}
+const url = process.env['VIGIL_WS_URL'] ?? 'ws://localhost:3001';
+const socket = new WebSocket(`${url}?token=${encodeURIComponent(token)}`);
+
+socket.on('unexpected-response', (_request, response) => {
+  console.error(`connection refused: HTTP ${response.statusCode} (is the token a current access token?)`);
+  process.exit(1);
+});
+socket.on('error', (error) => {
+  console.error(`cannot connect to ${url}: ${error.message} (is \`npm start\` running?)`);
+  process.exit(1);
+});
+socket.on('open', () => {
+  console.error(`connected to ${url}; waiting for pushes (Ctrl-C to stop)`);
+  if (patientIds.length > 0) socket.send(JSON.stringify({ action: 'subscribe', patientIds }));
+  // Keeps the connection inside API Gateway's 10-minute idle limit.
+  setInterval(() => socket.send(JSON.stringify({ action: 'ping' })), 5 * 60 * 1000).unref();
+});
+socket.on('message', (data) => console.log(String(data)));
+socket.on('close', (code, reason) => {
+  console.error(`connection closed (${code}${reason.length > 0 ? `: ${reason}` : ''})`);
+  process.exit(code === 1000 ? 0 : 1);
+});
+process.on('SIGINT', () => socket.close(1000));
