@@ -76,7 +76,9 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
     async stop() {
       running = false;
       abort.abort();
-      await loop;
+      // A batch still in the handler is not waited for beyond a moment: its messages simply
+      // become visible again, as when a Lambda is cut short.
+      await Promise.race([loop, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
       client.destroy();
     },
   };
