@@ -112,7 +112,11 @@ export class VigilFunction extends Construct {
       role: this.role,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      environment: environment as Record<string, string>,
+      environment: {
+        ...(environment as Record<string, string>),
+        // Stack traces in the logs point at our TypeScript lines, not the minified bundle.
+        NODE_OPTIONS: '--enable-source-maps',
+      },
       projectRoot: REPO_ROOT,
       depsLockFilePath: `${REPO_ROOT}package-lock.json`,
       bundling: {

@@ -34,7 +34,7 @@ if (!existsSync(OUT)) {
 
 // Catalog descriptions are unique, so they name each function in the template.
 const catalog = { ...HTTP_FUNCTIONS, ...WEBSOCKET_FUNCTIONS, ...QUEUE_FUNCTIONS };
-const nameByDescription = new Map(Object.entries(catalog).map(([name, d]) => [d.description, name]));
+const nameByDescription = new Map<string, string>(Object.entries(catalog).map(([name, d]) => [d.description, name]));
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`.padStart(11);
 const rows: { name: string; bundle: number; gzipped: number; sourceMap: number }[] = [];

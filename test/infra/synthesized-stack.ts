@@ -1,6 +1,7 @@
-// Synthesizes the Vigil stack (bundling every function with esbuild, as `cdk synth` does) and
-// offers lookups by catalog name, so tests can say "the health function" instead of a
-// logical id. Call it once per test file, in beforeAll: bundling takes seconds.
+// Synthesizes the Vigil stack and offers lookups by catalog name, so tests can say "the
+// health function" instead of a logical id. Call it once per test file, in beforeAll.
+// Bundling (esbuild, as `cdk synth` does) only changes asset hashes in the template, and it
+// takes most of the synthesis time, so only bundling.test.ts asks for it.
 import { App, type CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -19,6 +20,8 @@ type Resource = { Type: string; Properties: Record<string, unknown> };
 
 export interface SynthesizedVigil {
   readonly stack: VigilStack;
+  /** The cloud assembly directory, where bundled assets are staged. */
+  readonly outdir: string;
   readonly template: Template;
   readonly resources: Record<string, Resource>;
   /** The logical id of an L2 construct's CloudFormation resource. */
@@ -33,9 +36,8 @@ export interface SynthesizedVigil {
 
 export const ECG_RETENTION_DAYS = 30;
 
-export function synthesizeVigil(): SynthesizedVigil {
-  // VIGIL_SKIP_BUNDLING=1 checks the template alone, e.g. while a handler does not build yet.
-  const app = new App(process.env.VIGIL_SKIP_BUNDLING === '1' ? { context: { 'aws:cdk:bundling-stacks': [] } } : {});
+export function synthesizeVigil(options: { bundle?: boolean } = {}): SynthesizedVigil {
+  const app = new App(options.bundle ? {} : { context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new VigilStack(app, 'Vigil', { ecgRetentionDays: ECG_RETENTION_DAYS });
   const template = Template.fromStack(stack);
   const resources = template.toJSON().Resources as Record<string, Resource>;
@@ -58,6 +60,7 @@ export function synthesizeVigil(): SynthesizedVigil {
 
   return {
     stack,
+    outdir: app.outdir,
     template,
     resources,
     logicalId,
