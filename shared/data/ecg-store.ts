@@ -10,7 +10,7 @@
 // Raw samples are stored as little-endian int16 bytes: 60 s at 1000 Hz is 120 kB, well
 // inside DynamoDB's 400 kB item limit, and one item per chunk instead of per sample.
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, type TableClient } from './table-client.ts';
 
 export type RecordingStatus = 'recording' | 'complete' | 'analyzed';
@@ -218,6 +218,25 @@ export async function getAnalysisState<Engine, Rules>(table: TableClient, record
     engine: JSON.parse(String(Item['engine'])) as Engine,
     rules: JSON.parse(String(Item['rules'])) as Rules,
   };
+}
+
+/** The stored per-chunk analyses of a recording, in sequence order (the final flush last). */
+export async function listChunkAnalyses(table: TableClient, recordingId: string): Promise<Array<Record<string, unknown> & { seq: number }>> {
+  const items: Array<Record<string, unknown> & { seq: number }> = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await table.doc.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': ecgKeys.recording(recordingId).pk, ':prefix': 'ANALYSIS#' },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...((page.Items ?? []) as Array<Record<string, unknown> & { seq: number }>));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
 }
 
 export class ConcurrentAnalysisError extends Error {

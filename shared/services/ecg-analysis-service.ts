@@ -39,6 +39,9 @@ export interface EcgAnalysisDependencies {
 
 type State = AnalysisState<EcgStreamState, EcgAlertRuleState>;
 
+/** Time kept in hand to analyse and commit one more chunk before the Lambda times out. */
+export const ANALYSIS_TIME_RESERVE_MS = 5_000;
+
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 export function findingsOf(summary: RecordingSummary): RecordingFindings {
@@ -104,11 +107,16 @@ async function raiseChunkAlerts(
  * Alerts are raised before the state is committed: if the commit fails the retry repeats the
  * alert (counted on the open one) rather than losing it.
  */
-export async function advanceRecordingAnalysis(deps: EcgAnalysisDependencies, recordingId: string): Promise<{ analyzedChunks: number; finished: boolean }> {
+export async function advanceRecordingAnalysis(
+  deps: EcgAnalysisDependencies,
+  recordingId: string,
+  /** Milliseconds left before the invocation must stop; a backlog past it is left for a retry. */
+  remainingMs: () => number = () => Number.POSITIVE_INFINITY,
+): Promise<{ analyzedChunks: number; finished: boolean; backlog: boolean }> {
   let recording = await getRecording(deps.table, recordingId);
   if (!recording) {
     deps.logger?.warn('chunk message for an unknown recording dropped', { recordingId });
-    return { analyzedChunks: 0, finished: false };
+    return { analyzedChunks: 0, finished: false, backlog: false };
   }
   const patient = await getUser(deps.table, recording.patientId);
   const threshold = patient ? await resolvePatientThreshold(deps.table, patient, 'heart_rate') : undefined;
@@ -121,7 +129,8 @@ export async function advanceRecordingAnalysis(deps: EcgAnalysisDependencies, re
   let analyzedChunks = 0;
 
   for (;;) {
-    if (recording.status === 'analyzed') return { analyzedChunks, finished: true };
+    if (recording.status === 'analyzed') return { analyzedChunks, finished: true, backlog: false };
+    if (remainingMs() < ANALYSIS_TIME_RESERVE_MS) return { analyzedChunks, finished: false, backlog: true };
     const atEnd = recording.chunkCount !== undefined && state.nextSeq >= recording.chunkCount;
     let result: ChunkAnalysis;
     let engine: EcgStreamState;
@@ -130,7 +139,7 @@ export async function advanceRecordingAnalysis(deps: EcgAnalysisDependencies, re
       ({ state: engine, result, summary } = finishEcgStream(state.engine));
     } else {
       const chunk = await getChunk(deps.table, recordingId, state.nextSeq);
-      if (!chunk) return { analyzedChunks, finished: false };
+      if (!chunk) return { analyzedChunks, finished: false, backlog: false };
       ({ state: engine, result } = analyzeChunk(state.engine, chunk.samples));
       summary = summarizeRecording(engine);
     }
@@ -161,7 +170,7 @@ export async function advanceRecordingAnalysis(deps: EcgAnalysisDependencies, re
     });
     state = next;
     analyzedChunks++;
-    if (atEnd) return { analyzedChunks, finished: true };
+    if (atEnd) return { analyzedChunks, finished: true, backlog: false };
     // /complete may have landed while we worked; re-read only when it matters.
     if (recording.chunkCount === undefined) recording = (await getRecording(deps.table, recordingId)) ?? recording;
   }

@@ -1,0 +1,107 @@
+// The analysis pipeline against DynamoDB Local with the real engine: chunks that arrive out
+// of order and twice give exactly the beats of analysing the whole recording at once.
+import { describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { analyzeRecording } from '../../shared/ecg/ecg-stream.ts';
+import { createRecording, getRecording, listChunkAnalyses, putChunk, setChunkCount } from '../../shared/data/ecg-store.ts';
+import { createUser } from '../../shared/data/user-store.ts';
+import { queryPatientAlerts } from '../../shared/data/alert-store.ts';
+import type { Notifier, ServerMessage } from '../../shared/realtime/connection-notifier.ts';
+import { advanceRecordingAnalysis, ANALYSIS_TIME_RESERVE_MS } from '../../shared/services/ecg-analysis-service.ts';
+import { syntheticEcg } from '../support/synthetic-ecg.ts';
+import { testTable } from './support/table.ts';
+
+const table = testTable();
+const SAMPLE_RATE = 250;
+
+function recordingNotifier() {
+  const pushes: ServerMessage[] = [];
+  const notifier: Notifier = {
+    toUsers: async (_users, message) => (pushes.push(message), { delivered: 0, gone: 0 }),
+    toPatientSubscribers: async (_patient, message) => (pushes.push(message), { delivered: 0, gone: 0 }),
+    toConnection: async () => true,
+  };
+  return { notifier, pushes };
+}
+
+async function newPatientRecording() {
+  const orgId = randomUUID();
+  const patientId = randomUUID();
+  await createUser(table, { userId: patientId, orgId, email: `p-${patientId}@example.org`, name: 'P', role: 'patient', createdAt: '2026-11-22T04:00:00.000Z', primaryClinicianId: randomUUID() });
+  const recordingId = randomUUID();
+  await createRecording(table, {
+    recordingId, patientId, orgId, sampleRateHz: SAMPLE_RATE, lead: 'II', status: 'recording',
+    createdAt: '2026-11-22T04:00:00.000Z', startedAt: '2026-11-22T04:00:00.000Z', chunksReceived: 0, chunksAnalyzed: 0,
+    findings: { analyzedSeconds: 0, beatCount: 0, flags: [] },
+  });
+  return { recordingId, patientId };
+}
+
+/** Splits at uneven boundaries so beats fall across chunk edges. */
+function split(samples: Int16Array, secondsPerChunk: number[]): Int16Array[] {
+  const chunks: Int16Array[] = [];
+  let start = 0;
+  for (const seconds of secondsPerChunk) {
+    chunks.push(samples.subarray(start, start + seconds * SAMPLE_RATE));
+    start += seconds * SAMPLE_RATE;
+  }
+  return chunks;
+}
+
+async function storedBeats(recordingId: string): Promise<number[]> {
+  return (await listChunkAnalyses(table, recordingId)).flatMap((analysis) => analysis['beats'] as number[]);
+}
+
+describe('ECG analysis pipeline (DynamoDB Local)', () => {
+  const { samples } = syntheticEcg({ sampleRateHz: SAMPLE_RATE, seconds: 60, heartRateBpm: 72 });
+  const chunks = split(samples, [7, 13, 2, 11, 9, 18]);
+  const whole = analyzeRecording(samples, SAMPLE_RATE);
+
+  it('gives the whole-recording beats when chunks arrive out of order and repeated', async () => {
+    const { recordingId } = await newPatientRecording();
+    const { notifier } = recordingNotifier();
+    for (const seq of [2, 0, 0, 3, 1, 5, 2, 4]) {
+      await putChunk(table, recordingId, seq, chunks[seq]!, 2_000_000_000, 'now');
+      await advanceRecordingAnalysis({ table, notifier }, recordingId);
+    }
+    expect((await getRecording(table, recordingId))?.chunksAnalyzed).toBe(6);
+    await setChunkCount(table, recordingId, 6);
+    expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toMatchObject({ finished: true });
+
+    expect(await storedBeats(recordingId)).toEqual(whole.beats);
+    const recording = await getRecording(table, recordingId);
+    expect(recording).toMatchObject({ status: 'analyzed', chunksAnalyzed: 6, findings: { beatCount: whole.beats.length, analyzedSeconds: 60 } });
+    expect(recording?.findings.heartRate?.mean).toBeCloseTo(72, 0);
+  });
+
+  it('waits at a gap and goes on when the missing chunk arrives', async () => {
+    const { recordingId } = await newPatientRecording();
+    const { notifier } = recordingNotifier();
+    await putChunk(table, recordingId, 1, chunks[1]!, 2_000_000_000, 'now');
+    expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toEqual({ analyzedChunks: 0, finished: false, backlog: false });
+    await putChunk(table, recordingId, 0, chunks[0]!, 2_000_000_000, 'now');
+    expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toEqual({ analyzedChunks: 2, finished: false, backlog: false });
+  });
+
+  it('leaves a backlog for the retry when the invocation runs out of time', async () => {
+    const { recordingId } = await newPatientRecording();
+    const { notifier } = recordingNotifier();
+    for (let seq = 0; seq < 3; seq++) await putChunk(table, recordingId, seq, chunks[seq]!, 2_000_000_000, 'now');
+    let calls = 0;
+    const outOfTimeAfterOne = () => (calls++ === 0 ? 60_000 : ANALYSIS_TIME_RESERVE_MS - 1);
+    expect(await advanceRecordingAnalysis({ table, notifier }, recordingId, outOfTimeAfterOne)).toEqual({ analyzedChunks: 1, finished: false, backlog: true });
+    expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toMatchObject({ analyzedChunks: 2 });
+  });
+
+  it('raises one technical alert, and no clinical one, for a flat line', async () => {
+    const { recordingId, patientId } = await newPatientRecording();
+    const { notifier, pushes } = recordingNotifier();
+    for (let seq = 0; seq < 3; seq++) {
+      await putChunk(table, recordingId, seq, new Int16Array(10 * SAMPLE_RATE), 2_000_000_000, 'now');
+      await advanceRecordingAnalysis({ table, notifier }, recordingId);
+    }
+    const alerts = await queryPatientAlerts(table, patientId, { limit: 10 });
+    expect(alerts.map((alert) => [alert.cause, alert.priority, alert.count])).toEqual([['ecg.signal_quality', 'low', 3]]);
+    expect(pushes.filter((push) => push.type === 'alert.created')).toHaveLength(1);
+  });
+});
