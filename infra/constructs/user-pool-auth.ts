@@ -36,8 +36,10 @@ export class UserPoolAuth extends Construct {
         requireDigits: policy.requireDigits,
         requireSymbols: policy.requireSymbols,
       },
-      // Plus adds threat protection: sign-ins with leaked credentials or high risk are
-      // blocked. About a third more per active user than Essentials; worth it for PHI.
+      // Plus adds threat protection, chiefly blocking sign-ins and password changes with
+      // credentials known to be leaked. Risk scoring sees the auth function's address, not
+      // the phone's (a public client cannot forward user context), so it adds little here.
+      // About a third more per active user than Essentials; worth it for accounts with PHI.
       featurePlan: cognito.FeaturePlan.PLUS,
       standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
       mfa: cognito.Mfa.OFF,
@@ -70,7 +72,7 @@ export class UserPoolAuth extends Construct {
       {
         id: 'AwsSolutions-COG2',
         reason:
-          'The v1 API contract signs in with USER_PASSWORD_AUTH and returns tokens without a challenge step, so required MFA would lock every user out; MFA needs a challenge route first. Plus-tier threat protection blocks risky and leaked-credential sign-ins meanwhile.',
+          'The v1 API contract signs in with USER_PASSWORD_AUTH and returns tokens without a challenge step, so required MFA would lock every user out; MFA needs a challenge route first. Meanwhile Plus-tier threat protection blocks sign-ins with leaked credentials.',
       },
     );
   }

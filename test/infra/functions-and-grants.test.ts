@@ -55,6 +55,13 @@ describe('every function', () => {
   });
 });
 
+describe('health', () => {
+  it('has no permissions beyond its own logs, and no configuration', () => {
+    expect([...vigil.actionsOf('health')].sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(Object.keys(vigil.environmentOf('health')).filter((k) => k.startsWith('VIGIL_'))).toEqual([]);
+  });
+});
+
 describe('table access follows the catalog', () => {
   const tableId = () => vigil.logicalId(vigil.stack.data.table);
 
@@ -158,11 +165,6 @@ describe('user pool access follows the catalog', () => {
       });
     },
   );
-
-  it('the health function has no permissions beyond its own logs, and no configuration', () => {
-    expect([...vigil.actionsOf('health')].sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
-    expect(Object.keys(vigil.environmentOf('health')).filter((k) => k.startsWith('VIGIL_'))).toEqual([]);
-  });
 });
 
 describe('cursor secret', () => {
