@@ -420,7 +420,9 @@ class StreamRun {
     if (previous < 0) return;
     const rrMs = ((beat - previous) * 1000) / this.fs;
     if (!this.spanUsable(previous, beat) || rrMs < MIN_PLAUSIBLE_RR_MS || rrMs > MAX_PLAUSIBLE_RR_MS) {
+      // The rate after a gap is judged afresh, not from intervals before it.
       s.previousRrMs = -1;
+      s.rateRrMs = [];
       this.closeEpisode();
       return;
     }

@@ -218,6 +218,14 @@ export class QrsDetector {
     const pb0 = c[5]!, pb1 = c[6]!, pb2 = c[7]!, pa1 = c[8]!, pa2 = c[9]!;
     const qb0 = c[10]!, qb1 = c[11]!, qb2 = c[12]!, qa1 = c[13]!, qa2 = c[14]!;
     const mem = this.filterMemory;
+    if (this.nextSample === 0 && samples.length > 0) {
+      // Start the high-pass as if the first value had always been there, so a DC offset
+      // does not ring through the filters as a fake QRS.
+      const first = samples[0]!;
+      mem[1] = hb2 * first;
+      mem[0] = (hb1 + hb2) * first;
+      this.rawRing.fill(first);
+    }
     let h1 = mem[0]!, h2 = mem[1]!, p1 = mem[2]!, p2 = mem[3]!, q1 = mem[4]!, q2 = mem[5]!;
     const bandPassRing = this.bandPassRing;
     const rawRing = this.rawRing;

@@ -31,6 +31,7 @@ export interface SignalQualityState {
   runLength: number;
   runsAtMaximum: number;
   runsAtMinimum: number;
+  previousIssues: QualityIssue[];
 }
 
 export const BLOCKS_PER_WINDOW = 40;
@@ -39,13 +40,15 @@ const BLOCK_SECONDS = 0.05;
 const FLAT_RANGE_UV = 50;
 // Band-passed RMS of the loudest block below this (µV): no QRS anywhere in the window.
 const FLAT_BLOCK_RMS_UV = 8;
-const SATURATED_SHARE = 0.1;
+// Share of a window that is invalid, or clipped flat at an extreme, to call it saturated.
+const INVALID_SHARE = 0.1;
+const CLIPPED_SHARE = 0.02;
 // A clipped plateau lasts at least this long; shorter equal runs are quantisation.
 const CLIPPING_RUN_SECONDS = 0.02;
 const CLIPPED_EXTREME_SHARE = 0.3;
 // 25th-percentile block RMS above this share of the loudest block, and above an absolute floor
 // so that a quiet pause (no QRS in the window) is not called noise.
-const NOISE_QUIET_TO_PEAK = 0.2;
+const NOISE_QUIET_TO_PEAK = 0.13;
 const NOISE_FLOOR_UV = 20;
 
 /** Values at or beyond this magnitude (µV) are outside int16 microvolts: rails or garbage. */
@@ -77,6 +80,7 @@ export function createSignalQualityState(): SignalQualityState {
     runLength: 0,
     runsAtMaximum: 0,
     runsAtMinimum: 0,
+    previousIssues: [],
   };
 }
 
@@ -96,6 +100,7 @@ export class SignalQualityTracker {
   private runLength: number;
   private runsAtMaximum: number;
   private runsAtMinimum: number;
+  private previousIssues: QualityIssue[];
 
   constructor(sampleRateHz: number, state: SignalQualityState) {
     this.blockLength = blockLengthFor(sampleRateHz);
@@ -112,6 +117,7 @@ export class SignalQualityTracker {
     this.runLength = state.runLength;
     this.runsAtMaximum = state.runsAtMaximum;
     this.runsAtMinimum = state.runsAtMinimum;
+    this.previousIssues = [...state.previousIssues];
   }
 
   toState(): SignalQualityState {
@@ -128,6 +134,7 @@ export class SignalQualityTracker {
       runLength: this.runLength,
       runsAtMaximum: this.runsAtMaximum,
       runsAtMinimum: this.runsAtMinimum,
+      previousIssues: [...this.previousIssues],
     };
   }
 
@@ -234,12 +241,14 @@ export class SignalQualityTracker {
     const typical = sorted[sorted.length >> 2] ?? 0;
     // A short tail at the end of a recording says little about flatness or noise.
     const fullEnough = this.blockRms.length * 2 >= BLOCKS_PER_WINDOW;
-    if ((this.invalidCount + clipped) / length > SATURATED_SHARE || (range === 0 && Math.abs(this.maximum) >= ABSURD_MICROVOLTS)) issues.push('saturation');
+    if (this.invalidCount / length > INVALID_SHARE || clipped / length > CLIPPED_SHARE || (range === 0 && Math.abs(this.maximum) >= ABSURD_MICROVOLTS)) issues.push('saturation');
     else if (!fullEnough) {
-      // judged on saturation only
+      // Too short to judge flatness or noise alone: it shares the verdict of the window before.
+      for (const issue of this.previousIssues) if (issue !== 'saturation') issues.push(issue);
     } else if (range < FLAT_RANGE_UV || loudest < FLAT_BLOCK_RMS_UV) issues.push('flat_line');
     else if (typical > NOISE_FLOOR_UV && typical > NOISE_QUIET_TO_PEAK * loudest) issues.push('high_noise');
     const window: QualityWindow = { startSample: this.windowStart, endSample, usable: issues.length === 0, issues };
+    this.previousIssues = [...issues];
     this.windowStart = endSample;
     this.blockRms.length = 0;
     this.minimum = EMPTY_MINIMUM;
