@@ -216,8 +216,9 @@ async function mkdirp(path: string): Promise<string> {
 async function listen(server: Server, port: number): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    // No host: like `localhost`, reachable over both IPv4 and IPv6.
-    server.listen(port, () => {
+    // Loopback only: the twin trusts cognito-local's published signing key, so nothing off
+    // this machine may reach it. Clients asking for `localhost` fall back to IPv4.
+    server.listen(port, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });

@@ -5,14 +5,13 @@
 //       against the running local twin (reads .vigil-local/state.json)
 //   npm run create-admin -- <email> <password> --user-pool-id ID --table-name NAME --region R
 //       against a deployed stack (its outputs), with the caller's AWS credentials
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createCognitoIdentityProvider } from '../../shared/auth/identity-provider.ts';
 import { createTableClient } from '../../shared/data/table-client.ts';
-import { createOrganisationWithAdmin } from '../../shared/data/user-store.ts';
+import { createOrganisation } from '../../shared/services/user-service.ts';
 import { readLocalState } from '../local/twin.ts';
 import { REPO_ROOT } from '../local/lambda-runtime.ts';
 import { LOCAL_CREDENTIALS } from '../local/local-aws.ts';
@@ -74,25 +73,16 @@ try {
   const target = await resolveTarget();
   // The app client id is only needed to sign in, which this script does not do.
   const identity = createCognitoIdentityProvider(target.cognito, { userPoolId: target.userPoolId, clientId: '' });
-  const { sub } = await identity.createAccount({ email, password, role: 'admin' });
-  const createdAt = new Date().toISOString();
-  const orgId = randomUUID();
-  const organisation = { orgId, name: values['org-name'] ?? `${email.split('@')[1] ?? email} organisation`, createdAt };
-  try {
-    await createOrganisationWithAdmin(createTableClient(target.tableName, target.dynamo), organisation, {
-      userId: sub,
-      orgId,
-      email,
+  const { organisation, admin } = await createOrganisation(
+    { table: createTableClient(target.tableName, target.dynamo), identity },
+    {
+      organisationName: values['org-name'] ?? `${email.split('@')[1] ?? email} organisation`,
+      email: email.toLowerCase(),
+      password,
       name: values.name ?? email.split('@')[0] ?? email,
-      role: 'admin',
-      createdAt,
-    });
-  } catch (error) {
-    // Keep Cognito and the table in step: no sign-in without a profile.
-    await identity.deleteAccount(email).catch(() => undefined);
-    throw error;
-  }
-  console.log(`Created organisation "${organisation.name}" (${orgId}) with admin ${email} (${sub}) in ${target.description}.`);
+    },
+  );
+  console.log(`Created organisation "${organisation.name}" (${organisation.orgId}) with admin ${admin.email} (${admin.userId}) in ${target.description}.`);
 } catch (error) {
   console.error(`create-admin failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
   process.exit(1);

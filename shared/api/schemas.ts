@@ -3,12 +3,19 @@
 import { z } from 'zod';
 import { ROLES } from '../auth/user-pool-definition.ts';
 import { METRIC_NAMES } from '../domain/metrics.ts';
+import { passwordProblems } from '../auth/password-policy.ts';
 
 /** Ids we mint are UUIDs (Cognito's `sub` is one too); anything else is rejected as 400. */
 export const Id = z.uuid();
 
 export const Email = z.email().max(254).transform((email) => email.toLowerCase());
-const Password = z.string().min(12).max(256);
+const Password = z
+  .string()
+  .max(256)
+  .superRefine((password, context) => {
+    const problems = passwordProblems(password);
+    if (problems.length > 0) context.addIssue({ code: 'custom', message: `password needs ${problems.join(', ')}` });
+  });
 const Timestamp = z.iso.datetime({ offset: true });
 
 export const ProblemDetails = z.object({

@@ -2,6 +2,7 @@
 // user pool and the profile (role, organisation, care team) in our table.
 import { randomUUID } from 'node:crypto';
 import { AccountExistsError, WeakPasswordError, type IdentityProvider } from '../auth/identity-provider.ts';
+import { passwordProblems } from '../auth/password-policy.ts';
 import type { Role } from '../auth/user-pool-definition.ts';
 import type { Caller } from '../domain/caller.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors.ts';
@@ -34,6 +35,10 @@ export function publicUser(user: UserRecord) {
 }
 
 async function createAccount(identity: IdentityProvider, input: NewUser): Promise<string> {
+  const problems = input.password === undefined ? [] : passwordProblems(input.password);
+  if (problems.length > 0) {
+    throw new ValidationError(`password needs ${problems.join(', ')}`, [{ path: 'body.password', message: 'does not meet the password policy' }]);
+  }
   try {
     const { sub } = await identity.createAccount({ email: input.email, role: input.role, ...(input.password ? { password: input.password } : {}) });
     return sub;

@@ -45,6 +45,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
       // One database whatever the credentials and region, so the twin, scripts and tests
       // all see the same tables.
       '-sharedDb',
+      // There is no internet here, and a local database has nothing to report.
+      '-disableTelemetry',
     ],
     cwd: jarDirectory,
     ...(options.logFile === undefined ? {} : { logFile: options.logFile }),

@@ -84,3 +84,14 @@ describe('createUserAs', () => {
     await expect(createUserAs({ table, identity }, admin, input('clinician'))).rejects.toThrow(ConflictError);
   });
 });
+
+describe('password policy', () => {
+  it('refuses a weak password before creating the account, naming the field', async () => {
+    const { identity, created } = fakeIdentity();
+    const table = createTableClient('table', new DynamoDBClient({ region: 'eu-west-1' }));
+    const attempt = createUserAs({ table, identity }, admin, { ...input('clinician'), password: 'weak' });
+    await expect(attempt).rejects.toMatchObject({ status: 400, errors: [{ path: 'body.password' }] });
+    await expect(attempt).rejects.toThrow('password needs at least 12 characters, an upper-case letter, a digit');
+    expect(created).toEqual([]);
+  });
+});
