@@ -151,7 +151,7 @@ export function createEcgStream(sampleRateHz: number, options: EcgAnalysisOption
     rhythmSegmentRrMs: [],
     rhythmSegmentStart: 0,
     rhythmSeconds: { sinus: 0, af: 0, other: 0 },
-    beatHistory: createBeatHistoryState(sampleRateHz),
+    beatHistory: createBeatHistoryState(),
     totals: { beatCount: 0, unusableSamples: 0, flags: [], rr: createRrAccumulator(), stDeviationMv: null },
   };
 }
@@ -319,7 +319,7 @@ class StreamRun {
   analyze(samples: Samples): ChunkAnalysis {
     const startSample = this.s.nextSample;
     const { values, invalid, invalidCount } = this.sanitize(samples);
-    const bandPass = new Float64Array(values.length);
+    const bandPass = scratchBandPass(values.length);
     const detected: number[] = [];
     this.detector.process(values, bandPass, detected);
     this.quality.process(values, bandPass, invalid, this.windows);
@@ -344,8 +344,8 @@ class StreamRun {
   /** Copies the input to float64, replacing non-finite values and clamping absurd ones. */
   private sanitize(samples: Samples): { values: Float64Array; invalid: Uint8Array; invalidCount: number } {
     const n = samples.length;
-    const values = new Float64Array(n);
-    const invalid = new Uint8Array(n);
+    const values = scratchValues(n);
+    const invalid = scratchInvalid(n);
     let invalidCount = 0;
     let last = this.s.lastValidValue;
     if (samples instanceof Int16Array) {
@@ -431,7 +431,8 @@ class StreamRun {
     this.rememberRecentRr(rrMs, s.previousRrMs >= 0);
     const premature = s.rateRrMs.length >= MIN_RATE_RR_COUNT && rrMs < 0.85 * median(s.rateRrMs);
     s.previousRrMs = rrMs;
-    s.rateRrMs = [...s.rateRrMs, rrMs].slice(-RATE_RR_COUNT);
+    s.rateRrMs.push(rrMs);
+    if (s.rateRrMs.length > RATE_RR_COUNT) s.rateRrMs.shift();
 
     if (rrMs > s.options.pauseSeconds * 1000) this.addFinding({ kind: 'pause', rrSeconds: rrMs / 1000, startSample: previous, endSample: beat });
     this.trackRate(previous, beat);
@@ -595,6 +596,29 @@ function regularBeatsAround(beats: readonly number[], window: QualityWindow, fs:
   const typical = median(rr);
   const steady = rr.filter((x) => Math.abs(x - typical) <= REGULAR_TOLERANCE * typical).length;
   return steady >= REGULAR_SHARE * rr.length;
+}
+
+// Per-call working buffers, reused across calls: analysis is synchronous, so one set is enough
+// and a long chunk does not cost a fresh multi-megabyte allocation every time.
+let valuesBuffer = new Float64Array(0);
+let bandPassBuffer = new Float64Array(0);
+let invalidBuffer = new Uint8Array(0);
+
+function scratchValues(length: number): Float64Array {
+  if (valuesBuffer.length < length) valuesBuffer = new Float64Array(length);
+  return valuesBuffer.subarray(0, length);
+}
+
+function scratchBandPass(length: number): Float64Array {
+  if (bandPassBuffer.length < length) bandPassBuffer = new Float64Array(length);
+  return bandPassBuffer.subarray(0, length);
+}
+
+function scratchInvalid(length: number): Uint8Array {
+  if (invalidBuffer.length < length) invalidBuffer = new Uint8Array(length);
+  const view = invalidBuffer.subarray(0, length);
+  view.fill(0);
+  return view;
 }
 
 function median(values: readonly number[]): number {

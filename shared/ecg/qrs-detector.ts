@@ -461,8 +461,21 @@ function shiftIn(buffer: Float64Array, value: number): void {
   buffer[buffer.length - 1] = value;
 }
 
+const medianScratch = new Float64Array(PEAK_BUFFER);
+
+/** Median of a peak buffer, by insertion sort into a reused scratch array (called on every peak). */
 function median(values: Float64Array): number {
-  const sorted = Float64Array.from(values).sort();
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const sorted = medianScratch;
+  const n = values.length;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    let j = i - 1;
+    while (j >= 0 && sorted[j]! > v) {
+      sorted[j + 1] = sorted[j]!;
+      j--;
+    }
+    sorted[j + 1] = v;
+  }
+  const mid = n >> 1;
+  return n % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

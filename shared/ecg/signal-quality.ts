@@ -236,7 +236,7 @@ export class SignalQualityTracker {
       range > 0
         ? (this.maximum - mean >= CLIPPED_EXTREME_SHARE * range ? this.runsAtMaximum : 0) + (mean - this.minimum >= CLIPPED_EXTREME_SHARE * range ? this.runsAtMinimum : 0)
         : 0;
-    const sorted = [...this.blockRms].sort((a, b) => a - b);
+    const sorted = Float64Array.from(this.blockRms).sort();
     const loudest = sorted[sorted.length - 1] ?? 0;
     const typical = sorted[sorted.length >> 2] ?? 0;
     // A short tail at the end of a recording says little about flatness or noise.
