@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { HttpFunctionName } from '../shared/api/function-catalog.ts';
+import type { HTTP_FUNCTIONS, QUEUE_FUNCTIONS, WEBSOCKET_FUNCTIONS } from '../shared/api/function-catalog.ts';
 import { DataTable } from './constructs/data-table.ts';
 import { EcgPipeline } from './constructs/ecg-pipeline.ts';
 import { EncryptionKey } from './constructs/encryption-key.ts';
@@ -24,33 +24,38 @@ export class VigilStack extends Stack {
   readonly http: HttpApi;
   readonly monitoring: Monitoring;
   /** Every Lambda by its catalog name, for tests and tooling. */
-  readonly functions: Record<HttpFunctionName | 'wsAuthorizer' | 'wsConnections' | 'ecgAnalyzer', VigilFunction>;
+  readonly functions: Record<
+    keyof typeof HTTP_FUNCTIONS | keyof typeof WEBSOCKET_FUNCTIONS | keyof typeof QUEUE_FUNCTIONS,
+    VigilFunction
+  >;
 
   constructor(scope: Construct, id: string, props: VigilStackProps) {
     super(scope, id, props);
 
     const { key: encryptionKey } = new EncryptionKey(this, 'Encryption');
-    const data = (this.data = new DataTable(this, 'Data', { encryptionKey }));
-    const auth = (this.auth = new UserPoolAuth(this, 'Auth'));
-    const base = { table: data, auth, encryptionKey, ecgRetentionDays: props.ecgRetentionDays };
+    this.data = new DataTable(this, 'Data', { encryptionKey });
+    this.auth = new UserPoolAuth(this, 'Auth');
+    // What any function may be bound to; each takes only what its catalog `access` asks for.
+    const base = { table: this.data, auth: this.auth, encryptionKey, ecgRetentionDays: props.ecgRetentionDays };
 
-    const realtime = (this.realtime = new WebSocketApi(this, 'Realtime', { resources: base }));
-    const ecg = (this.ecg = new EcgPipeline(this, 'Ecg', { resources: { ...base, connections: realtime } }));
-    const http = (this.http = new HttpApi(this, 'Http', { resources: { ...base, connections: realtime, ecgChunks: ecg } }));
+    this.realtime = new WebSocketApi(this, 'Realtime', { resources: base });
+    this.ecg = new EcgPipeline(this, 'Ecg', { resources: { ...base, connections: this.realtime } });
+    this.http = new HttpApi(this, 'Http', { resources: { ...base, connections: this.realtime, ecgChunks: this.ecg } });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       encryptionKey,
-      ecgDeadLetterQueue: ecg.deadLetterQueue,
-      ecgAnalyzer: ecg.analyzer.function,
+      ecgDeadLetterQueue: this.ecg.deadLetterQueue,
+      ecgAnalyzer: this.ecg.analyzer.function,
     });
 
-    this.functions = { ...http.functions, ...realtime.functions, ecgAnalyzer: ecg.analyzer };
+    this.functions = { ...this.http.functions, ...this.realtime.functions, ecgAnalyzer: this.ecg.analyzer };
 
-    new CfnOutput(this, 'HttpApiUrl', { value: http.url });
-    new CfnOutput(this, 'WebSocketUrl', { value: realtime.url });
-    new CfnOutput(this, 'WebSocketManagementEndpoint', { value: realtime.managementEndpoint });
-    new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: auth.client.userPoolClientId });
-    new CfnOutput(this, 'TableName', { value: data.table.tableName });
-    new CfnOutput(this, 'EcgQueueUrl', { value: ecg.queueUrl });
+    new CfnOutput(this, 'HttpApiUrl', { value: this.http.url });
+    new CfnOutput(this, 'WebSocketUrl', { value: this.realtime.url });
+    new CfnOutput(this, 'WebSocketManagementEndpoint', { value: this.realtime.managementEndpoint });
+    new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.auth.client.userPoolClientId });
+    new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, 'EcgQueueUrl', { value: this.ecg.queueUrl });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn });
   }
 }

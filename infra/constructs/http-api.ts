@@ -99,12 +99,10 @@ export class HttpApi extends Construct {
         authorizer: route.auth === 'jwt' ? jwt : new apigwv2.HttpNoneAuthorizer(),
       });
       if (route.auth === 'public') {
-        Validations.of(httpRoute).acknowledge(
-          {
-            id: 'AwsSolutions-APIG4',
-            reason: `${routeKey(route)} is public by the route table: it is how a caller gets a token (login, refresh) or learns the API exists (health, OpenAPI).`,
-          },
-        );
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${routeKey(route)} is public by the route table: it is how a caller gets a token (login, refresh) or learns the API exists (health, OpenAPI).`,
+        });
       }
     }
   }

@@ -151,13 +151,11 @@ export class VigilFunction extends Construct {
           'The function reaches only AWS service APIs (DynamoDB, SQS, Cognito, API Gateway) over TLS with IAM; a VPC would add NAT or endpoint cost and cold-start latency without isolating anything.',
       },
     );
-    Validations.of(this.role).acknowledge(
-        {
-          id: 'HIPAA.Security-IAMNoInlinePolicy',
-          reason:
-            "The role's only policy is its own least-privilege grants, created with it and never shared; a customer-managed policy would be the same document attached 1:1.",
-        },
-      );
+    Validations.of(this.role).acknowledge({
+      id: 'HIPAA.Security-IAMNoInlinePolicy',
+      reason:
+        "The role's only policy is its own least-privilege grants, created with it and never shared; a customer-managed policy would be the same document attached 1:1.",
+    });
   }
 }
 

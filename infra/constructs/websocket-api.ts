@@ -80,12 +80,10 @@ export class WebSocketApi extends Construct implements ConnectionsEndpoint {
         ...(key === '$connect' ? { authorizer } : {}),
       });
       if (key !== '$connect') {
-        Validations.of(route).acknowledge(
-          {
-            id: 'AwsSolutions-APIG4',
-            reason: `WebSocket APIs authorize only $connect (here with the token authorizer); ${key} runs on an already authorized connection.`,
-          },
-        );
+        Validations.of(route).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `WebSocket APIs authorize only $connect (here with the token authorizer); ${key} runs on an already authorized connection.`,
+        });
       }
     }
   }
@@ -127,12 +125,10 @@ export class WebSocketApi extends Construct implements ConnectionsEndpoint {
     const account = new apigateway.CfnAccount(this, 'ApiGatewayAccount', { cloudWatchRoleArn: role.roleArn });
     account.applyRemovalPolicy(RemovalPolicy.RETAIN);
     this.stage.node.addDependency(account);
-    Validations.of(role).acknowledge(
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-        reason:
-          'AmazonAPIGatewayPushToCloudWatchLogs is the documented policy for the account-level API Gateway logging role; it is assumable only by apigateway.amazonaws.com.',
-      },
-    );
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason:
+        'AmazonAPIGatewayPushToCloudWatchLogs is the documented policy for the account-level API Gateway logging role; it is assumable only by apigateway.amazonaws.com.',
+    });
   }
 }
