@@ -5,12 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalTwin, type LocalTwin } from '../support/local-twin.ts';
 import { syntheticEcg } from '../support/synthetic-ecg.ts';
 import { api, bootstrapOrganisation, createAndSignIn, eventually, openSocket, type PushListener } from './support/vigil-api.ts';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createTableClient } from '../../shared/data/table-client.ts';
+import { getConnection, listConnectionIdsOfUser, putConnection } from '../../shared/data/connection-store.ts';
+import { LOCAL_CREDENTIALS } from '../../infra/local/local-aws.ts';
 
 const SAMPLE_RATE = 250;
 const CHUNK_SECONDS = 10;
 
 let twin: LocalTwin;
 let clinicianToken: string;
+let clinicianId: string;
 let patientToken: string;
 let patientId: string;
 let screen: PushListener;
@@ -20,6 +25,7 @@ beforeAll(async () => {
   const admin = await bootstrapOrganisation(twin);
   const clinician = await createAndSignIn(twin, admin.tokens.accessToken, 'clinician', 'Dr Ada');
   clinicianToken = clinician.tokens.accessToken;
+  clinicianId = clinician.user.userId;
   const patient = await createAndSignIn(twin, clinicianToken, 'patient', 'Pat');
   patientToken = patient.tokens.accessToken;
   patientId = patient.user.userId;
@@ -51,6 +57,12 @@ describe('ECG to alert, end to end', () => {
   });
 
   it('takes a recording from the patient and pushes a heart-rate alert to the clinician', async () => {
+    // A connection whose $disconnect never arrived (a phone that lost its network): the push
+    // to it gets 410 and must remove exactly that record.
+    const table = createTableClient(twin.state.tableName, new DynamoDBClient({ region: twin.state.region, credentials: LOCAL_CREDENTIALS, endpoint: twin.state.dynamoDbEndpoint }));
+    const live = await listConnectionIdsOfUser(table, clinicianId);
+    await putConnection(table, { connectionId: 'c3RhbGUtY29ubmVjdGlvbg==', userId: clinicianId, orgId: crypto.randomUUID(), role: 'clinician', connectedAt: new Date().toISOString() });
+
     const started = await api(twin, 'POST', `/v1/patients/${patientId}/ecg`, { token: patientToken, body: { sampleRateHz: SAMPLE_RATE, lead: 'II' } });
     expect(started.status).toBe(201);
     recordingId = started.body.recordingId;
@@ -70,6 +82,10 @@ describe('ECG to alert, end to end', () => {
     expect(pushed.alert.firstValue).toBeGreaterThan(140);
     expect(pushed.alert.firstValue).toBeLessThan(160);
     alertId = pushed.alert.alertId;
+
+    // The live screen may hear the push before the stale record's removal has finished.
+    await eventually(async () => ((await getConnection(table, 'c3RhbGUtY29ubmVjdGlvbg==')) ? undefined : true), 5_000, 'the stale connection to be removed');
+    expect(await listConnectionIdsOfUser(table, clinicianId)).toEqual(live);
   });
 
   it('keeps one open alert for the ongoing breach, counting the repeats', async () => {
