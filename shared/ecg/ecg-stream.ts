@@ -389,6 +389,9 @@ class StreamRun {
       if (window.issues.length === 1 && window.issues[0] === 'high_noise' && regularBeatsAround(candidates, window, this.fs)) {
         window.issues = [];
         window.usable = true;
+      } else if (window.usable && implausiblyCloseBeats(candidates, window, this.fs)) {
+        window.issues = ['high_noise'];
+        window.usable = false;
       }
       this.s.recentWindows.push(window.startSample, window.endSample, window.usable ? 1 : 0);
       if (this.s.recentWindows.length > 3 * RECENT_WINDOWS) this.s.recentWindows = this.s.recentWindows.slice(-3 * RECENT_WINDOWS);
@@ -619,6 +622,22 @@ function scratchInvalid(length: number): Uint8Array {
   const view = invalidBuffer.subarray(0, length);
   view.fill(0);
   return view;
+}
+
+// An interval this short (above 240 bpm) between detections means noise is being read as beats.
+const IMPLAUSIBLE_RR_SECONDS = 0.25;
+const IMPLAUSIBLE_RR_COUNT = 1;
+
+function implausiblyCloseBeats(beats: readonly number[], window: QualityWindow, fs: number): boolean {
+  let previous = -1;
+  let close = 0;
+  for (let k = 0; k + 1 < beats.length; k += 2) {
+    const peak = beats[k]!;
+    if (peak < window.startSample || peak >= window.endSample || beats[k + 1]! > window.endSample) continue;
+    if (previous >= 0 && peak - previous < IMPLAUSIBLE_RR_SECONDS * fs) close++;
+    previous = peak;
+  }
+  return close >= IMPLAUSIBLE_RR_COUNT;
 }
 
 function median(values: readonly number[]): number {

@@ -11,8 +11,11 @@ export interface RrIrregularity {
   normalizedRmssd: number;
   shannonEntropy: number;
   turningPointRatio: number;
-  /** Median successive difference over the median RR: robust to isolated ectopic beats. */
+  /** Median successive difference over the median RR, premature-beat pairs left out. */
   normalizedMedianSuccessiveDifference: number;
+  /** Share of intervals taken out as premature beat + compensatory pause. */
+  ectopicShare: number;
+  cleanDifferenceCount: number;
 }
 
 export type RrRhythm = 'sinus' | 'af' | 'other';
@@ -20,30 +23,48 @@ export type RrRhythm = 'sinus' | 'af' | 'other';
 // Share of intervals trimmed at each end before the histogram (Dash: 8 of 128).
 const TRIM_FRACTION = 0.0625;
 const HISTOGRAM_BINS = 16;
+const PREMATURE_SHARE = 0.85;
+const COMPENSATORY_SHARE = 1.1;
 
 export function measureRrIrregularity(rrMs: readonly number[]): RrIrregularity {
   const n = rrMs.length;
   let sum = 0;
   for (const rr of rrMs) sum += rr;
   const meanRrMs = n > 0 ? sum / n : 0;
-  const diffs: number[] = [];
   let squares = 0;
-  for (let i = 1; i < n; i++) {
-    const d = rrMs[i]! - rrMs[i - 1]!;
-    diffs.push(Math.abs(d));
-    squares += d * d;
+  for (let i = 1; i < n; i++) squares += (rrMs[i]! - rrMs[i - 1]!) ** 2;
+  const normalizedRmssd = n > 1 && meanRrMs > 0 ? Math.sqrt(squares / (n - 1)) / meanRrMs : 0;
+
+  // Premature beats (a short interval then a compensatory long one) are taken out before
+  // the AF measures, so frequent PVCs or APCs in sinus rhythm do not read as AF.
+  const sortedAll = [...rrMs].sort((a, b) => a - b);
+  const typical = medianOfSorted(sortedAll);
+  const ectopic = new Uint8Array(n);
+  for (let i = 0; i + 1 < n; i++) {
+    if (rrMs[i]! < PREMATURE_SHARE * typical && rrMs[i + 1]! > COMPENSATORY_SHARE * typical) {
+      ectopic[i] = 1;
+      ectopic[i + 1] = 1;
+    }
   }
-  const normalizedRmssd = diffs.length > 0 && meanRrMs > 0 ? Math.sqrt(squares / diffs.length) / meanRrMs : 0;
-  const sorted = [...rrMs].sort((a, b) => a - b);
-  const medianRr = medianOfSorted(sorted);
-  const normalizedMedianSuccessiveDifference = diffs.length > 0 && medianRr > 0 ? medianOfSorted(diffs.sort((a, b) => a - b)) / medianRr : 0;
+  const clean: number[] = [];
+  const diffs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (ectopic[i] === 1) continue;
+    clean.push(rrMs[i]!);
+    if (i > 0 && ectopic[i - 1] === 0) diffs.push(Math.abs(rrMs[i]! - rrMs[i - 1]!));
+  }
+  const sortedClean = [...clean].sort((a, b) => a - b);
+  const medianClean = medianOfSorted(sortedClean);
+  const normalizedMedianSuccessiveDifference = diffs.length > 0 && medianClean > 0 ? medianOfSorted(diffs.sort((a, b) => a - b)) / medianClean : 0;
   return {
     rrCount: n,
     meanRrMs,
     normalizedRmssd,
-    shannonEntropy: histogramEntropy(sorted),
-    turningPointRatio: turningPointRatio(rrMs),
+    shannonEntropy: histogramEntropy(sortedClean),
+    turningPointRatio: turningPointRatio(clean),
     normalizedMedianSuccessiveDifference,
+    ectopicShare: n > 0 ? (n - clean.length) / n : 0,
+    cleanDifferenceCount: diffs.length,
   };
 }
 
@@ -99,6 +120,7 @@ const SINUS_MAX_RR_MS = 1500;
 
 export function classifyRrRhythm(m: RrIrregularity): RrRhythm {
   if (m.rrCount < MIN_CLASSIFIABLE_RR) return 'other';
+  if (m.cleanDifferenceCount < MIN_CLASSIFIABLE_RR) return m.ectopicShare > 0 ? 'other' : 'sinus';
   if (m.normalizedMedianSuccessiveDifference >= AF_MEDIAN_SUCCESSIVE_DIFFERENCE && m.shannonEntropy >= AF_MIN_ENTROPY) return 'af';
   if (m.normalizedRmssd > OTHER_NORMALIZED_RMSSD || m.meanRrMs < SINUS_MIN_RR_MS || m.meanRrMs > SINUS_MAX_RR_MS) return 'other';
   return 'sinus';

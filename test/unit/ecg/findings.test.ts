@@ -74,6 +74,21 @@ describe('irregular rhythm', () => {
     expect(patterned.summary.rhythm).toBe('other');
   });
 
+  it('sinus rhythm with frequent random premature beats is not AF', () => {
+    const random = seededRandom(21);
+    const rr: number[] = [];
+    while (rr.length < 100) {
+      // A quarter of beats premature (60% of the cycle) with a full compensatory pause.
+      if (random() < 0.25) rr.push(0.5, 1.1);
+      else rr.push(0.8 + 0.04 * (random() - 0.5));
+    }
+    const times = beatTimesFromRr(rr);
+    const shapes = new Map(times.map((_, i) => [i, { ventricular: rr[i - 1] === 0.5 }]));
+    const result = analyzeRecording(syntheticEcg({ sampleRateHz: FS, beatTimes: times, durationSeconds: times[times.length - 1]! + 1, shapes }).samples, FS);
+    expect(result.findings.filter((f) => f.kind === 'irregular_rhythm')).toEqual([]);
+    expect(result.summary.rhythm).not.toBe('af');
+  });
+
   it('needs at least 30 s of RR before it is reported', () => {
     const random = seededRandom(9);
     const rr = Array.from({ length: 30 }, () => 0.45 + 0.6 * random());
