@@ -7,11 +7,11 @@
 //   open-cause guard pk PATIENT#<patientId>    sk OPEN_ALERT#<cause>  → alertId
 // The guard is written in the same transaction as the alert, so two racing analyses of the
 // same cause cannot both open one; it is deleted when the alert is resolved.
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Metric } from '../domain/metrics.ts';
 import type { Priority } from '../domain/thresholds.ts';
 import { TABLE_INDEXES } from './table-definition.ts';
-import { isConditionFailure, type TableClient } from './table-client.ts';
+import { isConditionFailure, transactWriteIfConditionsHold, type TableClient } from './table-client.ts';
 
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 
@@ -88,25 +88,17 @@ export async function openOrRepeatAlert(table: TableClient, draft: AlertDraft): 
     ...(draft.firstValue === undefined ? {} : { lastValue: draft.firstValue }),
     lastSeenAt: draft.firstSeenAt,
   };
-  try {
-    await table.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: table.tableName,
-              Item: { ...alertKeys.openCause(draft.patientId, draft.cause), type: 'openAlert', alertId: draft.alertId },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          { Put: { TableName: table.tableName, Item: alertItem(alert), ConditionExpression: 'attribute_not_exists(pk)' } },
-        ],
-      }),
-    );
-    return { alert: strip(alert as unknown as Record<string, unknown>), created: true };
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+  const opened = await transactWriteIfConditionsHold(table, [
+    {
+      Put: {
+        TableName: table.tableName,
+        Item: { ...alertKeys.openCause(draft.patientId, draft.cause), type: 'openAlert', alertId: draft.alertId },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    { Put: { TableName: table.tableName, Item: alertItem(alert), ConditionExpression: 'attribute_not_exists(pk)' } },
+  ]);
+  if (opened) return { alert: strip(alert as unknown as Record<string, unknown>), created: true };
   const { Item: guard } = await table.doc.send(
     new GetCommand({ TableName: table.tableName, Key: alertKeys.openCause(draft.patientId, draft.cause), ConsistentRead: true }),
   );
@@ -163,42 +155,34 @@ export async function acknowledgeAlert(table: TableClient, alert: Alert, by: str
 
 /** Resolves the alert and frees its cause, so the next breach opens a new alert. */
 export async function resolveAlert(table: TableClient, alert: Alert, by: string, at: string): Promise<Alert> {
-  try {
-    await table.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: table.tableName,
-              Key: alertKeys.alert(alert.alertId),
-              UpdateExpression: 'SET #status = :resolved, resolvedAt = :at, resolvedBy = :by, gsi2pk = :byStatus',
-              ConditionExpression: '#status IN (:open, :ack)',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':resolved': 'resolved',
-                ':open': 'open',
-                ':ack': 'acknowledged',
-                ':at': at,
-                ':by': by,
-                ':byStatus': alertKeys.ofPatientByStatus(alert.patientId, 'resolved'),
-              },
-            },
-          },
-          {
-            Delete: {
-              TableName: table.tableName,
-              Key: alertKeys.openCause(alert.patientId, alert.cause),
-              ConditionExpression: 'alertId = :id',
-              ExpressionAttributeValues: { ':id': alert.alertId },
-            },
-          },
-        ],
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailure(error)) throw new AlertStateError(`alert ${alert.alertId} is already resolved`);
-    throw error;
-  }
+  const resolved = await transactWriteIfConditionsHold(table, [
+    {
+      Update: {
+        TableName: table.tableName,
+        Key: alertKeys.alert(alert.alertId),
+        UpdateExpression: 'SET #status = :resolved, resolvedAt = :at, resolvedBy = :by, gsi2pk = :byStatus',
+        ConditionExpression: '#status IN (:open, :ack)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':resolved': 'resolved',
+          ':open': 'open',
+          ':ack': 'acknowledged',
+          ':at': at,
+          ':by': by,
+          ':byStatus': alertKeys.ofPatientByStatus(alert.patientId, 'resolved'),
+        },
+      },
+    },
+    {
+      Delete: {
+        TableName: table.tableName,
+        Key: alertKeys.openCause(alert.patientId, alert.cause),
+        ConditionExpression: 'alertId = :id',
+        ExpressionAttributeValues: { ':id': alert.alertId },
+      },
+    },
+  ]);
+  if (!resolved) throw new AlertStateError(`alert ${alert.alertId} is already resolved`);
   return { ...alert, status: 'resolved', resolvedAt: at, resolvedBy: by };
 }
 

@@ -4,9 +4,9 @@
 // Key layout
 //   membership   pk PATIENT#<patientId>  sk CARE#<memberId>          (a patient's care team)
 //                gsi1pk MEMBER#<memberId>#PATIENTS  gsi1sk PATIENT#<patientId>   (a member's patients)
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE_INDEXES } from './table-definition.ts';
-import type { TableClient } from './table-client.ts';
+import { queryAll, type TableClient } from './table-client.ts';
 
 export type CareTeamRole = 'clinician' | 'caregiver';
 
@@ -50,40 +50,20 @@ export async function getMembership(table: TableClient, patientId: string, membe
 }
 
 export async function listCareTeam(table: TableClient, patientId: string): Promise<CareTeamMembership[]> {
-  const members: CareTeamMembership[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await table.doc.send(
-      new QueryCommand({
-        TableName: table.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :care)',
-        ExpressionAttributeValues: { ':pk': careTeamKeys.patientPartition(patientId), ':care': careTeamKeys.teamPrefix },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    members.push(...(page.Items ?? []).map(strip));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return members;
+  const items = await queryAll(table, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :care)',
+    ExpressionAttributeValues: { ':pk': careTeamKeys.patientPartition(patientId), ':care': careTeamKeys.teamPrefix },
+  });
+  return items.map(strip);
 }
 
-/** Every patient a member looks after. A clinician's panel is bounded (hundreds), so this pages through all. */
+/** Every patient a member looks after. A clinician's panel is bounded (hundreds), so this reads all. */
 export async function listPatientIdsOf(table: TableClient, memberId: string): Promise<string[]> {
-  const ids: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await table.doc.send(
-      new QueryCommand({
-        TableName: table.tableName,
-        IndexName: TABLE_INDEXES.gsi1.indexName,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': careTeamKeys.patientsOf(memberId) },
-        ProjectionExpression: 'patientId',
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    ids.push(...(page.Items ?? []).map((item) => String(item['patientId'])));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return ids;
+  const items = await queryAll(table, {
+    IndexName: TABLE_INDEXES.gsi1.indexName,
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': careTeamKeys.patientsOf(memberId) },
+    ProjectionExpression: 'patientId',
+  });
+  return items.map((item) => String(item['patientId']));
 }

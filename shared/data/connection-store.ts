@@ -32,21 +32,19 @@ export const connectionKeys = {
 
 const expiresAt = (nowMs: number) => Math.floor(nowMs / 1000) + CONNECTION_TTL_SECONDS;
 
+function connectionItem(connection: Connection, nowMs: number) {
+  return {
+    ...connectionKeys.connection(connection.connectionId),
+    gsi1pk: connectionKeys.ofUser(connection.userId),
+    gsi1sk: connection.connectionId,
+    type: 'connection',
+    ...connection,
+    expiresAt: expiresAt(nowMs),
+  };
+}
+
 export async function putConnection(table: TableClient, connection: Omit<Connection, 'subscriptions'>, nowMs = Date.now()): Promise<void> {
-  await table.doc.send(
-    new PutCommand({
-      TableName: table.tableName,
-      Item: {
-        ...connectionKeys.connection(connection.connectionId),
-        gsi1pk: connectionKeys.ofUser(connection.userId),
-        gsi1sk: connection.connectionId,
-        type: 'connection',
-        ...connection,
-        subscriptions: [],
-        expiresAt: expiresAt(nowMs),
-      },
-    }),
-  );
+  await table.doc.send(new PutCommand({ TableName: table.tableName, Item: connectionItem({ ...connection, subscriptions: [] }, nowMs) }));
 }
 
 export async function getConnection(table: TableClient, connectionId: string): Promise<Connection | undefined> {
@@ -84,20 +82,7 @@ export async function listSubscriberConnectionIds(table: TableClient, patientId:
 /** Records the subscriptions on the connection (to clean up later) and under each patient. */
 export async function addSubscriptions(table: TableClient, connection: Connection, patientIds: string[], nowMs = Date.now()): Promise<void> {
   const all = [...new Set([...connection.subscriptions, ...patientIds])];
-  await table.doc.send(
-    new PutCommand({
-      TableName: table.tableName,
-      Item: {
-        ...connectionKeys.connection(connection.connectionId),
-        gsi1pk: connectionKeys.ofUser(connection.userId),
-        gsi1sk: connection.connectionId,
-        type: 'connection',
-        ...connection,
-        subscriptions: all,
-        expiresAt: expiresAt(nowMs),
-      },
-    }),
-  );
+  await table.doc.send(new PutCommand({ TableName: table.tableName, Item: connectionItem({ ...connection, subscriptions: all }, nowMs) }));
   await batchWrite(
     table,
     patientIds.map((patientId) => ({

@@ -10,8 +10,8 @@
 // Raw samples are stored as little-endian int16 bytes: 60 s at 1000 Hz is 120 kB, well
 // inside DynamoDB's 400 kB item limit, and one item per chunk instead of per sample.
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, type TableClient } from './table-client.ts';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure, queryAll, transactWriteIfConditionsHold, type TableClient } from './table-client.ts';
 
 export type RecordingStatus = 'recording' | 'complete' | 'analyzed';
 
@@ -133,43 +133,35 @@ export async function putChunk(
 ): Promise<ChunkPutOutcome> {
   const bytes = samplesToBytes(samples);
   const digest = digestSamples(bytes);
-  try {
-    await table.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: table.tableName,
-              Item: {
-                ...ecgKeys.chunk(recordingId, seq),
-                type: 'ecgChunk',
-                recordingId,
-                seq,
-                sampleCount: samples.length,
-                samples: bytes,
-                digest,
-                receivedAt,
-                expiresAt: expiresAtSeconds,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Update: {
-              TableName: table.tableName,
-              Key: ecgKeys.recording(recordingId),
-              UpdateExpression: 'ADD chunksReceived :one',
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeValues: { ':one': 1 },
-            },
-          },
-        ],
-      }),
-    );
-    return 'stored';
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+  const stored = await transactWriteIfConditionsHold(table, [
+    {
+      Put: {
+        TableName: table.tableName,
+        Item: {
+          ...ecgKeys.chunk(recordingId, seq),
+          type: 'ecgChunk',
+          recordingId,
+          seq,
+          sampleCount: samples.length,
+          samples: bytes,
+          digest,
+          receivedAt,
+          expiresAt: expiresAtSeconds,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Update: {
+        TableName: table.tableName,
+        Key: ecgKeys.recording(recordingId),
+        UpdateExpression: 'ADD chunksReceived :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':one': 1 },
+      },
+    },
+  ]);
+  if (stored) return 'stored';
   const { Item } = await table.doc.send(
     new GetCommand({ TableName: table.tableName, Key: ecgKeys.chunk(recordingId, seq), ProjectionExpression: 'digest', ConsistentRead: true }),
   );
@@ -222,21 +214,11 @@ export async function getAnalysisState<Engine, Rules>(table: TableClient, record
 
 /** The stored per-chunk analyses of a recording, in sequence order (the final flush last). */
 export async function listChunkAnalyses(table: TableClient, recordingId: string): Promise<Array<Record<string, unknown> & { seq: number }>> {
-  const items: Array<Record<string, unknown> & { seq: number }> = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await table.doc.send(
-      new QueryCommand({
-        TableName: table.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': ecgKeys.recording(recordingId).pk, ':prefix': 'ANALYSIS#' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...((page.Items ?? []) as Array<Record<string, unknown> & { seq: number }>));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+  const items = await queryAll(table, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': ecgKeys.recording(recordingId).pk, ':prefix': 'ANALYSIS#' },
+  });
+  return items as Array<Record<string, unknown> & { seq: number }>;
 }
 
 export class ConcurrentAnalysisError extends Error {
@@ -262,51 +244,43 @@ export async function commitChunkAnalysis<Engine, Rules>(
   },
 ): Promise<void> {
   const { recordingId, seq } = input;
-  try {
-    await table.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: table.tableName,
-              Item: { ...ecgKeys.analysis(recordingId, seq), type: 'ecgChunkAnalysis', recordingId, seq, ...input.analysis },
-            },
-          },
-          {
-            Put: {
-              TableName: table.tableName,
-              Item: {
-                ...ecgKeys.state(recordingId),
-                type: 'ecgAnalysisState',
-                nextSeq: input.next.nextSeq,
-                version: input.next.version,
-                engine: JSON.stringify(input.next.engine),
-                rules: JSON.stringify(input.next.rules),
-              },
-              ConditionExpression: input.previousVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :previous',
-              ...(input.previousVersion === 0 ? {} : { ExpressionAttributeValues: { ':previous': input.previousVersion } }),
-            },
-          },
-          {
-            Update: {
-              TableName: table.tableName,
-              Key: ecgKeys.recording(recordingId),
-              UpdateExpression: input.finished
-                ? 'SET chunksAnalyzed = :analyzed, findings = :findings, #status = :analyzedStatus, analyzedAt = :at'
-                : 'SET chunksAnalyzed = :analyzed, findings = :findings',
-              ExpressionAttributeValues: {
-                ':analyzed': input.next.nextSeq,
-                ':findings': input.findings,
-                ...(input.finished ? { ':analyzedStatus': 'analyzed', ':at': input.at } : {}),
-              },
-              ...(input.finished ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
-            },
-          },
-        ],
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailure(error)) throw new ConcurrentAnalysisError(`analysis state of recording ${recordingId} moved on; retrying`);
-    throw error;
-  }
+  const committed = await transactWriteIfConditionsHold(table, [
+    {
+      Put: {
+        TableName: table.tableName,
+        Item: { ...ecgKeys.analysis(recordingId, seq), type: 'ecgChunkAnalysis', recordingId, seq, ...input.analysis },
+      },
+    },
+    {
+      Put: {
+        TableName: table.tableName,
+        Item: {
+          ...ecgKeys.state(recordingId),
+          type: 'ecgAnalysisState',
+          nextSeq: input.next.nextSeq,
+          version: input.next.version,
+          engine: JSON.stringify(input.next.engine),
+          rules: JSON.stringify(input.next.rules),
+        },
+        ConditionExpression: input.previousVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :previous',
+        ...(input.previousVersion === 0 ? {} : { ExpressionAttributeValues: { ':previous': input.previousVersion } }),
+      },
+    },
+    {
+      Update: {
+        TableName: table.tableName,
+        Key: ecgKeys.recording(recordingId),
+        UpdateExpression: input.finished
+          ? 'SET chunksAnalyzed = :analyzed, findings = :findings, #status = :analyzedStatus, analyzedAt = :at'
+          : 'SET chunksAnalyzed = :analyzed, findings = :findings',
+        ExpressionAttributeValues: {
+          ':analyzed': input.next.nextSeq,
+          ':findings': input.findings,
+          ...(input.finished ? { ':analyzedStatus': 'analyzed', ':at': input.at } : {}),
+        },
+        ...(input.finished ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+      },
+    },
+  ]);
+  if (!committed) throw new ConcurrentAnalysisError(`analysis state of recording ${recordingId} moved on; retrying`);
 }

@@ -1,7 +1,7 @@
 // The DynamoDB document client and table name every store uses. Created once per Lambda
 // container; the endpoint comes from the SDK's own AWS_ENDPOINT_URL_DYNAMODB in the twin.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ENV, requireEnv } from '../config/env.ts';
 
 export interface TableClient {
@@ -33,4 +33,33 @@ export function isConditionFailure(error: unknown): boolean {
     return reasons.some((reason) => reason.Code === 'ConditionalCheckFailed');
   }
   return false;
+}
+
+export type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+
+/**
+ * Runs a transaction whose conditions encode a business rule (unique email, one open alert
+ * per cause, expected state version). Resolves false when a condition failed, so callers
+ * turn that into their own error; any other failure is thrown.
+ */
+export async function transactWriteIfConditionsHold(table: TableClient, items: TransactItems): Promise<boolean> {
+  try {
+    await table.doc.send(new TransactWriteCommand({ TransactItems: items }));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Every item of a query, following LastEvaluatedKey; for partitions known to stay small. */
+export async function queryAll(table: TableClient, input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await table.doc.send(new QueryCommand({ ...input, TableName: table.tableName, ExclusiveStartKey: startKey }));
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
 }

@@ -6,10 +6,10 @@
 //   email claim       pk EMAIL#<email>        sk EMAIL   (makes an email unique across Vigil)
 //   organisation      pk ORG#<orgId>          sk PROFILE
 // userId is the Cognito `sub`, so a verified token leads straight to the profile.
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Role } from '../auth/user-pool-definition.ts';
 import { TABLE_INDEXES } from './table-definition.ts';
-import { isConditionFailure, type TableClient } from './table-client.ts';
+import { transactWriteIfConditionsHold, type TableClient, type TransactItems } from './table-client.ts';
 import { careTeamMembershipPut } from './care-team-store.ts';
 
 export interface UserRecord {
@@ -68,13 +68,8 @@ function newUserPuts(table: TableClient, user: UserRecord) {
   ];
 }
 
-async function writeAtomically(table: TableClient, items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>, email: string) {
-  try {
-    await table.doc.send(new TransactWriteCommand({ TransactItems: items }));
-  } catch (error) {
-    if (isConditionFailure(error)) throw new EmailTakenError(`a user with email ${email} already exists`);
-    throw error;
-  }
+async function writeAtomically(table: TableClient, items: TransactItems, email: string) {
+  if (!(await transactWriteIfConditionsHold(table, items))) throw new EmailTakenError(`a user with email ${email} already exists`);
 }
 
 /** An organisation and its first admin, written together so neither exists without the other. */
