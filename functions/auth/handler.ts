@@ -1,6 +1,5 @@
 import { identityProviderFromEnv } from '../../shared/auth/identity-provider.ts';
-import { noCallers } from '../../shared/auth/caller-lookup.ts';
-import { httpFunction } from '../../shared/http/http-function.ts';
+import { httpFunction, PUBLIC_ROUTES_ONLY } from '../../shared/http/http-function.ts';
 import { refreshTokens, signIn } from '../../shared/services/auth-service.ts';
 
 export const handler = httpFunction(
@@ -9,5 +8,5 @@ export const handler = httpFunction(
     'POST /v1/auth/login': async ({ body }) => signIn(identityProviderFromEnv(), body.email, body.password),
     'POST /v1/auth/refresh': async ({ body }) => refreshTokens(identityProviderFromEnv(), body.refreshToken),
   },
-  noCallers,
+  PUBLIC_ROUTES_ONLY,
 );

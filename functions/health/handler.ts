@@ -1,7 +1,6 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import { buildOpenApiDocument } from '../../shared/api/openapi.ts';
-import { noCallers } from '../../shared/auth/caller-lookup.ts';
-import { httpFunction } from '../../shared/http/http-function.ts';
+import { httpFunction, PUBLIC_ROUTES_ONLY } from '../../shared/http/http-function.ts';
 
 const openApiDocument = buildOpenApiDocument(packageJson.version);
 
@@ -11,5 +10,5 @@ export const handler = httpFunction(
     'GET /v1/health': async () => ({ status: 'ok', version: packageJson.version }),
     'GET /v1/openapi.json': async () => openApiDocument,
   },
-  noCallers,
+  PUBLIC_ROUTES_ONLY,
 );

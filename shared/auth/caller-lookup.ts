@@ -11,6 +11,3 @@ export async function lookupCaller(table: TableClient, sub: string): Promise<Cal
 
 /** The dependency every HTTP function with signed-in routes passes to httpFunction. */
 export const callerFromTable = { loadCaller: (sub: string) => lookupCaller(tableClientFromEnv(), sub) };
-
-/** For functions whose routes are all public. */
-export const noCallers = { loadCaller: async () => undefined };

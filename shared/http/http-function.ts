@@ -68,6 +68,9 @@ export interface HttpFunctionDependencies {
   loadCaller(sub: string): Promise<Caller | undefined>;
 }
 
+/** For functions whose routes are all public: no caller to look up, and no table client bundled. */
+export const PUBLIC_ROUTES_ONLY: HttpFunctionDependencies = { loadCaller: async () => undefined };
+
 /** Fails at load time when a function's implementations and the route table disagree. */
 export function assertImplementsRoutes(fn: HttpFunctionName, implemented: readonly string[]): void {
   const expected = routesOf(fn).map(routeKey).sort();
