@@ -589,7 +589,7 @@ const REGULAR_SHARE = 0.75;
 function regularBeatsAround(beats: readonly number[], window: QualityWindow, fs: number): boolean {
   const from = window.startSample - REGULARITY_LOOKBACK_SECONDS * fs;
   const peaks: number[] = [];
-  for (let k = 0; k + 1 < beats.length; k += 2) {
+  for (let k = firstPairAtOrAfter(beats, from); k + 1 < beats.length && beats[k]! < window.endSample; k += 2) {
     const peak = beats[k]!;
     // Only beats already confirmed when the window closed, so the answer is the same however the recording was chunked.
     if (peak >= from && peak < window.endSample && beats[k + 1]! <= window.endSample) peaks.push(peak);
@@ -631,13 +631,25 @@ const IMPLAUSIBLE_RR_COUNT = 1;
 function implausiblyCloseBeats(beats: readonly number[], window: QualityWindow, fs: number): boolean {
   let previous = -1;
   let close = 0;
-  for (let k = 0; k + 1 < beats.length; k += 2) {
+  for (let k = firstPairAtOrAfter(beats, window.startSample); k + 1 < beats.length && beats[k]! < window.endSample; k += 2) {
     const peak = beats[k]!;
-    if (peak < window.startSample || peak >= window.endSample || beats[k + 1]! > window.endSample) continue;
+    if (beats[k + 1]! > window.endSample) continue;
     if (previous >= 0 && peak - previous < IMPLAUSIBLE_RR_SECONDS * fs) close++;
     previous = peak;
   }
   return close >= IMPLAUSIBLE_RR_COUNT;
+}
+
+/** Index of the first [peak, confirmedAt] pair with peak >= sample (pairs sorted by peak). */
+function firstPairAtOrAfter(beats: readonly number[], sample: number): number {
+  let low = 0;
+  let high = beats.length >> 1;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (beats[2 * mid]! < sample) low = mid + 1;
+    else high = mid;
+  }
+  return 2 * low;
 }
 
 function median(values: readonly number[]): number {

@@ -1,10 +1,11 @@
+import { loadavg } from 'node:os';
 import { analyzeRecording } from '../../shared/ecg/ecg-stream.ts';
 import { loadWfdbChannel } from '../../shared/ecg/wfdb/wfdb-record-loader.ts';
 import { mitdbRecord } from '../unit/ecg/reference-data.ts';
 import { median, type BenchRow } from './bench-table.ts';
 
 const RUNS = 5;
-const WARM_UP_RUNS = 3;
+const WARM_UP_RUNS = 6;
 
 /** Samples per second of the full pipeline (detection, quality, RR, rhythm, ST) on one core. */
 export async function ecgThroughputBenchmark(): Promise<BenchRow[]> {
@@ -12,21 +13,31 @@ export async function ecgThroughputBenchmark(): Promise<BenchRow[]> {
   // Production input is int16 µV.
   const samples = Int16Array.from(signal.microvolts, (v) => Math.round(v));
   for (let i = 0; i < WARM_UP_RUNS; i++) analyzeRecording(samples, signal.sampleRateHz);
-  const rates: number[] = [];
+  const wallRates: number[] = [];
+  const cpuRates: number[] = [];
   for (let i = 0; i < RUNS; i++) {
+    const cpu = process.cpuUsage();
     const start = performance.now();
     analyzeRecording(samples, signal.sampleRateHz);
-    rates.push(samples.length / ((performance.now() - start) / 1000));
+    const wallSeconds = (performance.now() - start) / 1000;
+    const used = process.cpuUsage(cpu);
+    wallRates.push(samples.length / wallSeconds);
+    cpuRates.push(samples.length / ((used.user + used.system) / 1e6));
   }
-  const rate = median(rates);
+  const wall = median(wallRates);
+  const cpu = median(cpuRates);
+  // The wall figure is what the budget is judged on; on a shared machine the CPU-time figure
+  // shows what one core delivers when it is not waiting for other processes.
+  const load = loadavg()[0]!.toFixed(1);
   return [
     {
       benchmark: 'throughput',
-      subject: `mitdb 106, ${(samples.length / 1e6).toFixed(2)} M samples`,
-      metric: `samples/s (median of ${RUNS})`,
-      value: `${(rate / 1e6).toFixed(1)} M`,
+      subject: `mitdb 106, ${(samples.length / 1e6).toFixed(2)} M int16 samples`,
+      metric: `samples/s wall (median of ${RUNS})`,
+      value: `${(wall / 1e6).toFixed(1)} M (best ${(Math.max(...wallRates) / 1e6).toFixed(1)} M; load avg ${load})`,
       budget: '>= 20 M',
-      ok: rate >= 20e6,
+      ok: wall >= 20e6,
     },
+    { benchmark: 'throughput', subject: 'same runs', metric: `samples/s per CPU second (median of ${RUNS})`, value: `${(cpu / 1e6).toFixed(1)} M` },
   ];
 }
