@@ -1,6 +1,5 @@
 import { QrsDetector, createQrsDetectorState, type QrsDetectorState } from './qrs-detector.ts';
 import {
-  ABSURD_MICROVOLTS,
   SignalQualityTracker,
   createSignalQualityState,
   windowLengthFor,
@@ -20,6 +19,8 @@ import {
   type Hrv,
   type RrAccumulator,
 } from './rr-measures.ts';
+import { implausiblyCloseBeats, regularBeatsAround } from './beat-plausibility.ts';
+import { sanitizeSamples, scratchBandPass, type Samples } from './sample-sanitizer.ts';
 import { classifyRrRhythm, measureRrIrregularity, type RrRhythm } from './rhythm-classifier.ts';
 import { BeatHistory, createBeatHistoryState, type BeatHistoryState } from './beat-history.ts';
 
@@ -170,7 +171,6 @@ function resolveOptions(options: EcgAnalysisOptions): Required<EcgAnalysisOption
   };
 }
 
-type Samples = Int16Array | Float32Array | Float64Array | readonly number[];
 
 /** Analyses the next chunk in order. Never throws for bad samples; never mutates `state`. */
 export function analyzeChunk(state: EcgStreamState, samples: Samples): { state: EcgStreamState; result: ChunkAnalysis } {
@@ -318,7 +318,8 @@ class StreamRun {
 
   analyze(samples: Samples): ChunkAnalysis {
     const startSample = this.s.nextSample;
-    const { values, invalid, invalidCount } = this.sanitize(samples);
+    const { values, invalid, invalidCount, lastValidValue } = sanitizeSamples(samples, this.s.lastValidValue);
+    this.s.lastValidValue = lastValidValue;
     const bandPass = scratchBandPass(values.length);
     const detected: number[] = [];
     this.detector.process(values, bandPass, detected);
@@ -339,42 +340,6 @@ class StreamRun {
     this.classifyFinalSegment();
     this.s.finished = true;
     return this.result(this.s.nextSample, 0, 0);
-  }
-
-  /** Copies the input to float64, replacing non-finite values and clamping absurd ones. */
-  private sanitize(samples: Samples): { values: Float64Array; invalid: Uint8Array; invalidCount: number } {
-    const n = samples.length;
-    const values = scratchValues(n);
-    const invalid = scratchInvalid(n);
-    let invalidCount = 0;
-    let last = this.s.lastValidValue;
-    if (samples instanceof Int16Array) {
-      for (let i = 0; i < n; i++) {
-        const v = samples[i]!;
-        values[i] = v;
-        // int16 µV at its rails is a saturated front end.
-        if (v >= ABSURD_MICROVOLTS || v <= -ABSURD_MICROVOLTS) {
-          invalid[i] = 1;
-          invalidCount++;
-        }
-      }
-      last = n > 0 ? samples[n - 1]! : last;
-    } else {
-      for (let i = 0; i < n; i++) {
-        const raw = samples[i];
-        const v = typeof raw === 'number' ? raw : Number.NaN;
-        if (v > -ABSURD_MICROVOLTS && v < ABSURD_MICROVOLTS) {
-          values[i] = v;
-          last = v;
-        } else {
-          invalid[i] = 1;
-          invalidCount++;
-          values[i] = v >= ABSURD_MICROVOLTS ? ABSURD_MICROVOLTS : v <= -ABSURD_MICROVOLTS ? -ABSURD_MICROVOLTS : last;
-        }
-      }
-    }
-    this.s.lastValidValue = last;
-    return { values, invalid, invalidCount };
   }
 
   /**
@@ -577,79 +542,6 @@ class StreamRun {
     }
     return out;
   }
-}
-
-// Noise makes a detector's beats irregular; a window whose beats keep a steady rhythm is
-// carrying ECG even when its 5–15 Hz band is busy (fast or wide-complex rhythms).
-const REGULARITY_LOOKBACK_SECONDS = 2;
-const MIN_REGULARITY_INTERVALS = 4;
-const REGULAR_TOLERANCE = 0.15;
-const REGULAR_SHARE = 0.75;
-
-function regularBeatsAround(beats: readonly number[], window: QualityWindow, fs: number): boolean {
-  const from = window.startSample - REGULARITY_LOOKBACK_SECONDS * fs;
-  const peaks: number[] = [];
-  for (let k = firstPairAtOrAfter(beats, from); k + 1 < beats.length && beats[k]! < window.endSample; k += 2) {
-    const peak = beats[k]!;
-    // Only beats already confirmed when the window closed, so the answer is the same however the recording was chunked.
-    if (peak >= from && peak < window.endSample && beats[k + 1]! <= window.endSample) peaks.push(peak);
-  }
-  if (peaks.length < MIN_REGULARITY_INTERVALS + 1) return false;
-  const rr = peaks.slice(1).map((p, i) => p - peaks[i]!);
-  const typical = median(rr);
-  const steady = rr.filter((x) => Math.abs(x - typical) <= REGULAR_TOLERANCE * typical).length;
-  return steady >= REGULAR_SHARE * rr.length;
-}
-
-// Per-call working buffers, reused across calls: analysis is synchronous, so one set is enough
-// and a long chunk does not cost a fresh multi-megabyte allocation every time.
-let valuesBuffer = new Float64Array(0);
-let bandPassBuffer = new Float64Array(0);
-let invalidBuffer = new Uint8Array(0);
-
-function scratchValues(length: number): Float64Array {
-  if (valuesBuffer.length < length) valuesBuffer = new Float64Array(length);
-  return valuesBuffer.subarray(0, length);
-}
-
-function scratchBandPass(length: number): Float64Array {
-  if (bandPassBuffer.length < length) bandPassBuffer = new Float64Array(length);
-  return bandPassBuffer.subarray(0, length);
-}
-
-function scratchInvalid(length: number): Uint8Array {
-  if (invalidBuffer.length < length) invalidBuffer = new Uint8Array(length);
-  const view = invalidBuffer.subarray(0, length);
-  view.fill(0);
-  return view;
-}
-
-// An interval this short (above 240 bpm) between detections means noise is being read as beats.
-const IMPLAUSIBLE_RR_SECONDS = 0.25;
-const IMPLAUSIBLE_RR_COUNT = 1;
-
-function implausiblyCloseBeats(beats: readonly number[], window: QualityWindow, fs: number): boolean {
-  let previous = -1;
-  let close = 0;
-  for (let k = firstPairAtOrAfter(beats, window.startSample); k + 1 < beats.length && beats[k]! < window.endSample; k += 2) {
-    const peak = beats[k]!;
-    if (beats[k + 1]! > window.endSample) continue;
-    if (previous >= 0 && peak - previous < IMPLAUSIBLE_RR_SECONDS * fs) close++;
-    previous = peak;
-  }
-  return close >= IMPLAUSIBLE_RR_COUNT;
-}
-
-/** Index of the first [peak, confirmedAt] pair with peak >= sample (pairs sorted by peak). */
-function firstPairAtOrAfter(beats: readonly number[], sample: number): number {
-  let low = 0;
-  let high = beats.length >> 1;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (beats[2 * mid]! < sample) low = mid + 1;
-    else high = mid;
-  }
-  return 2 * low;
 }
 
 function median(values: readonly number[]): number {

@@ -52,6 +52,17 @@ describe('QRS detection on synthetic ECG', () => {
     expectExactBeats(analyzeRecording(ecg.samples, 360).beats, ecg.beatSamples, 360);
   });
 
+  it.each([250, 1000])('detects paced beats (4 mV, 1 ms pacing spike before a wide QRS) once each at %i Hz', (fs) => {
+    const times = regularBeatTimes(70, 40);
+    const ecg = syntheticEcg({ sampleRateHz: fs, beatTimes: times, durationSeconds: 40, shape: { ventricular: true, rAmplitudeUv: 1000 }, whiteNoiseUv: 20 });
+    for (const t of times) {
+      const spike = Math.round((t - 0.04) * fs);
+      for (let k = 0; k < Math.max(1, Math.round(0.001 * fs)); k++) ecg.samples[spike + k]! += 4000;
+    }
+    const match = matchBeats(ecg.beatSamples, analyzeRecording(ecg.samples, fs).beats, matchToleranceSamples(fs));
+    expect({ missed: match.falseNegatives, extra: match.falsePositives }).toEqual({ missed: 0, extra: 0 });
+  });
+
   it('tracks irregular RR (atrial-fibrillation-like) without misses', () => {
     const random = seededRandom(11);
     const rr = Array.from({ length: 90 }, () => 0.4 + 0.7 * random());
