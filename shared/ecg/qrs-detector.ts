@@ -36,6 +36,7 @@ export interface QrsDetectorState {
 }
 
 const PEAK_BUFFER = 8;
+const EMPTY = new Float64Array(0);
 // Hamilton's threshold coefficient: a peak is a QRS above noise + 0.3125 (qrs - noise).
 const THRESHOLD_COEFFICIENT = 0.3125;
 const LEARNING_SECONDS = 2;
@@ -132,6 +133,9 @@ export class QrsDetector {
   private searchbackAfter: number;
   /** The sample being processed when a rule fires: the moment a beat is confirmed. */
   private now = 0;
+  private chunkRaw: Float64Array = EMPTY;
+  private chunkBandPass: Float64Array = EMPTY;
+  private chunkStart = 0;
 
   constructor(sampleRateHz: number, state: QrsDetectorState) {
     const fs = sampleRateHz;
@@ -227,11 +231,8 @@ export class QrsDetector {
       this.rawRing.fill(first);
     }
     let h1 = mem[0]!, h2 = mem[1]!, p1 = mem[2]!, p2 = mem[3]!, q1 = mem[4]!, q2 = mem[5]!;
-    const bandPassRing = this.bandPassRing;
-    const rawRing = this.rawRing;
     const integratorRing = this.integratorRing;
     const integratorLength = this.integratorLength;
-    const mask = this.mask;
     const fs = this.fs;
     let integratorIndex = this.integratorIndex;
     let integratorSum = this.integratorSum;
@@ -240,6 +241,11 @@ export class QrsDetector {
     let mPrev2 = this.integratorBeforePrevious;
     const start = this.nextSample;
     const count = samples.length;
+    // Within the call, past samples are read from the chunk itself; the rings only carry
+    // the tail of earlier calls, so the loop does not store every sample twice more.
+    this.chunkRaw = samples;
+    this.chunkBandPass = bandPassOut;
+    this.chunkStart = start;
     let nextEvent = this.nextEventTime();
 
     for (let i = 0; i < count; i++) {
@@ -255,9 +261,6 @@ export class QrsDetector {
       q1 = qb1 * b - qa1 * y + q2;
       q2 = qb2 * b - qa2 * y;
       bandPassOut[i] = y;
-      const r = n & mask;
-      bandPassRing[r] = y;
-      rawRing[r] = x;
       const d = (y - previousBandPass) * fs;
       previousBandPass = y;
       const e = d * d;
@@ -287,6 +290,22 @@ export class QrsDetector {
     this.integratorPrevious = mPrev;
     this.integratorBeforePrevious = mPrev2;
     this.nextSample = start + count;
+    const mask = this.mask;
+    for (let n = Math.max(start, start + count - mask - 1); n < start + count; n++) {
+      this.rawRing[n & mask] = samples[n - start]!;
+      this.bandPassRing[n & mask] = bandPassOut[n - start]!;
+    }
+    this.chunkRaw = EMPTY;
+    this.chunkBandPass = EMPTY;
+    this.chunkStart = this.nextSample;
+  }
+
+  private rawAt(n: number): number {
+    return n >= this.chunkStart ? this.chunkRaw[n - this.chunkStart]! : this.rawRing[n & this.mask]!;
+  }
+
+  private bandPassAt(n: number): number {
+    return n >= this.chunkStart ? this.chunkBandPass[n - this.chunkStart]! : this.bandPassRing[n & this.mask]!;
   }
 
   /** End of recording: classify the peak still held by the blanking period. */
@@ -349,25 +368,25 @@ export class QrsDetector {
     let bestIndex = position;
     let slope = 0;
     for (let k = from; k <= position; k++) {
-      const v = this.bandPassRing[k & mask]!;
+      const v = this.bandPassAt(k);
       const magnitude = Math.abs(v);
       if (magnitude > best) {
         best = magnitude;
         bestIndex = k;
       }
-      const s = Math.abs(v - this.bandPassRing[(k - 1) & mask]!);
+      const s = Math.abs(v - this.bandPassAt(k - 1));
       if (s > slope) slope = s;
     }
     // The band-pass output lags the raw R wave by a few tens of ms; look slightly before.
     const rawFrom = Math.max(oldest, bestIndex - Math.round(0.08 * this.fs));
     const rawTo = Math.min(n, bestIndex + Math.round(0.03 * this.fs));
     let mean = 0;
-    for (let k = rawFrom; k <= rawTo; k++) mean += this.rawRing[k & mask]!;
+    for (let k = rawFrom; k <= rawTo; k++) mean += this.rawAt(k);
     mean /= rawTo - rawFrom + 1;
     let rPeak = bestIndex;
     let deviation = -1;
     for (let k = rawFrom; k <= rawTo; k++) {
-      const dv = Math.abs(this.rawRing[k & mask]! - mean);
+      const dv = Math.abs(this.rawAt(k) - mean);
       if (dv > deviation) {
         deviation = dv;
         rPeak = k;
