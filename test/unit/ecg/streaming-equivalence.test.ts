@@ -72,6 +72,14 @@ describe('streaming equals whole-record analysis', () => {
     expect(summary).toEqual(whole.summary);
   });
 
+  it.each([125, 1000])('synthetic recording at %i Hz: same beats for 2 s and uneven chunks as whole', (fs) => {
+    const ecg = syntheticEcg({ sampleRateHz: fs, beatTimes: regularBeatTimes(88, 90), durationSeconds: 90, whiteNoiseUv: 30, baselineWanderUv: 300 });
+    const whole = analyzeRecording(ecg.samples, fs).beats;
+    expect(whole.length).toBe(ecg.beatSamples.length);
+    expect(streamBeats(ecg.samples, fs, new Array<number>(45).fill(2 * fs)).beats).toEqual(whole);
+    expect(streamBeats(ecg.samples, fs, randomChunks(ecg.samples.length, fs, 3)).beats).toEqual(whole);
+  });
+
   it('keeps the state small, JSON-safe and independent of recording length at 1000 Hz', () => {
     const fs = 1000;
     const chunk = syntheticEcg({ sampleRateHz: fs, beatTimes: regularBeatTimes(70, 30), durationSeconds: 30, whiteNoiseUv: 10 }).samples;
