@@ -344,19 +344,21 @@ class StreamRun {
 
   /**
    * Takes newly detected beats and the windows that closed, in time order: each window is
-   * recorded, then the beats it covers are released with its verdict. A window's high_noise
-   * is lifted when the beats around it keep a plainly regular rhythm.
+   * recorded, then the beats it covers are released with its verdict. A window is noisy when
+   * its 5–15 Hz band is busy or its detections come implausibly close together, unless the
+   * beats around it keep a plainly regular rhythm (fast or wide-complex rhythms).
    */
   private absorbBeats(detected: number[]): void {
     const candidates = [...this.s.recentBeats, ...detected];
     this.s.pendingBeats.push(...detected);
     for (const window of this.windows) {
-      if (window.issues.length === 1 && window.issues[0] === 'high_noise' && regularBeatsAround(candidates, window, this.fs)) {
-        window.issues = [];
-        window.usable = true;
-      } else if (window.usable && implausiblyCloseBeats(candidates, window, this.fs)) {
+      const noisyBand = window.issues.length === 1 && window.issues[0] === 'high_noise';
+      if ((noisyBand || (window.usable && implausiblyCloseBeats(candidates, window, this.fs))) && !regularBeatsAround(candidates, window, this.fs)) {
         window.issues = ['high_noise'];
         window.usable = false;
+      } else if (noisyBand) {
+        window.issues = [];
+        window.usable = true;
       }
       this.s.recentWindows.push(window.startSample, window.endSample, window.usable ? 1 : 0);
       if (this.s.recentWindows.length > 3 * RECENT_WINDOWS) this.s.recentWindows = this.s.recentWindows.slice(-3 * RECENT_WINDOWS);

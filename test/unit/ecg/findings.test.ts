@@ -42,6 +42,17 @@ describe('rate findings', () => {
   });
 });
 
+describe('fast rhythms are not mistaken for noise', () => {
+  it('a regular wide-complex tachycardia at 260 bpm is tachycardia with every beat found', () => {
+    const ecg = regular(260, 40, { shape: { ventricular: true, rAmplitudeUv: 1000 } });
+    const result = analyzeRecording(ecg.samples, FS);
+    expect(result.beats).toHaveLength(ecg.beatSamples.length);
+    expect(result.quality.every((w) => w.usable)).toBe(true);
+    const tachy = result.findings.find((f) => f.kind === 'tachycardia') as Extract<EcgFinding, { heartRateBpm: number }>;
+    expect(tachy.heartRateBpm).toBeCloseTo(260, -1);
+  });
+});
+
 describe('pause', () => {
   const rr = [...new Array<number>(20).fill(0.8), 3.2, ...new Array<number>(20).fill(0.8)];
   const times = beatTimesFromRr(rr);
