@@ -81,11 +81,10 @@ export function createQrsDetectorState(sampleRateHz: number): QrsDetectorState {
   };
 }
 
-/** Ring length (a power of two) holding the last ~0.6 s, enough to locate a held peak's R wave. */
+/** Ring length holding the last 0.5 s, enough to locate a held peak's R wave. */
 function ringSizeFor(sampleRateHz: number): number {
-  let size = 1;
-  while (size < Math.ceil(0.6 * sampleRateHz)) size *= 2;
-  return size;
+  // Blanking (0.2 s) + integration window (0.15 s) + search margins (0.13 s) behind the current sample.
+  return Math.ceil(0.5 * sampleRateHz) + 1;
 }
 
 /**
@@ -94,7 +93,7 @@ function ringSizeFor(sampleRateHz: number): number {
  */
 export class QrsDetector {
   readonly fs: number;
-  private readonly mask: number;
+  private readonly ringSize: number;
   private readonly integratorLength: number;
   private readonly blanking: number;
   private readonly tWaveWindow: number;
@@ -140,7 +139,7 @@ export class QrsDetector {
   constructor(sampleRateHz: number, state: QrsDetectorState) {
     const fs = sampleRateHz;
     this.fs = fs;
-    this.mask = state.bandPassRing.length - 1;
+    this.ringSize = state.bandPassRing.length;
     this.integratorLength = state.integratorRing.length;
     this.blanking = Math.round(BLANKING_SECONDS * fs);
     this.tWaveWindow = Math.round(T_WAVE_WINDOW_SECONDS * fs);
@@ -290,10 +289,10 @@ export class QrsDetector {
     this.integratorPrevious = mPrev;
     this.integratorBeforePrevious = mPrev2;
     this.nextSample = start + count;
-    const mask = this.mask;
-    for (let n = Math.max(start, start + count - mask - 1); n < start + count; n++) {
-      this.rawRing[n & mask] = samples[n - start]!;
-      this.bandPassRing[n & mask] = bandPassOut[n - start]!;
+    const ringSize = this.ringSize;
+    for (let n = Math.max(start, start + count - ringSize); n < start + count; n++) {
+      this.rawRing[n % ringSize] = toHundredths(samples[n - start]!);
+      this.bandPassRing[n % ringSize] = toHundredths(bandPassOut[n - start]!);
     }
     this.chunkRaw = EMPTY;
     this.chunkBandPass = EMPTY;
@@ -301,11 +300,11 @@ export class QrsDetector {
   }
 
   private rawAt(n: number): number {
-    return n >= this.chunkStart ? this.chunkRaw[n - this.chunkStart]! : this.rawRing[n & this.mask]!;
+    return n >= this.chunkStart ? toHundredths(this.chunkRaw[n - this.chunkStart]!) : this.rawRing[n % this.ringSize]!;
   }
 
   private bandPassAt(n: number): number {
-    return n >= this.chunkStart ? this.chunkBandPass[n - this.chunkStart]! : this.bandPassRing[n & this.mask]!;
+    return n >= this.chunkStart ? toHundredths(this.chunkBandPass[n - this.chunkStart]!) : this.bandPassRing[n % this.ringSize]!;
   }
 
   /** End of recording: classify the peak still held by the blanking period. */
@@ -361,8 +360,7 @@ export class QrsDetector {
 
   /** Finds the R wave behind an integrator peak: the band-pass extreme, refined on the raw signal. */
   private locateQrs(position: number, n: number): { rPeak: number; slope: number } {
-    const mask = this.mask;
-    const oldest = Math.max(0, n - mask + 1);
+    const oldest = Math.max(0, n - this.ringSize + 1);
     const from = Math.max(oldest + 1, position - this.integratorLength - Math.round(0.05 * this.fs));
     let best = -1;
     let bestIndex = position;
@@ -473,6 +471,14 @@ export class QrsDetector {
     for (let k = 0; k < PEAK_BUFFER; k++) sum += this.rrSamples[k]!;
     this.searchbackAfter = Math.round((SEARCHBACK_RR_FACTOR * sum) / PEAK_BUFFER);
   }
+}
+
+/**
+ * R-peak location reads signal values at 0.01 µV, both from the chunk and from the carried
+ * rings, so a chunked run sees exactly what a whole run sees and the rings stay short in JSON.
+ */
+function toHundredths(value: number): number {
+  return Math.round(value * 100) / 100 + 0;
 }
 
 function shiftIn(buffer: Float64Array, value: number): void {
