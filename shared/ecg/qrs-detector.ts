@@ -81,10 +81,12 @@ export function createQrsDetectorState(sampleRateHz: number): QrsDetectorState {
   };
 }
 
-/** Ring length holding the last 0.5 s, enough to locate a held peak's R wave. */
+/** Ring length (a power of two, for masking) holding at least the last 0.5 s, enough to locate a held peak's R wave. */
 function ringSizeFor(sampleRateHz: number): number {
   // Blanking (0.2 s) + integration window (0.15 s) + search margins (0.13 s) behind the current sample.
-  return Math.ceil(0.5 * sampleRateHz) + 1;
+  let size = 1;
+  while (size < Math.ceil(0.5 * sampleRateHz) + 1) size *= 2;
+  return size;
 }
 
 /**
@@ -93,7 +95,7 @@ function ringSizeFor(sampleRateHz: number): number {
  */
 export class QrsDetector {
   readonly fs: number;
-  private readonly ringSize: number;
+  private readonly mask: number;
   private readonly integratorLength: number;
   private readonly blanking: number;
   private readonly tWaveWindow: number;
@@ -135,11 +137,14 @@ export class QrsDetector {
   private chunkRaw: Float64Array = EMPTY;
   private chunkBandPass: Float64Array = EMPTY;
   private chunkStart = 0;
+  /** Scratch for the stretch of signal around a peak. */
+  private readonly span: Float64Array;
 
   constructor(sampleRateHz: number, state: QrsDetectorState) {
     const fs = sampleRateHz;
     this.fs = fs;
-    this.ringSize = state.bandPassRing.length;
+    this.mask = state.bandPassRing.length - 1;
+    this.span = new Float64Array(state.bandPassRing.length + 1);
     this.integratorLength = state.integratorRing.length;
     this.blanking = Math.round(BLANKING_SECONDS * fs);
     this.tWaveWindow = Math.round(T_WAVE_WINDOW_SECONDS * fs);
@@ -289,22 +294,23 @@ export class QrsDetector {
     this.integratorPrevious = mPrev;
     this.integratorBeforePrevious = mPrev2;
     this.nextSample = start + count;
-    const ringSize = this.ringSize;
-    for (let n = Math.max(start, start + count - ringSize); n < start + count; n++) {
-      this.rawRing[n % ringSize] = toHundredths(samples[n - start]!);
-      this.bandPassRing[n % ringSize] = toHundredths(bandPassOut[n - start]!);
+    const mask = this.mask;
+    for (let n = Math.max(start, start + count - mask - 1); n < start + count; n++) {
+      this.rawRing[n & mask] = samples[n - start]!;
+      this.bandPassRing[n & mask] = bandPassOut[n - start]!;
     }
     this.chunkRaw = EMPTY;
     this.chunkBandPass = EMPTY;
     this.chunkStart = this.nextSample;
   }
 
-  private rawAt(n: number): number {
-    return n >= this.chunkStart ? toHundredths(this.chunkRaw[n - this.chunkStart]!) : this.rawRing[n % this.ringSize]!;
-  }
-
-  private bandPassAt(n: number): number {
-    return n >= this.chunkStart ? toHundredths(this.chunkBandPass[n - this.chunkStart]!) : this.bandPassRing[n % this.ringSize]!;
+  /** Copies samples [from, to] of the raw or band-passed signal into `into`, from the chunk or, before it, the ring. */
+  private readSpan(from: number, to: number, raw: boolean, into: Float64Array): void {
+    const chunk = raw ? this.chunkRaw : this.chunkBandPass;
+    const ring = raw ? this.rawRing : this.bandPassRing;
+    const chunkStart = this.chunkStart;
+    const mask = this.mask;
+    for (let k = from; k <= to; k++) into[k - from] = k >= chunkStart ? chunk[k - chunkStart]! : ring[k & mask]!;
   }
 
   /** End of recording: classify the peak still held by the blanking period. */
@@ -360,34 +366,38 @@ export class QrsDetector {
 
   /** Finds the R wave behind an integrator peak: the band-pass extreme, refined on the raw signal. */
   private locateQrs(position: number, n: number): { rPeak: number; slope: number } {
-    const oldest = Math.max(0, n - this.ringSize + 1);
+    const oldest = Math.max(0, n - this.mask);
     const from = Math.max(oldest + 1, position - this.integratorLength - Math.round(0.05 * this.fs));
+    const span = this.span;
+    this.readSpan(from - 1, position, false, span);
     let best = -1;
     let bestIndex = position;
     let slope = 0;
     for (let k = from; k <= position; k++) {
-      const v = this.bandPassAt(k);
+      const v = span[k - from + 1]!;
       const magnitude = Math.abs(v);
       if (magnitude > best) {
         best = magnitude;
         bestIndex = k;
       }
-      const s = Math.abs(v - this.bandPassAt(k - 1));
+      const s = Math.abs(v - span[k - from]!);
       if (s > slope) slope = s;
     }
     // The band-pass output lags the raw R wave by a few tens of ms; look slightly before.
     const rawFrom = Math.max(oldest, bestIndex - Math.round(0.08 * this.fs));
     const rawTo = Math.min(n, bestIndex + Math.round(0.03 * this.fs));
+    this.readSpan(rawFrom, rawTo, true, span);
+    const length = rawTo - rawFrom + 1;
     let mean = 0;
-    for (let k = rawFrom; k <= rawTo; k++) mean += this.rawAt(k);
-    mean /= rawTo - rawFrom + 1;
+    for (let k = 0; k < length; k++) mean += span[k]!;
+    mean /= length;
     let rPeak = bestIndex;
     let deviation = -1;
-    for (let k = rawFrom; k <= rawTo; k++) {
-      const dv = Math.abs(this.rawAt(k) - mean);
+    for (let k = 0; k < length; k++) {
+      const dv = Math.abs(span[k]! - mean);
       if (dv > deviation) {
         deviation = dv;
-        rPeak = k;
+        rPeak = rawFrom + k;
       }
     }
     return { rPeak, slope };
@@ -473,34 +483,13 @@ export class QrsDetector {
   }
 }
 
-/**
- * R-peak location reads signal values at 0.01 µV, both from the chunk and from the carried
- * rings, so a chunked run sees exactly what a whole run sees and the rings stay short in JSON.
- */
-function toHundredths(value: number): number {
-  return Math.round(value * 100) / 100 + 0;
-}
-
 function shiftIn(buffer: Float64Array, value: number): void {
   buffer.copyWithin(0, 1);
   buffer[buffer.length - 1] = value;
 }
 
-const medianScratch = new Float64Array(PEAK_BUFFER);
-
-/** Median of a peak buffer, by insertion sort into a reused scratch array (called on every peak). */
 function median(values: Float64Array): number {
-  const sorted = medianScratch;
-  const n = values.length;
-  for (let i = 0; i < n; i++) {
-    const v = values[i]!;
-    let j = i - 1;
-    while (j >= 0 && sorted[j]! > v) {
-      sorted[j + 1] = sorted[j]!;
-      j--;
-    }
-    sorted[j + 1] = v;
-  }
-  const mid = n >> 1;
-  return n % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const sorted = values.slice().sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
