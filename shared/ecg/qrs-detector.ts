@@ -44,6 +44,8 @@ const BLANKING_SECONDS = 0.2;
 const T_WAVE_WINDOW_SECONDS = 0.36;
 const INTEGRATION_SECONDS = 0.15;
 const SEARCHBACK_RR_FACTOR = 1.5;
+// Integrator peaks below this share of the threshold are ripples: they only feed the noise level.
+const MINOR_PEAK_SHARE = 0.25;
 const MIN_BEAT_GAP_SECONDS = 0.16;
 // After this long without a QRS, thresholds halve every half second so that a sudden
 // drop in amplitude (lead change, gain change) is picked up again.
@@ -356,6 +358,12 @@ export class QrsDetector {
     const height = this.heldHeight;
     this.heldPosition = -1;
     this.heldHeight = 0;
+    if (this.learningPeaks === null && height <= MINOR_PEAK_SHARE * this.threshold) {
+      // Far below any threshold a beat could be accepted at: noise, no need to locate it.
+      shiftIn(this.noisePeaks, height);
+      this.updateThreshold();
+      return;
+    }
     const { rPeak, slope } = this.locateQrs(position, n);
     if (this.learningPeaks !== null) {
       this.learningPeaks.push(position, height, rPeak, slope);
