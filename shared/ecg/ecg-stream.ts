@@ -294,6 +294,8 @@ class StreamRun {
   private readonly findings: EcgFinding[] = [];
   private readonly windows: QualityWindow[] = [];
   private episode: RateEpisode | undefined;
+  /** How far into `pendingBeats` this call has released. */
+  private releasedPending = 0;
 
   constructor(state: EcgStreamState) {
     // A deep copy: the caller's state object is never touched.
@@ -336,6 +338,7 @@ class StreamRun {
     this.quality.flush(this.windows);
     this.absorbBeats(detected);
     this.releaseBeats(Number.POSITIVE_INFINITY);
+    this.compactPending();
     this.closeEpisode();
     this.classifyFinalSegment();
     this.s.finished = true;
@@ -349,8 +352,8 @@ class StreamRun {
    * beats around it keep a plainly regular rhythm (fast or wide-complex rhythms).
    */
   private absorbBeats(detected: number[]): void {
-    const candidates = [...this.s.recentBeats, ...detected];
-    this.s.pendingBeats.push(...detected);
+    const candidates = this.s.recentBeats.concat(detected);
+    this.s.pendingBeats = this.s.pendingBeats.concat(detected);
     for (const window of this.windows) {
       const noisyBand = window.issues.length === 1 && window.issues[0] === 'high_noise';
       if ((noisyBand || (window.usable && implausiblyCloseBeats(candidates, window, this.fs))) && !regularBeatsAround(candidates, window, this.fs)) {
@@ -366,19 +369,26 @@ class StreamRun {
       this.releaseBeats(window.endSample);
     }
     this.s.recentBeats = candidates.slice(-2 * RECENT_BEATS);
+    this.compactPending();
     this.closeEpisode();
   }
 
   /** Releases the pending beats before `closedEnd`, whose quality window is known. */
   private releaseBeats(closedEnd: number): void {
     const pending = this.s.pendingBeats;
-    let k = 0;
+    let k = this.releasedPending;
     for (; k + 1 < pending.length; k += 2) {
       const beat = pending[k]!;
       if (beat >= closedEnd) break;
       this.onBeat(beat);
     }
-    if (k > 0) this.s.pendingBeats = pending.slice(k);
+    this.releasedPending = k;
+  }
+
+  /** Drops the released beats from the pending list (once per call, not per window). */
+  private compactPending(): void {
+    if (this.releasedPending > 0) this.s.pendingBeats = this.s.pendingBeats.slice(this.releasedPending);
+    this.releasedPending = 0;
   }
 
   private onBeat(beat: number): void {
