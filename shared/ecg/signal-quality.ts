@@ -4,7 +4,8 @@
  *
  * - flat_line: almost no activity (lead off, disconnected electrode).
  * - saturation: a noticeable share of samples invalid (NaN, ±Infinity), outside the
- *   int16 µV range, or stuck at the window's extreme value (ADC clipping).
+ *   int16 µV range, or sitting at the window's extreme value for 20 ms or more of a
+ *   50 ms block (ADC clipping).
  * - high_noise: the quieter 50 ms blocks of the 5–15 Hz band (25th percentile) carry
  *   energy comparable to the loudest (QRS) block. In clean ECG the QRS complexes occupy a
  *   minority of blocks and the rest are quiet, whatever the heart rate.
@@ -20,17 +21,21 @@ export interface QualityWindow {
 
 export interface SignalQualityState {
   windowStart: number;
+  /** Per completed block of the open window: band-pass RMS, extremes and how many samples sat on them. */
   blockRms: number[];
-  blockSum: number;
-  blockFill: number;
-  minimum: number;
-  maximum: number;
+  blockHigh: number[];
+  blockHighCount: number[];
+  blockLow: number[];
+  blockLowCount: number[];
+  /** The block being filled when the last call ended. */
+  partEnergy: number;
+  partFill: number;
+  partHigh: number;
+  partHighCount: number;
+  partLow: number;
+  partLowCount: number;
   invalidCount: number;
   sum: number;
-  runValue: number;
-  runLength: number;
-  runsAtMaximum: number;
-  runsAtMinimum: number;
   previousIssues: QualityIssue[];
 }
 
@@ -44,10 +49,10 @@ const FLAT_BLOCK_RMS_UV = 8;
 const INVALID_SHARE = 0.1;
 const CLIPPED_SHARE = 0.02;
 // A clipped plateau lasts at least this long; shorter equal runs are quantisation.
-const CLIPPING_RUN_SECONDS = 0.02;
+const CLIPPING_SECONDS = 0.02;
 const CLIPPED_EXTREME_SHARE = 0.3;
-// 25th-percentile block RMS above this share of the loudest block, and above an absolute floor
-// so that a quiet pause (no QRS in the window) is not called noise.
+// 25th-percentile block RMS above this share of the loudest block, and above an absolute
+// floor so that a quiet pause (no QRS in the window) is not called noise.
 const NOISE_QUIET_TO_PEAK = 0.13;
 const NOISE_FLOOR_UV = 20;
 
@@ -55,8 +60,8 @@ const NOISE_FLOOR_UV = 20;
 export const ABSURD_MICROVOLTS = 32767;
 
 // Finite sentinels for "no sample yet" (JSON has no Infinity); inputs are clamped to ±32767.
-const EMPTY_MINIMUM = 1e300;
-const EMPTY_MAXIMUM = -1e300;
+const EMPTY_LOW = 1e300;
+const EMPTY_HIGH = -1e300;
 
 export function blockLengthFor(sampleRateHz: number): number {
   return Math.max(1, Math.round(BLOCK_SECONDS * sampleRateHz));
@@ -70,16 +75,18 @@ export function createSignalQualityState(): SignalQualityState {
   return {
     windowStart: 0,
     blockRms: [],
-    blockSum: 0,
-    blockFill: 0,
-    minimum: EMPTY_MINIMUM,
-    maximum: EMPTY_MAXIMUM,
+    blockHigh: [],
+    blockHighCount: [],
+    blockLow: [],
+    blockLowCount: [],
+    partEnergy: 0,
+    partFill: 0,
+    partHigh: EMPTY_HIGH,
+    partHighCount: 0,
+    partLow: EMPTY_LOW,
+    partLowCount: 0,
     invalidCount: 0,
     sum: 0,
-    runValue: EMPTY_MINIMUM,
-    runLength: 0,
-    runsAtMaximum: 0,
-    runsAtMinimum: 0,
     previousIssues: [],
   };
 }
@@ -88,54 +95,16 @@ export function createSignalQualityState(): SignalQualityState {
 export class SignalQualityTracker {
   private readonly blockLength: number;
   private readonly clippingRun: number;
-  private windowStart: number;
-  private readonly blockRms: number[];
-  private blockSum: number;
-  private blockFill: number;
-  private minimum: number;
-  private maximum: number;
-  private invalidCount: number;
-  private sum: number;
-  private runValue: number;
-  private runLength: number;
-  private runsAtMaximum: number;
-  private runsAtMinimum: number;
-  private previousIssues: QualityIssue[];
+  private readonly s: SignalQualityState;
 
   constructor(sampleRateHz: number, state: SignalQualityState) {
     this.blockLength = blockLengthFor(sampleRateHz);
-    this.clippingRun = Math.max(3, Math.round(CLIPPING_RUN_SECONDS * sampleRateHz));
-    this.windowStart = state.windowStart;
-    this.blockRms = [...state.blockRms];
-    this.blockSum = state.blockSum;
-    this.blockFill = state.blockFill;
-    this.minimum = state.minimum;
-    this.maximum = state.maximum;
-    this.invalidCount = state.invalidCount;
-    this.sum = state.sum;
-    this.runValue = state.runValue;
-    this.runLength = state.runLength;
-    this.runsAtMaximum = state.runsAtMaximum;
-    this.runsAtMinimum = state.runsAtMinimum;
-    this.previousIssues = [...state.previousIssues];
+    this.clippingRun = Math.max(3, Math.round(CLIPPING_SECONDS * sampleRateHz));
+    this.s = structuredClone(state);
   }
 
   toState(): SignalQualityState {
-    return {
-      windowStart: this.windowStart,
-      blockRms: [...this.blockRms],
-      blockSum: this.blockSum,
-      blockFill: this.blockFill,
-      minimum: this.minimum,
-      maximum: this.maximum,
-      invalidCount: this.invalidCount,
-      sum: this.sum,
-      runValue: this.runValue,
-      runLength: this.runLength,
-      runsAtMaximum: this.runsAtMaximum,
-      runsAtMinimum: this.runsAtMinimum,
-      previousIssues: [...this.previousIssues],
-    };
+    return structuredClone(this.s);
   }
 
   /**
@@ -144,8 +113,8 @@ export class SignalQualityTracker {
    * windows that closed to `closed`.
    */
   process(raw: Float64Array, bandPass: Float64Array, invalid: Uint8Array, closed: QualityWindow[]): void {
+    const s = this.s;
     const blockLength = this.blockLength;
-    const clippingRun = this.clippingRun;
     const count = raw.length;
     let anyInvalid = false;
     for (let i = 0; i < invalid.length; i++) {
@@ -156,107 +125,111 @@ export class SignalQualityTracker {
     }
     let i = 0;
     while (i < count) {
-      // One block (or the part of it in this call) per pass of the inner loop.
-      const end = Math.min(count, i + blockLength - this.blockFill);
+      // One block (or the part of it in this call) per pass: sums and extremes first, then
+      // how many samples sit on the extremes.
+      const end = Math.min(count, i + blockLength - s.partFill);
       let energy = 0;
       let sum = 0;
-      let minimum = this.minimum;
-      let maximum = this.maximum;
-      let runValue = this.runValue;
-      let runLength = this.runLength;
+      let high = EMPTY_HIGH;
+      let low = EMPTY_LOW;
       for (let k = i; k < end; k++) {
         const x = raw[k]!;
         const y = bandPass[k]!;
         energy += y * y;
         sum += x;
-        if (x > maximum) {
-          maximum = x;
-          this.runsAtMaximum = 0;
-        }
-        if (x < minimum) {
-          minimum = x;
-          this.runsAtMinimum = 0;
-        }
-        if (x === runValue) runLength++;
-        else {
-          if (runLength >= clippingRun) this.countRun(runValue, runLength, minimum, maximum);
-          runValue = x;
-          runLength = 1;
-        }
+        high = x > high ? x : high;
+        low = x < low ? x : low;
       }
-      if (anyInvalid) for (let k = i; k < end; k++) this.invalidCount += invalid[k]!;
-      this.blockSum += energy;
-      this.sum += sum;
-      this.minimum = minimum;
-      this.maximum = maximum;
-      this.runValue = runValue;
-      this.runLength = runLength;
-      this.blockFill += end - i;
+      let atHigh = 0;
+      let atLow = 0;
+      for (let k = i; k < end; k++) {
+        const x = raw[k]!;
+        atHigh += x === high ? 1 : 0;
+        atLow += x === low ? 1 : 0;
+      }
+      if (anyInvalid) for (let k = i; k < end; k++) s.invalidCount += invalid[k]!;
+      s.partEnergy += energy;
+      s.sum += sum;
+      if (high > s.partHigh) {
+        s.partHigh = high;
+        s.partHighCount = atHigh;
+      } else if (high === s.partHigh) s.partHighCount += atHigh;
+      if (low < s.partLow) {
+        s.partLow = low;
+        s.partLowCount = atLow;
+      } else if (low === s.partLow) s.partLowCount += atLow;
+      s.partFill += end - i;
       i = end;
-      if (this.blockFill === blockLength) {
-        this.blockRms.push(Math.sqrt(this.blockSum / blockLength));
-        this.blockSum = 0;
-        this.blockFill = 0;
-        if (this.blockRms.length === BLOCKS_PER_WINDOW) {
-          if (this.runLength >= clippingRun) this.countRun(this.runValue, this.runLength, this.minimum, this.maximum);
-          this.runLength = 0;
-          closed.push(this.closeWindow(this.windowStart + BLOCKS_PER_WINDOW * blockLength));
-        }
+      if (s.partFill === blockLength) {
+        this.completeBlock(s.partFill);
+        if (s.blockRms.length === BLOCKS_PER_WINDOW) closed.push(this.closeWindow(s.windowStart + BLOCKS_PER_WINDOW * blockLength));
       }
     }
   }
 
-  /** End of recording: judge the partial window, if it holds at least one block. */
+  /** End of recording: judge the partial window, if it holds at least one sample. */
   flush(closed: QualityWindow[]): void {
-    if (this.blockFill > 0) {
-      this.blockRms.push(Math.sqrt(this.blockSum / this.blockFill));
-    }
-    if (this.blockRms.length === 0) return;
-    if (this.runLength >= this.clippingRun) this.countRun(this.runValue, this.runLength, this.minimum, this.maximum);
-    const end = this.windowStart + (this.blockRms.length - (this.blockFill > 0 ? 1 : 0)) * this.blockLength + this.blockFill;
-    this.blockSum = 0;
-    this.blockFill = 0;
-    this.runLength = 0;
+    const s = this.s;
+    const fill = s.partFill;
+    if (fill > 0) this.completeBlock(fill);
+    if (s.blockRms.length === 0) return;
+    const end = s.windowStart + (s.blockRms.length - (fill > 0 ? 1 : 0)) * this.blockLength + fill;
     closed.push(this.closeWindow(end));
   }
 
-  private countRun(value: number, length: number, minimum: number, maximum: number): void {
-    if (value === maximum) this.runsAtMaximum += length;
-    if (value === minimum) this.runsAtMinimum += length;
+  private completeBlock(length: number): void {
+    const s = this.s;
+    s.blockRms.push(Math.sqrt(s.partEnergy / length));
+    s.blockHigh.push(s.partHigh);
+    s.blockHighCount.push(s.partHighCount);
+    s.blockLow.push(s.partLow);
+    s.blockLowCount.push(s.partLowCount);
+    s.partEnergy = 0;
+    s.partFill = 0;
+    s.partHigh = EMPTY_HIGH;
+    s.partHighCount = 0;
+    s.partLow = EMPTY_LOW;
+    s.partLowCount = 0;
   }
 
   private closeWindow(endSample: number): QualityWindow {
-    const length = endSample - this.windowStart;
-    const issues: QualityIssue[] = [];
-    const range = this.maximum - this.minimum;
+    const s = this.s;
+    const length = endSample - s.windowStart;
+    const maximum = Math.max(...s.blockHigh);
+    const minimum = Math.min(...s.blockLow);
+    const range = maximum - minimum;
     // Plateaus count as clipping only at an extreme far from the window's mean level: a
     // clipped QRS or a railed amplifier, not a quiet baseline that happens to be the minimum.
-    const mean = this.sum / length;
-    const clipped =
-      range > 0
-        ? (this.maximum - mean >= CLIPPED_EXTREME_SHARE * range ? this.runsAtMaximum : 0) + (mean - this.minimum >= CLIPPED_EXTREME_SHARE * range ? this.runsAtMinimum : 0)
-        : 0;
-    const sorted = Float64Array.from(this.blockRms).sort();
+    const mean = s.sum / length;
+    let clipped = 0;
+    if (range > 0) {
+      for (let b = 0; b < s.blockRms.length; b++) {
+        if (maximum - mean >= CLIPPED_EXTREME_SHARE * range && s.blockHigh[b] === maximum && s.blockHighCount[b]! >= this.clippingRun) clipped += s.blockHighCount[b]!;
+        if (mean - minimum >= CLIPPED_EXTREME_SHARE * range && s.blockLow[b] === minimum && s.blockLowCount[b]! >= this.clippingRun) clipped += s.blockLowCount[b]!;
+      }
+    }
+    const sorted = Float64Array.from(s.blockRms).sort();
     const loudest = sorted[sorted.length - 1] ?? 0;
-    const typical = sorted[sorted.length >> 2] ?? 0;
+    const quiet = sorted[sorted.length >> 2] ?? 0;
     // A short tail at the end of a recording says little about flatness or noise.
-    const fullEnough = this.blockRms.length * 2 >= BLOCKS_PER_WINDOW;
-    if (this.invalidCount / length > INVALID_SHARE || clipped / length > CLIPPED_SHARE || (range === 0 && Math.abs(this.maximum) >= ABSURD_MICROVOLTS)) issues.push('saturation');
+    const fullEnough = s.blockRms.length * 2 >= BLOCKS_PER_WINDOW;
+    const issues: QualityIssue[] = [];
+    if (s.invalidCount / length > INVALID_SHARE || clipped / length > CLIPPED_SHARE || (range === 0 && Math.abs(maximum) >= ABSURD_MICROVOLTS)) issues.push('saturation');
     else if (!fullEnough) {
       // Too short to judge flatness or noise alone: it shares the verdict of the window before.
-      for (const issue of this.previousIssues) if (issue !== 'saturation') issues.push(issue);
+      for (const issue of s.previousIssues) if (issue !== 'saturation') issues.push(issue);
     } else if (range < FLAT_RANGE_UV || loudest < FLAT_BLOCK_RMS_UV) issues.push('flat_line');
-    else if (typical > NOISE_FLOOR_UV && typical > NOISE_QUIET_TO_PEAK * loudest) issues.push('high_noise');
-    const window: QualityWindow = { startSample: this.windowStart, endSample, usable: issues.length === 0, issues };
-    this.previousIssues = [...issues];
-    this.windowStart = endSample;
-    this.blockRms.length = 0;
-    this.minimum = EMPTY_MINIMUM;
-    this.maximum = EMPTY_MAXIMUM;
-    this.invalidCount = 0;
-    this.sum = 0;
-    this.runsAtMaximum = 0;
-    this.runsAtMinimum = 0;
+    else if (quiet > NOISE_FLOOR_UV && quiet > NOISE_QUIET_TO_PEAK * loudest) issues.push('high_noise');
+    const window: QualityWindow = { startSample: s.windowStart, endSample, usable: issues.length === 0, issues };
+    s.previousIssues = [...issues];
+    s.windowStart = endSample;
+    s.blockRms = [];
+    s.blockHigh = [];
+    s.blockHighCount = [];
+    s.blockLow = [];
+    s.blockLowCount = [];
+    s.invalidCount = 0;
+    s.sum = 0;
     return window;
   }
 }
