@@ -91,6 +91,18 @@ export function createSignalQualityState(): SignalQualityState {
   };
 }
 
+function copyState(state: SignalQualityState): SignalQualityState {
+  return {
+    ...state,
+    blockRms: [...state.blockRms],
+    blockHigh: [...state.blockHigh],
+    blockHighCount: [...state.blockHighCount],
+    blockLow: [...state.blockLow],
+    blockLowCount: [...state.blockLowCount],
+    previousIssues: [...state.previousIssues],
+  };
+}
+
 /** Working form of the quality tracker; see QrsDetector for the same pattern. */
 export class SignalQualityTracker {
   private readonly blockLength: number;
@@ -100,11 +112,11 @@ export class SignalQualityTracker {
   constructor(sampleRateHz: number, state: SignalQualityState) {
     this.blockLength = blockLengthFor(sampleRateHz);
     this.clippingRun = Math.max(3, Math.round(CLIPPING_SECONDS * sampleRateHz));
-    this.s = structuredClone(state);
+    this.s = copyState(state);
   }
 
   toState(): SignalQualityState {
-    return structuredClone(this.s);
+    return copyState(this.s);
   }
 
   /**
