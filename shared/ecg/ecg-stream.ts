@@ -2,7 +2,6 @@ import { QrsDetector, createQrsDetectorState, type QrsDetectorState } from './qr
 import {
   SignalQualityTracker,
   createSignalQualityState,
-  windowLengthFor,
   type QualityIssue,
   type QualityWindow,
   type SignalQualityState,
@@ -288,7 +287,6 @@ class StreamRun {
   private readonly detector: QrsDetector;
   private readonly quality: SignalQualityTracker;
   private readonly history: BeatHistory;
-  private readonly windowLength: number;
   private readonly beats: number[] = [];
   private readonly rrIntervalsMs: number[] = [];
   private readonly findings: EcgFinding[] = [];
@@ -304,7 +302,6 @@ class StreamRun {
     this.detector = new QrsDetector(this.fs, this.s.detector);
     this.quality = new SignalQualityTracker(this.fs, this.s.quality);
     this.history = new BeatHistory(this.fs, this.s.beatHistory);
-    this.windowLength = windowLengthFor(this.fs);
   }
 
   toState(): EcgStreamState {
