@@ -45,7 +45,7 @@ export const ROUTES = [
   route({ method: 'GET', path: '/v1/patients/{patientId}/thresholds/{metric}', function: 'thresholds', auth: 'jwt', roles: ['clinician'], summary: "The threshold in force for a patient's metric, after fallback", params: s.PatientMetricParams, successStatus: 200, response: s.Threshold }),
   route({ method: 'DELETE', path: '/v1/patients/{patientId}/thresholds/{metric}', function: 'thresholds', auth: 'jwt', roles: ['clinician'], summary: "Remove a patient's own threshold so the fallback applies", params: s.PatientMetricParams, successStatus: 204 }),
 
-  route({ method: 'GET', path: '/v1/alerts', function: 'alerts', auth: 'jwt', roles: ['clinician', 'admin'], summary: "Alerts of the caller's patients, newest first", query: s.AlertListQuery, successStatus: 200, response: s.AlertPage }),
+  route({ method: 'GET', path: '/v1/alerts', function: 'alerts', auth: 'jwt', roles: ['clinician'], summary: "Alerts of the caller's patients, newest first", query: s.AlertListQuery, successStatus: 200, response: s.AlertPage }),
   route({ method: 'POST', path: '/v1/alerts/{alertId}/acknowledge', function: 'alerts', auth: 'jwt', roles: ['clinician'], summary: 'Acknowledge an open alert', params: s.AlertParams, successStatus: 200, response: s.Alert }),
   route({ method: 'POST', path: '/v1/alerts/{alertId}/resolve', function: 'alerts', auth: 'jwt', roles: ['clinician'], summary: 'Resolve an alert', params: s.AlertParams, successStatus: 200, response: s.Alert }),
 

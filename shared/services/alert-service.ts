@@ -18,7 +18,6 @@ import {
 import { listCareTeam, listPatientIdsOf } from '../data/care-team-store.ts';
 import type { CursorCodec } from '../data/paging-cursor.ts';
 import type { TableClient } from '../data/table-client.ts';
-import { listUsersByRole } from '../data/user-store.ts';
 import type { Notifier } from '../realtime/connection-notifier.ts';
 import { requirePatientAccess } from './patient-access-check.ts';
 
@@ -58,9 +57,6 @@ async function patientsVisibleTo(deps: AlertServiceDependencies, caller: Caller,
   if (patientId) {
     await requirePatientAccess(deps.table, caller, patientId, 'read');
     return [patientId];
-  }
-  if (caller.role === 'admin') {
-    return (await listUsersByRole(deps.table, caller.orgId, 'patient', 1000)).map((patient) => patient.userId);
   }
   return listPatientIdsOf(deps.table, caller.userId);
 }

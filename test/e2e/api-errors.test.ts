@@ -126,6 +126,10 @@ describe('bad callers', () => {
     expectProblem(await api(twin, 'POST', '/v1/users', { token: adminToken, body }), 409);
   });
 
+  it("an admin runs clinicians, not patients' alerts → 403", async () => {
+    expectProblem(await api(twin, 'GET', '/v1/alerts', { token: adminToken }), 403);
+  });
+
   it('a patient may not set thresholds', async () => {
     expectProblem(await api(twin, 'PUT', `/v1/patients/${patient.id}/thresholds/heart_rate`, { token: patient.token, body: { max: 200 } }), 403);
   });

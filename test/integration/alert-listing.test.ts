@@ -1,0 +1,63 @@
+// Listing alerts across a clinician's patients: merged newest first, paged with a cursor
+// that only that clinician and those filters can use.
+import { describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { createUser } from '../../shared/data/user-store.ts';
+import { openOrRepeatAlert } from '../../shared/data/alert-store.ts';
+import { createCursorCodec } from '../../shared/data/paging-cursor.ts';
+import { listAlerts } from '../../shared/services/alert-service.ts';
+import type { Notifier } from '../../shared/realtime/connection-notifier.ts';
+import type { Caller } from '../../shared/domain/caller.ts';
+import { ValidationError } from '../../shared/http/errors.ts';
+import { testTable } from './support/table.ts';
+
+const table = testTable();
+const silent: Notifier = { toUsers: async () => ({ delivered: 0, gone: 0 }), toPatientSubscribers: async () => ({ delivered: 0, gone: 0 }), toConnection: async () => true };
+const deps = { table, notifier: silent, cursors: createCursorCodec('integration-secret') };
+
+async function clinicianWithPatients(count: number) {
+  const orgId = randomUUID();
+  const clinician: Caller = { userId: randomUUID(), orgId, role: 'clinician' };
+  await createUser(table, { ...clinician, email: `c-${clinician.userId}@example.org`, name: 'C', createdAt: 'now' });
+  const patients: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const userId = randomUUID();
+    await createUser(table, { userId, orgId, email: `p-${userId}@example.org`, name: 'P', role: 'patient', createdAt: 'now', primaryClinicianId: clinician.userId });
+    patients.push(userId);
+  }
+  return { clinician, patients, orgId };
+}
+
+describe('listing alerts (DynamoDB Local)', () => {
+  it("merges the clinician's patients newest first and pages to the end without repeats", async () => {
+    const { clinician, patients, orgId } = await clinicianWithPatients(3);
+    const created: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const { alert } = await openOrRepeatAlert(table, {
+        alertId: randomUUID(), patientId: patients[i % 3]!, orgId, cause: `cause-${i}`, priority: 'high', message: 'm',
+        firstSeenAt: 'now', createdAt: `2026-11-22T04:00:0${i}.000Z`,
+      });
+      created.push(alert.alertId);
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listAlerts(deps, clinician, { limit: 3, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.items.map((alert) => alert.alertId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...created].reverse());
+  });
+
+  it("does not show another clinician's patients, and refuses their cursor", async () => {
+    const mine = await clinicianWithPatients(1);
+    const theirs = await clinicianWithPatients(1);
+    for (let i = 0; i < 3; i++) {
+      await openOrRepeatAlert(table, { alertId: randomUUID(), patientId: theirs.patients[0]!, orgId: theirs.orgId, cause: `c${i}`, priority: 'low', message: 'm', firstSeenAt: 'now', createdAt: `2026-11-22T05:00:0${i}.000Z` });
+    }
+    expect((await listAlerts(deps, mine.clinician, {})).items).toEqual([]);
+    const page = await listAlerts(deps, theirs.clinician, { limit: 1 });
+    expect(page.nextCursor).toBeDefined();
+    await expect(listAlerts(deps, mine.clinician, { limit: 1, cursor: page.nextCursor! })).rejects.toThrow(ValidationError);
+  });
+});
