@@ -108,11 +108,16 @@ export class SignalQualityTracker {
   private readonly blockLength: number;
   private readonly clippingRun: number;
   private readonly s: SignalQualityState;
+  /** Extremes of the open window so far (derived from the state). */
+  private windowHigh: number;
+  private windowLow: number;
 
   constructor(sampleRateHz: number, state: SignalQualityState) {
     this.blockLength = blockLengthFor(sampleRateHz);
     this.clippingRun = Math.max(3, Math.round(CLIPPING_SECONDS * sampleRateHz));
     this.s = copyState(state);
+    this.windowHigh = Math.max(EMPTY_HIGH, state.partHigh, ...state.blockHigh);
+    this.windowLow = Math.min(EMPTY_LOW, state.partLow, ...state.blockLow);
   }
 
   toState(): SignalQualityState {
@@ -154,10 +159,16 @@ export class SignalQualityTracker {
       }
       let atHigh = 0;
       let atLow = 0;
-      for (let k = i; k < end; k++) {
-        const x = raw[k]!;
-        atHigh += x === high ? 1 : 0;
-        atLow += x === low ? 1 : 0;
+      // Only samples at the window's extremes can be clipping: a block below the window's
+      // maximum and above its minimum so far can never hold them, so its counts are skipped.
+      if (high >= this.windowHigh || low <= this.windowLow) {
+        for (let k = i; k < end; k++) {
+          const x = raw[k]!;
+          atHigh += x === high ? 1 : 0;
+          atLow += x === low ? 1 : 0;
+        }
+        if (high > this.windowHigh) this.windowHigh = high;
+        if (low < this.windowLow) this.windowLow = low;
       }
       if (anyInvalid) for (let k = i; k < end; k++) s.invalidCount += invalid[k]!;
       s.partEnergy += energy;
@@ -242,6 +253,8 @@ export class SignalQualityTracker {
     s.blockLowCount = [];
     s.invalidCount = 0;
     s.sum = 0;
+    this.windowHigh = EMPTY_HIGH;
+    this.windowLow = EMPTY_LOW;
     return window;
   }
 }
