@@ -496,8 +496,14 @@ function shiftIn(buffer: Float64Array, value: number): void {
   buffer[buffer.length - 1] = value;
 }
 
+const medianScratch = new Float64Array(PEAK_BUFFER);
+
 function median(values: Float64Array): number {
-  const sorted = values.slice().sort();
+  // The built-in sort on a reused array: no allocation per peak, and nothing for the
+  // compiler to inline into the sample loop.
+  const sorted = medianScratch;
+  sorted.set(values);
+  sorted.sort();
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

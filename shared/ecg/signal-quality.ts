@@ -91,6 +91,8 @@ export function createSignalQualityState(): SignalQualityState {
   };
 }
 
+const blockScratch = new Float64Array(BLOCKS_PER_WINDOW);
+
 function copyState(state: SignalQualityState): SignalQualityState {
   return {
     ...state,
@@ -231,7 +233,9 @@ export class SignalQualityTracker {
         if (mean - minimum >= CLIPPED_EXTREME_SHARE * range && s.blockLow[b] === minimum && s.blockLowCount[b]! >= this.clippingRun) clipped += s.blockLowCount[b]!;
       }
     }
-    const sorted = Float64Array.from(s.blockRms).sort();
+    const sorted = blockScratch.subarray(0, s.blockRms.length);
+    sorted.set(s.blockRms);
+    sorted.sort();
     const loudest = sorted[sorted.length - 1] ?? 0;
     const quiet = sorted[sorted.length >> 2] ?? 0;
     // A short tail at the end of a recording says little about flatness or noise.
