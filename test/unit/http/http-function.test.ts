@@ -86,6 +86,11 @@ describe('httpFunction', () => {
     expect(problem.errors[0].path).toBe('params.seq');
   });
 
+  it('rejects a sequence number past the limit', async () => {
+    const { problem } = await call(chunkEvent('{"samples":[1]}', { pathParameters: { recordingId, seq: '100000' } }));
+    expect(problem.errors[0].path).toBe('params.seq');
+  });
+
   it(`answers a body over ${MAX_REQUEST_BODY_BYTES} bytes with 413`, async () => {
     const big = JSON.stringify({ samples: new Array(300_000).fill(1000) });
     expect(big.length).toBeGreaterThan(MAX_REQUEST_BODY_BYTES);
