@@ -22,6 +22,7 @@ import { implausiblyCloseBeats, regularBeatsAround } from './beat-plausibility.t
 import { sanitizeSamples, scratchBandPass, type Samples } from './sample-sanitizer.ts';
 import { classifyRrRhythm, measureRrIrregularity, type RrRhythm } from './rhythm-classifier.ts';
 import { BeatHistory, createBeatHistoryState, type BeatHistoryState } from './beat-history.ts';
+import { medianOfSorted, sortSmall } from './small-sort.ts';
 
 export interface EcgAnalysisOptions {
   /** RR interval (s) above which a pause is reported. Default 2.5. */
@@ -322,7 +323,7 @@ class StreamRun {
     const bandPass = scratchBandPass(values.length);
     const detected: number[] = [];
     this.detector.process(values, bandPass, detected);
-    this.quality.process(values, bandPass, invalid, this.windows);
+    this.quality.process(values, bandPass, invalid, invalidCount, this.windows);
     this.history.append(values);
     this.s.nextSample = startSample + values.length;
     this.absorbBeats(detected);
@@ -553,10 +554,15 @@ class StreamRun {
   }
 }
 
+const rateScratch = new Float64Array(RATE_RR_COUNT + 1);
+
+/** Median of the last few RR intervals (at most RATE_RR_COUNT), sorted in a reused scratch array. */
 function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const n = values.length;
+  const sorted = n <= rateScratch.length ? rateScratch : new Float64Array(n);
+  for (let k = 0; k < n; k++) sorted[k] = values[k]!;
+  sortSmall(sorted, n);
+  return medianOfSorted(sorted, n);
 }
 
 function sum(values: readonly number[]): number {

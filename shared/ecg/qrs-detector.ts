@@ -1,4 +1,5 @@
 import { BUTTERWORTH_2_Q, BUTTERWORTH_4_Q, highPassBiquad, lowPassBiquad } from './biquad-filter.ts';
+import { medianOfSorted, sortSmall } from './small-sort.ts';
 
 /**
  * Streaming QRS detector after Hamilton & Tompkins: band-pass 5–15 Hz, derivative, square,
@@ -36,6 +37,7 @@ export interface QrsDetectorState {
 }
 
 const PEAK_BUFFER = 8;
+const SEGMENT_LENGTH = 4096;
 const EMPTY = new Float64Array(0);
 // Hamilton's threshold coefficient: a peak is a QRS above noise + 0.3125 (qrs - noise).
 const THRESHOLD_COEFFICIENT = 0.3125;
@@ -223,19 +225,47 @@ export class QrsDetector {
    * (R-peak sample index, sample index at which it was confirmed).
    */
   process(samples: Float64Array, bandPassOut: Float64Array, beats: number[]): void {
+    if (this.nextSample === 0 && samples.length > 0) this.primeFilters(samples[0]!);
+    const start = this.nextSample;
+    const count = samples.length;
+    // Within the call, past samples are read from the chunk itself; the rings only carry
+    // the tail of earlier calls, so the loop does not store every sample twice more.
+    this.chunkRaw = samples;
+    this.chunkBandPass = bandPassOut;
+    this.chunkStart = start;
+    // The sample loop runs in a method called once per segment rather than once per call: a
+    // function entered many times is optimised as a whole, where one long call would depend
+    // on on-stack replacement and deoptimise on code after the loop.
+    for (let from = 0; from < count; from += SEGMENT_LENGTH) {
+      this.processSegment(samples, bandPassOut, beats, from, Math.min(count, from + SEGMENT_LENGTH));
+    }
+    this.nextSample = start + count;
+    const mask = this.mask;
+    for (let n = Math.max(start, start + count - mask - 1); n < start + count; n++) {
+      this.rawRing[n & mask] = samples[n - start]!;
+      this.bandPassRing[n & mask] = bandPassOut[n - start]!;
+    }
+    this.chunkRaw = EMPTY;
+    this.chunkBandPass = EMPTY;
+    this.chunkStart = this.nextSample;
+  }
+
+  /** Starts the high-pass as if `first` had always been there, so a DC offset does not ring through the filters as a fake QRS. */
+  private primeFilters(first: number): void {
+    const c = this.coefficients;
+    const mem = this.filterMemory;
+    mem[1] = c[2]! * first;
+    mem[0] = (c[1]! + c[2]!) * first;
+    this.rawRing.fill(first);
+  }
+
+  /** Filters, integrates and scans samples [from, to) of the current chunk. */
+  private processSegment(samples: Float64Array, bandPassOut: Float64Array, beats: number[], from: number, to: number): void {
     const c = this.coefficients;
     const hb0 = c[0]!, hb1 = c[1]!, hb2 = c[2]!, ha1 = c[3]!, ha2 = c[4]!;
     const pb0 = c[5]!, pb1 = c[6]!, pb2 = c[7]!, pa1 = c[8]!, pa2 = c[9]!;
     const qb0 = c[10]!, qb1 = c[11]!, qb2 = c[12]!, qa1 = c[13]!, qa2 = c[14]!;
     const mem = this.filterMemory;
-    if (this.nextSample === 0 && samples.length > 0) {
-      // Start the high-pass as if the first value had always been there, so a DC offset
-      // does not ring through the filters as a fake QRS.
-      const first = samples[0]!;
-      mem[1] = hb2 * first;
-      mem[0] = (hb1 + hb2) * first;
-      this.rawRing.fill(first);
-    }
     let h1 = mem[0]!, h2 = mem[1]!, p1 = mem[2]!, p2 = mem[3]!, q1 = mem[4]!, q2 = mem[5]!;
     const integratorRing = this.integratorRing;
     const integratorLength = this.integratorLength;
@@ -245,16 +275,10 @@ export class QrsDetector {
     let previousBandPass = this.previousBandPass;
     let mPrev = this.integratorPrevious;
     let mPrev2 = this.integratorBeforePrevious;
-    const start = this.nextSample;
-    const count = samples.length;
-    // Within the call, past samples are read from the chunk itself; the rings only carry
-    // the tail of earlier calls, so the loop does not store every sample twice more.
-    this.chunkRaw = samples;
-    this.chunkBandPass = bandPassOut;
-    this.chunkStart = start;
+    const start = this.chunkStart;
     let nextEvent = this.nextEventTime();
 
-    for (let i = 0; i < count; i++) {
+    for (let i = from; i < to; i++) {
       const n = start + i;
       const x = samples[i]!;
       const a = hb0 * x + h1;
@@ -295,15 +319,6 @@ export class QrsDetector {
     this.previousBandPass = previousBandPass;
     this.integratorPrevious = mPrev;
     this.integratorBeforePrevious = mPrev2;
-    this.nextSample = start + count;
-    const mask = this.mask;
-    for (let n = Math.max(start, start + count - mask - 1); n < start + count; n++) {
-      this.rawRing[n & mask] = samples[n - start]!;
-      this.bandPassRing[n & mask] = bandPassOut[n - start]!;
-    }
-    this.chunkRaw = EMPTY;
-    this.chunkBandPass = EMPTY;
-    this.chunkStart = this.nextSample;
   }
 
   /** Copies samples [from, to] of the raw or band-passed signal into `into`, from the chunk or, before it, the ring. */
@@ -499,11 +514,9 @@ function shiftIn(buffer: Float64Array, value: number): void {
 const medianScratch = new Float64Array(PEAK_BUFFER);
 
 function median(values: Float64Array): number {
-  // The built-in sort on a reused array: no allocation per peak, and nothing for the
-  // compiler to inline into the sample loop.
+  // Sorted in a reused array: no allocation per peak.
   const sorted = medianScratch;
   sorted.set(values);
-  sorted.sort();
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  sortSmall(sorted, sorted.length);
+  return medianOfSorted(sorted, sorted.length);
 }

@@ -1,3 +1,5 @@
+import { sortSmall } from './small-sort.ts';
+
 /**
  * Signal quality per fixed window of 40 blocks of 50 ms (about 2 s), windows aligned to
  * absolute sample indices so that any chunking of a recording yields the same windows.
@@ -92,24 +94,30 @@ export function createSignalQualityState(): SignalQualityState {
 }
 
 const blockScratch = new Float64Array(BLOCKS_PER_WINDOW);
-
-function copyState(state: SignalQualityState): SignalQualityState {
-  return {
-    ...state,
-    blockRms: [...state.blockRms],
-    blockHigh: [...state.blockHigh],
-    blockHighCount: [...state.blockHighCount],
-    blockLow: [...state.blockLow],
-    blockLowCount: [...state.blockLowCount],
-    previousIssues: [...state.previousIssues],
-  };
-}
+// Samples handed to the per-sample loop per method call (see QrsDetector.process).
+const SEGMENT_LENGTH = 4096;
 
 /** Working form of the quality tracker; see QrsDetector for the same pattern. */
 export class SignalQualityTracker {
   private readonly blockLength: number;
   private readonly clippingRun: number;
-  private readonly s: SignalQualityState;
+  private windowStart: number;
+  /** Per completed block of the open window (the first `blockCount` entries). */
+  private readonly blockRms = new Float64Array(BLOCKS_PER_WINDOW);
+  private readonly blockHigh = new Float64Array(BLOCKS_PER_WINDOW);
+  private readonly blockHighCount = new Float64Array(BLOCKS_PER_WINDOW);
+  private readonly blockLow = new Float64Array(BLOCKS_PER_WINDOW);
+  private readonly blockLowCount = new Float64Array(BLOCKS_PER_WINDOW);
+  private blockCount: number;
+  private partEnergy: number;
+  private partFill: number;
+  private partHigh: number;
+  private partHighCount: number;
+  private partLow: number;
+  private partLowCount: number;
+  private invalidCount: number;
+  private sum: number;
+  private previousIssues: QualityIssue[];
   /** Extremes of the open window so far (derived from the state). */
   private windowHigh: number;
   private windowLow: number;
@@ -117,148 +125,190 @@ export class SignalQualityTracker {
   constructor(sampleRateHz: number, state: SignalQualityState) {
     this.blockLength = blockLengthFor(sampleRateHz);
     this.clippingRun = Math.max(3, Math.round(CLIPPING_SECONDS * sampleRateHz));
-    this.s = copyState(state);
+    this.windowStart = state.windowStart;
+    this.blockCount = state.blockRms.length;
+    this.blockRms.set(state.blockRms);
+    this.blockHigh.set(state.blockHigh);
+    this.blockHighCount.set(state.blockHighCount);
+    this.blockLow.set(state.blockLow);
+    this.blockLowCount.set(state.blockLowCount);
+    this.partEnergy = state.partEnergy;
+    this.partFill = state.partFill;
+    this.partHigh = state.partHigh;
+    this.partHighCount = state.partHighCount;
+    this.partLow = state.partLow;
+    this.partLowCount = state.partLowCount;
+    this.invalidCount = state.invalidCount;
+    this.sum = state.sum;
+    this.previousIssues = [...state.previousIssues];
     this.windowHigh = Math.max(EMPTY_HIGH, state.partHigh, ...state.blockHigh);
     this.windowLow = Math.min(EMPTY_LOW, state.partLow, ...state.blockLow);
   }
 
   toState(): SignalQualityState {
-    return copyState(this.s);
+    const blocks = this.blockCount;
+    return {
+      windowStart: this.windowStart,
+      blockRms: Array.from(this.blockRms.subarray(0, blocks)),
+      blockHigh: Array.from(this.blockHigh.subarray(0, blocks)),
+      blockHighCount: Array.from(this.blockHighCount.subarray(0, blocks)),
+      blockLow: Array.from(this.blockLow.subarray(0, blocks)),
+      blockLowCount: Array.from(this.blockLowCount.subarray(0, blocks)),
+      partEnergy: this.partEnergy,
+      partFill: this.partFill,
+      partHigh: this.partHigh,
+      partHighCount: this.partHighCount,
+      partLow: this.partLow,
+      partLowCount: this.partLowCount,
+      invalidCount: this.invalidCount,
+      sum: this.sum,
+      previousIssues: [...this.previousIssues],
+    };
   }
 
   /**
    * Adds the next block of samples: `raw` (µV, already cleaned), `bandPass` (the detector's
-   * 5–15 Hz output) and `invalid` (1 where the input sample was unusable). Appends the
-   * windows that closed to `closed`.
+   * 5–15 Hz output) and `invalid` (1 where the input sample was unusable; all zero when
+   * `invalidCount` is 0). Appends the windows that closed to `closed`.
    */
-  process(raw: Float64Array, bandPass: Float64Array, invalid: Uint8Array, closed: QualityWindow[]): void {
-    const s = this.s;
-    const blockLength = this.blockLength;
+  process(raw: Float64Array, bandPass: Float64Array, invalid: Uint8Array, invalidCount: number, closed: QualityWindow[]): void {
     const count = raw.length;
-    let anyInvalid = false;
-    for (let i = 0; i < invalid.length; i++) {
-      if (invalid[i] !== 0) {
-        anyInvalid = true;
-        break;
-      }
+    for (let from = 0; from < count; from += SEGMENT_LENGTH) {
+      this.processSegment(raw, bandPass, invalidCount > 0 ? invalid : null, from, Math.min(count, from + SEGMENT_LENGTH), closed);
     }
-    let i = 0;
-    while (i < count) {
+  }
+
+  private processSegment(raw: Float64Array, bandPass: Float64Array, invalid: Uint8Array | null, from: number, to: number, closed: QualityWindow[]): void {
+    const blockLength = this.blockLength;
+    let i = from;
+    while (i < to) {
       // One block (or the part of it in this call) per pass: sums and extremes first, then
       // how many samples sit on the extremes.
-      const end = Math.min(count, i + blockLength - s.partFill);
-      let energy = 0;
-      let sum = 0;
-      let high = EMPTY_HIGH;
-      let low = EMPTY_LOW;
-      for (let k = i; k < end; k++) {
-        const x = raw[k]!;
-        const y = bandPass[k]!;
-        energy += y * y;
-        sum += x;
-        high = x > high ? x : high;
-        low = x < low ? x : low;
-      }
-      let atHigh = 0;
-      let atLow = 0;
-      // Only samples at the window's extremes can be clipping: a block below the window's
-      // maximum and above its minimum so far can never hold them, so its counts are skipped.
-      if (high >= this.windowHigh || low <= this.windowLow) {
-        for (let k = i; k < end; k++) {
-          const x = raw[k]!;
-          atHigh += x === high ? 1 : 0;
-          atLow += x === low ? 1 : 0;
-        }
-        if (high > this.windowHigh) this.windowHigh = high;
-        if (low < this.windowLow) this.windowLow = low;
-      }
-      if (anyInvalid) for (let k = i; k < end; k++) s.invalidCount += invalid[k]!;
-      s.partEnergy += energy;
-      s.sum += sum;
-      if (high > s.partHigh) {
-        s.partHigh = high;
-        s.partHighCount = atHigh;
-      } else if (high === s.partHigh) s.partHighCount += atHigh;
-      if (low < s.partLow) {
-        s.partLow = low;
-        s.partLowCount = atLow;
-      } else if (low === s.partLow) s.partLowCount += atLow;
-      s.partFill += end - i;
+      const end = Math.min(to, i + blockLength - this.partFill);
+      this.addPart(raw, bandPass, i, end);
+      if (invalid !== null) this.invalidCount += countInvalid(invalid, i, end);
+      this.partFill += end - i;
       i = end;
-      if (s.partFill === blockLength) {
-        this.completeBlock(s.partFill);
-        if (s.blockRms.length === BLOCKS_PER_WINDOW) closed.push(this.closeWindow(s.windowStart + BLOCKS_PER_WINDOW * blockLength));
+      if (this.partFill === blockLength) {
+        this.completeBlock(blockLength);
+        if (this.blockCount === BLOCKS_PER_WINDOW) closed.push(this.closeWindow(this.windowStart + BLOCKS_PER_WINDOW * blockLength));
       }
     }
+  }
+
+  /** Folds samples [from, end) of one block into the open block's energy, sum and extremes. */
+  private addPart(raw: Float64Array, bandPass: Float64Array, from: number, end: number): void {
+    let energy = 0;
+    let sum = 0;
+    let high = EMPTY_HIGH;
+    let low = EMPTY_LOW;
+    for (let k = from; k < end; k++) {
+      const x = raw[k]!;
+      const y = bandPass[k]!;
+      energy += y * y;
+      sum += x;
+      high = x > high ? x : high;
+      low = x < low ? x : low;
+    }
+    let atHigh = 0;
+    let atLow = 0;
+    // Only samples at the window's extremes can be clipping: a block below the window's
+    // maximum and above its minimum so far can never hold them, so its counts are skipped.
+    if (high >= this.windowHigh || low <= this.windowLow) {
+      for (let k = from; k < end; k++) {
+        const x = raw[k]!;
+        atHigh += x === high ? 1 : 0;
+        atLow += x === low ? 1 : 0;
+      }
+      if (high > this.windowHigh) this.windowHigh = high;
+      if (low < this.windowLow) this.windowLow = low;
+    }
+    this.partEnergy += energy;
+    this.sum += sum;
+    if (high > this.partHigh) {
+      this.partHigh = high;
+      this.partHighCount = atHigh;
+    } else if (high === this.partHigh) this.partHighCount += atHigh;
+    if (low < this.partLow) {
+      this.partLow = low;
+      this.partLowCount = atLow;
+    } else if (low === this.partLow) this.partLowCount += atLow;
   }
 
   /** End of recording: judge the partial window, if it holds at least one sample. */
   flush(closed: QualityWindow[]): void {
-    const s = this.s;
-    const fill = s.partFill;
+    const fill = this.partFill;
     if (fill > 0) this.completeBlock(fill);
-    if (s.blockRms.length === 0) return;
-    const end = s.windowStart + (s.blockRms.length - (fill > 0 ? 1 : 0)) * this.blockLength + fill;
+    if (this.blockCount === 0) return;
+    const end = this.windowStart + (this.blockCount - (fill > 0 ? 1 : 0)) * this.blockLength + fill;
     closed.push(this.closeWindow(end));
   }
 
   private completeBlock(length: number): void {
-    const s = this.s;
-    s.blockRms.push(Math.sqrt(s.partEnergy / length));
-    s.blockHigh.push(s.partHigh);
-    s.blockHighCount.push(s.partHighCount);
-    s.blockLow.push(s.partLow);
-    s.blockLowCount.push(s.partLowCount);
-    s.partEnergy = 0;
-    s.partFill = 0;
-    s.partHigh = EMPTY_HIGH;
-    s.partHighCount = 0;
-    s.partLow = EMPTY_LOW;
-    s.partLowCount = 0;
+    const b = this.blockCount++;
+    this.blockRms[b] = Math.sqrt(this.partEnergy / length);
+    this.blockHigh[b] = this.partHigh;
+    this.blockHighCount[b] = this.partHighCount;
+    this.blockLow[b] = this.partLow;
+    this.blockLowCount[b] = this.partLowCount;
+    this.partEnergy = 0;
+    this.partFill = 0;
+    this.partHigh = EMPTY_HIGH;
+    this.partHighCount = 0;
+    this.partLow = EMPTY_LOW;
+    this.partLowCount = 0;
   }
 
   private closeWindow(endSample: number): QualityWindow {
-    const s = this.s;
-    const length = endSample - s.windowStart;
-    const maximum = Math.max(...s.blockHigh);
-    const minimum = Math.min(...s.blockLow);
+    const blocks = this.blockCount;
+    const length = endSample - this.windowStart;
+    let maximum = Number.NEGATIVE_INFINITY;
+    let minimum = Number.POSITIVE_INFINITY;
+    for (let b = 0; b < blocks; b++) {
+      maximum = Math.max(maximum, this.blockHigh[b]!);
+      minimum = Math.min(minimum, this.blockLow[b]!);
+    }
     const range = maximum - minimum;
     // Plateaus count as clipping only at an extreme far from the window's mean level: a
     // clipped QRS or a railed amplifier, not a quiet baseline that happens to be the minimum.
-    const mean = s.sum / length;
+    const mean = this.sum / length;
     let clipped = 0;
     if (range > 0) {
-      for (let b = 0; b < s.blockRms.length; b++) {
-        if (maximum - mean >= CLIPPED_EXTREME_SHARE * range && s.blockHigh[b] === maximum && s.blockHighCount[b]! >= this.clippingRun) clipped += s.blockHighCount[b]!;
-        if (mean - minimum >= CLIPPED_EXTREME_SHARE * range && s.blockLow[b] === minimum && s.blockLowCount[b]! >= this.clippingRun) clipped += s.blockLowCount[b]!;
+      const highFar = maximum - mean >= CLIPPED_EXTREME_SHARE * range;
+      const lowFar = mean - minimum >= CLIPPED_EXTREME_SHARE * range;
+      for (let b = 0; b < blocks; b++) {
+        if (highFar && this.blockHigh[b] === maximum && this.blockHighCount[b]! >= this.clippingRun) clipped += this.blockHighCount[b]!;
+        if (lowFar && this.blockLow[b] === minimum && this.blockLowCount[b]! >= this.clippingRun) clipped += this.blockLowCount[b]!;
       }
     }
-    const sorted = blockScratch.subarray(0, s.blockRms.length);
-    sorted.set(s.blockRms);
-    sorted.sort();
-    const loudest = sorted[sorted.length - 1] ?? 0;
-    const quiet = sorted[sorted.length >> 2] ?? 0;
+    const sorted = blockScratch.subarray(0, blocks);
+    sorted.set(this.blockRms.subarray(0, blocks));
+    sortSmall(sorted, blocks);
+    const loudest = sorted[blocks - 1] ?? 0;
+    const quiet = sorted[blocks >> 2] ?? 0;
     // A short tail at the end of a recording says little about flatness or noise.
-    const fullEnough = s.blockRms.length * 2 >= BLOCKS_PER_WINDOW;
+    const fullEnough = blocks * 2 >= BLOCKS_PER_WINDOW;
     const issues: QualityIssue[] = [];
-    if (s.invalidCount / length > INVALID_SHARE || clipped / length > CLIPPED_SHARE || (range === 0 && Math.abs(maximum) >= ABSURD_MICROVOLTS)) issues.push('saturation');
+    if (this.invalidCount / length > INVALID_SHARE || clipped / length > CLIPPED_SHARE || (range === 0 && Math.abs(maximum) >= ABSURD_MICROVOLTS)) issues.push('saturation');
     else if (!fullEnough) {
       // Too short to judge flatness or noise alone: it shares the verdict of the window before.
-      for (const issue of s.previousIssues) if (issue !== 'saturation') issues.push(issue);
+      for (const issue of this.previousIssues) if (issue !== 'saturation') issues.push(issue);
     } else if (range < FLAT_RANGE_UV || loudest < FLAT_BLOCK_RMS_UV) issues.push('flat_line');
     else if (quiet > NOISE_FLOOR_UV && quiet > NOISE_QUIET_TO_PEAK * loudest) issues.push('high_noise');
-    const window: QualityWindow = { startSample: s.windowStart, endSample, usable: issues.length === 0, issues };
-    s.previousIssues = [...issues];
-    s.windowStart = endSample;
-    s.blockRms = [];
-    s.blockHigh = [];
-    s.blockHighCount = [];
-    s.blockLow = [];
-    s.blockLowCount = [];
-    s.invalidCount = 0;
-    s.sum = 0;
+    const window: QualityWindow = { startSample: this.windowStart, endSample, usable: issues.length === 0, issues };
+    this.previousIssues = [...issues];
+    this.windowStart = endSample;
+    this.blockCount = 0;
+    this.invalidCount = 0;
+    this.sum = 0;
     this.windowHigh = EMPTY_HIGH;
     this.windowLow = EMPTY_LOW;
     return window;
   }
+}
+
+function countInvalid(invalid: Uint8Array, from: number, end: number): number {
+  let count = 0;
+  for (let k = from; k < end; k++) count += invalid[k]!;
+  return count;
 }
