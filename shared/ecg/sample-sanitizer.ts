@@ -6,39 +6,63 @@ export type Samples = Int16Array | Float32Array | Float64Array | readonly number
  * Copies a chunk to float64 µV for the analysis. Non-finite values are replaced by the last
  * valid one and values at or beyond the int16 µV range are clamped; both are flagged in
  * `invalid` so the quality check can count them. Nothing here throws on bad data.
+ * `invalid` is only meaningful when `invalidCount` > 0 (it is not cleared otherwise).
  */
 export function sanitizeSamples(samples: Samples, lastValid: number): { values: Float64Array; invalid: Uint8Array; invalidCount: number; lastValidValue: number } {
   const n = samples.length;
   const values = scratchValues(n);
   const invalid = scratchInvalid(n);
+  if (samples instanceof Int16Array) {
+    // int16 is always finite: a native conversion, then only the rails need a look.
+    values.set(samples);
+    const invalidCount = countRails(samples);
+    if (invalidCount > 0) markRails(samples, invalid);
+    return { values, invalid, invalidCount, lastValidValue: n > 0 ? samples[n - 1]! : lastValid };
+  }
   let invalidCount = 0;
   let last = lastValid;
-  if (samples instanceof Int16Array) {
-    for (let i = 0; i < n; i++) {
-      const v = samples[i]!;
+  for (let i = 0; i < n; i++) {
+    const raw = samples[i];
+    const v = typeof raw === 'number' ? raw : Number.NaN;
+    if (v > -ABSURD_MICROVOLTS && v < ABSURD_MICROVOLTS) {
       values[i] = v;
-      // int16 µV at its rails is a saturated front end.
-      if (v >= ABSURD_MICROVOLTS || v <= -ABSURD_MICROVOLTS) {
-        invalid[i] = 1;
-        invalidCount++;
-      }
-    }
-    last = n > 0 ? samples[n - 1]! : last;
-  } else {
-    for (let i = 0; i < n; i++) {
-      const raw = samples[i];
-      const v = typeof raw === 'number' ? raw : Number.NaN;
-      if (v > -ABSURD_MICROVOLTS && v < ABSURD_MICROVOLTS) {
-        values[i] = v;
-        last = v;
-      } else {
-        invalid[i] = 1;
-        invalidCount++;
-        values[i] = v >= ABSURD_MICROVOLTS ? ABSURD_MICROVOLTS : v <= -ABSURD_MICROVOLTS ? -ABSURD_MICROVOLTS : last;
-      }
+      last = v;
+    } else {
+      // The flags are cleared only once there is something to flag.
+      if (invalidCount === 0) invalid.fill(0);
+      invalid[i] = 1;
+      invalidCount++;
+      values[i] = v >= ABSURD_MICROVOLTS ? ABSURD_MICROVOLTS : v <= -ABSURD_MICROVOLTS ? -ABSURD_MICROVOLTS : last;
     }
   }
   return { values, invalid, invalidCount, lastValidValue: last };
+}
+
+/** int16 µV at its rails is a saturated front end. */
+function countRails(samples: Int16Array): number {
+  // Branch-free test first (the sign bit is set when some sample is at or beyond ±32767):
+  // a clean chunk, the usual case, costs one cheap pass and no per-sample counting.
+  const n = samples.length;
+  let outside = 0;
+  for (let i = 0; i < n; i++) {
+    const v = samples[i]!;
+    outside |= (ABSURD_MICROVOLTS - 1 - v) | (v + ABSURD_MICROVOLTS - 1);
+  }
+  if (outside >= 0) return 0;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const v = samples[i]!;
+    if (v >= ABSURD_MICROVOLTS || v <= -ABSURD_MICROVOLTS) count++;
+  }
+  return count;
+}
+
+function markRails(samples: Int16Array, invalid: Uint8Array): void {
+  invalid.fill(0);
+  for (let i = 0; i < samples.length; i++) {
+    const v = samples[i]!;
+    if (v >= ABSURD_MICROVOLTS || v <= -ABSURD_MICROVOLTS) invalid[i] = 1;
+  }
 }
 
 // Per-call working buffers, reused across calls: analysis is synchronous, so one set is enough
@@ -59,7 +83,5 @@ export function scratchBandPass(length: number): Float64Array {
 
 function scratchInvalid(length: number): Uint8Array {
   if (invalidBuffer.length < length) invalidBuffer = new Uint8Array(length);
-  const view = invalidBuffer.subarray(0, length);
-  view.fill(0);
-  return view;
+  return invalidBuffer.subarray(0, length);
 }
