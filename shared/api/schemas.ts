@@ -43,8 +43,11 @@ export const CreateUserRequest = z.strictObject({
   email: Email,
   name: z.string().trim().min(1).max(200),
   role: Role,
-  /** Without one, Cognito mails a temporary password (cloud) — locally a password is required to sign in. */
-  password: Password.optional(),
+  /**
+   * Required until the API has a new-password challenge route: an invited user without one
+   * would be left in Cognito's FORCE_CHANGE_PASSWORD state, unable to sign in here.
+   */
+  password: Password,
 });
 export const User = z.strictObject({
   userId: Id,
@@ -72,6 +75,11 @@ export const ThresholdRequest = z
   .refine((t) => t.min === undefined || t.max === undefined || t.min < t.max, {
     message: 'min must be below max',
     path: ['min'],
+  })
+  // A value must be able to sit inside both limits by the dead-band, or a breach never clears.
+  .refine((t) => t.min === undefined || t.max === undefined || (t.deadBand ?? 0) < (t.max - t.min) / 2, {
+    message: 'deadBand must be less than half the distance between min and max',
+    path: ['deadBand'],
   });
 export const ThresholdScope = z.enum(['patient', 'clinician', 'org', 'builtin']);
 export const Threshold = z.strictObject({
@@ -177,6 +185,7 @@ export const Recording = z.strictObject({
   createdAt: Timestamp,
   startedAt: Timestamp,
   chunksReceived: z.number().int(),
+  maxSeq: z.number().int().optional(),
   chunksAnalyzed: z.number().int(),
   chunkCount: z.number().int().optional(),
   findings: EcgFindings,

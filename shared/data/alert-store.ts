@@ -88,39 +88,57 @@ export async function openOrRepeatAlert(table: TableClient, draft: AlertDraft): 
     ...(draft.firstValue === undefined ? {} : { lastValue: draft.firstValue }),
     lastSeenAt: draft.firstSeenAt,
   };
-  const opened = await transactWriteIfConditionsHold(table, [
-    {
-      Put: {
-        TableName: table.tableName,
-        Item: { ...alertKeys.openCause(draft.patientId, draft.cause), type: 'openAlert', alertId: draft.alertId },
-        ConditionExpression: 'attribute_not_exists(pk)',
+  // Open and repeat can each lose a race (another open; a resolve in between), so try again
+  // a few times; every round trip moves the state on, so this ends quickly.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const opened = await transactWriteIfConditionsHold(table, [
+      {
+        Put: {
+          TableName: table.tableName,
+          Item: { ...alertKeys.openCause(draft.patientId, draft.cause), type: 'openAlert', alertId: draft.alertId },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
       },
-    },
-    { Put: { TableName: table.tableName, Item: alertItem(alert), ConditionExpression: 'attribute_not_exists(pk)' } },
-  ]);
-  if (opened) return { alert: strip(alert as unknown as Record<string, unknown>), created: true };
+      { Put: { TableName: table.tableName, Item: alertItem(alert), ConditionExpression: 'attribute_not_exists(pk)' } },
+    ]);
+    if (opened) return { alert: strip(alert as unknown as Record<string, unknown>), created: true };
+    const repeated = await repeatOpenAlert(table, draft);
+    if (repeated) return { alert: repeated, created: false };
+  }
+  throw new Error(`alert for cause ${draft.cause} kept changing under us; retry`);
+}
+
+/** Counts a repeat on the open alert of the draft's cause; undefined when there is none any more. */
+async function repeatOpenAlert(table: TableClient, draft: AlertDraft): Promise<Alert | undefined> {
   const { Item: guard } = await table.doc.send(
     new GetCommand({ TableName: table.tableName, Key: alertKeys.openCause(draft.patientId, draft.cause), ConsistentRead: true }),
   );
-  if (!guard) throw new Error(`open alert guard for cause ${draft.cause} vanished during update; retry`);
-  const { Attributes } = await table.doc.send(
-    new UpdateCommand({
-      TableName: table.tableName,
-      Key: alertKeys.alert(String(guard['alertId'])),
-      UpdateExpression:
-        'SET #count = #count + :one, lastSeenAt = :seen, message = :message' + (draft.firstValue === undefined ? '' : ', lastValue = :value'),
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#count': 'count' },
-      ExpressionAttributeValues: {
-        ':one': 1,
-        ':seen': draft.firstSeenAt,
-        ':message': draft.message,
-        ...(draft.firstValue === undefined ? {} : { ':value': draft.firstValue }),
-      },
-      ReturnValues: 'ALL_NEW',
-    }),
-  );
-  return { alert: strip(Attributes ?? {}), created: false };
+  if (!guard) return undefined;
+  try {
+    const { Attributes } = await table.doc.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: alertKeys.alert(String(guard['alertId'])),
+        UpdateExpression:
+          'SET #count = #count + :one, lastSeenAt = :seen, message = :message' + (draft.firstValue === undefined ? '' : ', lastValue = :value'),
+        // Resolved in the meantime: the repeat belongs to a new alert instead.
+        ConditionExpression: 'attribute_exists(pk) AND #status <> :resolved',
+        ExpressionAttributeNames: { '#count': 'count', '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':seen': draft.firstSeenAt,
+          ':message': draft.message,
+          ':resolved': 'resolved',
+          ...(draft.firstValue === undefined ? {} : { ':value': draft.firstValue }),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return strip(Attributes ?? {});
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
 }
 
 export class AlertStateError extends Error {
@@ -183,7 +201,9 @@ export async function resolveAlert(table: TableClient, alert: Alert, by: string,
     },
   ]);
   if (!resolved) throw new AlertStateError(`alert ${alert.alertId} is already resolved`);
-  return { ...alert, status: 'resolved', resolvedAt: at, resolvedBy: by };
+  // Re-read: repeats counted since the caller's read belong in the answer and the push.
+  const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: alertKeys.alert(alert.alertId), ConsistentRead: true }));
+  return strip(Item ?? {});
 }
 
 /**

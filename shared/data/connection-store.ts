@@ -6,10 +6,10 @@
 //   subscription  pk PATIENT#<patientId>  sk SUBSCRIBER#<connectionId>    (connections watching a patient)
 // Every item carries expiresAt: API Gateway closes any connection after two hours, so a
 // record whose $disconnect was lost still disappears.
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Role } from '../auth/user-pool-definition.ts';
 import { TABLE_INDEXES } from './table-definition.ts';
-import type { TableClient } from './table-client.ts';
+import { isConditionFailure, type TableClient } from './table-client.ts';
 
 /** API Gateway's hard limit on a connection's life, plus a margin for clock skew. */
 export const CONNECTION_TTL_SECONDS = 2 * 60 * 60 + 5 * 60;
@@ -32,26 +32,30 @@ export const connectionKeys = {
 
 const expiresAt = (nowMs: number) => Math.floor(nowMs / 1000) + CONNECTION_TTL_SECONDS;
 
-function connectionItem(connection: Connection, nowMs: number) {
-  return {
-    ...connectionKeys.connection(connection.connectionId),
-    gsi1pk: connectionKeys.ofUser(connection.userId),
-    gsi1sk: connection.connectionId,
-    type: 'connection',
-    ...connection,
-    expiresAt: expiresAt(nowMs),
-  };
-}
 
 export async function putConnection(table: TableClient, connection: Omit<Connection, 'subscriptions'>, nowMs = Date.now()): Promise<void> {
-  await table.doc.send(new PutCommand({ TableName: table.tableName, Item: connectionItem({ ...connection, subscriptions: [] }, nowMs) }));
+  await table.doc.send(
+    new PutCommand({
+      TableName: table.tableName,
+      Item: {
+        ...connectionKeys.connection(connection.connectionId),
+        gsi1pk: connectionKeys.ofUser(connection.userId),
+        gsi1sk: connection.connectionId,
+        type: 'connection',
+        ...connection,
+        expiresAt: expiresAt(nowMs),
+      },
+    }),
+  );
 }
 
 export async function getConnection(table: TableClient, connectionId: string): Promise<Connection | undefined> {
   const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: connectionKeys.connection(connectionId) }));
   if (!Item) return undefined;
-  const { userId, orgId, role, connectedAt, subscriptions } = Item as unknown as Connection;
-  return { connectionId, userId, orgId, role, connectedAt, subscriptions: subscriptions ?? [] };
+  const { userId, orgId, role, connectedAt } = Item as unknown as Connection;
+  // A string set, absent until the first subscription (DynamoDB has no empty sets).
+  const subscriptions = Item['subscriptions'] instanceof Set ? [...(Item['subscriptions'] as Set<string>)] : [];
+  return { connectionId, userId, orgId, role, connectedAt, subscriptions };
 }
 
 export async function listConnectionIdsOfUser(table: TableClient, userId: string): Promise<string[]> {
@@ -79,10 +83,26 @@ export async function listSubscriberConnectionIds(table: TableClient, patientId:
   return Items.map((item) => String(item['connectionId']));
 }
 
-/** Records the subscriptions on the connection (to clean up later) and under each patient. */
-export async function addSubscriptions(table: TableClient, connection: Connection, patientIds: string[], nowMs = Date.now()): Promise<void> {
-  const all = [...new Set([...connection.subscriptions, ...patientIds])];
-  await table.doc.send(new PutCommand({ TableName: table.tableName, Item: connectionItem({ ...connection, subscriptions: all }, nowMs) }));
+/**
+ * Adds patients to the connection's subscriptions (a set, so concurrent subscribes merge) and
+ * records the connection under each patient. False when the connection is gone.
+ */
+export async function addSubscriptions(table: TableClient, connection: Pick<Connection, 'connectionId' | 'userId'>, patientIds: string[], nowMs = Date.now()): Promise<boolean> {
+  try {
+    await table.doc.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: connectionKeys.connection(connection.connectionId),
+        UpdateExpression: 'ADD subscriptions :patients',
+        // Not on a connection that $disconnect already removed: that would bring it back.
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':patients': new Set(patientIds) },
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
   await batchWrite(
     table,
     patientIds.map((patientId) => ({
@@ -97,6 +117,7 @@ export async function addSubscriptions(table: TableClient, connection: Connectio
       },
     })),
   );
+  return true;
 }
 
 /** Removes a connection and every subscription it made. Deleting what is gone is harmless. */

@@ -37,6 +37,8 @@ export interface Recording {
   createdAt: string;
   startedAt: string;
   chunksReceived: number;
+  /** Highest sequence number received; with chunksReceived it tells whether any chunk is missing. */
+  maxSeq?: number;
   chunksAnalyzed: number;
   /** Set by /complete: the number of chunks the recording has, so analysis knows when it is done. */
   chunkCount?: number;
@@ -69,7 +71,7 @@ export const ecgKeys = {
 
 const RECORDING_FIELDS = [
   'recordingId', 'patientId', 'orgId', 'sampleRateHz', 'lead', 'deviceId', 'status', 'createdAt', 'startedAt',
-  'chunksReceived', 'chunksAnalyzed', 'chunkCount', 'findings',
+  'chunksReceived', 'maxSeq', 'chunksAnalyzed', 'chunkCount', 'findings',
 ] as const;
 
 function stripRecording(item: Record<string, unknown>): Recording {
@@ -94,8 +96,12 @@ export async function createRecording(table: TableClient, recording: Recording):
   );
 }
 
+/**
+ * Strongly consistent: completion and analysis decide from chunkCount and chunksReceived
+ * just written by another request, and a stale read would end a recording early.
+ */
 export async function getRecording(table: TableClient, recordingId: string): Promise<Recording | undefined> {
-  const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: ecgKeys.recording(recordingId) }));
+  const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: ecgKeys.recording(recordingId), ConsistentRead: true }));
   return Item ? stripRecording(Item) : undefined;
 }
 
@@ -117,11 +123,13 @@ export function digestSamples(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('base64url');
 }
 
-export type ChunkPutOutcome = 'stored' | 'repeat' | 'conflict';
+export type ChunkPutOutcome = 'stored' | 'repeat' | 'conflict' | 'past-end';
 
 /**
  * Stores a chunk once. A repeat with the same samples is reported as such (harmless); the
- * same seq with different samples is a conflict, since the first may already be analysed.
+ * same seq with different samples is a conflict, since the first may already be analysed;
+ * a seq at or past the count fixed by /complete is refused in the same transaction, so a
+ * chunk racing the completion cannot be accepted and then never analysed.
  */
 export async function putChunk(
   table: TableClient,
@@ -156,17 +164,40 @@ export async function putChunk(
         TableName: table.tableName,
         Key: ecgKeys.recording(recordingId),
         UpdateExpression: 'ADD chunksReceived :one',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':one': 1 },
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(chunkCount) OR chunkCount > :seq)',
+        ExpressionAttributeValues: { ':one': 1, ':seq': seq },
       },
     },
   ]);
-  if (stored) return 'stored';
+  if (stored) {
+    await raiseMaxSeq(table, recordingId, seq);
+    return 'stored';
+  }
   const { Item } = await table.doc.send(
     new GetCommand({ TableName: table.tableName, Key: ecgKeys.chunk(recordingId, seq), ProjectionExpression: 'digest', ConsistentRead: true }),
   );
-  if (!Item) throw new Error(`recording ${recordingId} vanished while storing chunk ${seq}`);
-  return Item['digest'] === digest ? 'repeat' : 'conflict';
+  if (!Item) return 'past-end';
+  if (Item['digest'] !== digest) return 'conflict';
+  // A repeat also repairs maxSeq, in case the first upload stopped between the two writes.
+  await raiseMaxSeq(table, recordingId, seq);
+  return 'repeat';
+}
+
+/** maxSeq only grows; a lower seq fails the condition, which is the point. */
+async function raiseMaxSeq(table: TableClient, recordingId: string, seq: number): Promise<void> {
+  try {
+    await table.doc.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: ecgKeys.recording(recordingId),
+        UpdateExpression: 'SET maxSeq = :seq',
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(maxSeq) OR maxSeq < :seq)',
+        ExpressionAttributeValues: { ':seq': seq },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
 }
 
 export async function getChunk(table: TableClient, recordingId: string, seq: number): Promise<StoredChunk | undefined> {
@@ -177,7 +208,11 @@ export async function getChunk(table: TableClient, recordingId: string, seq: num
   return { recordingId, seq, samples: bytesToSamples(Item['samples'] as Uint8Array), digest: String(Item['digest']) };
 }
 
-/** Records how many chunks the recording has; only once, so a repeated /complete cannot move the end. */
+/**
+ * Records how many chunks the recording has: only once, so a repeated /complete cannot move
+ * the end, and only while exactly that many chunks have been received, so none can slip in
+ * between the caller's check and this write.
+ */
 export async function setChunkCount(table: TableClient, recordingId: string, chunkCount: number): Promise<Recording | undefined> {
   try {
     const { Attributes } = await table.doc.send(
@@ -185,7 +220,7 @@ export async function setChunkCount(table: TableClient, recordingId: string, chu
         TableName: table.tableName,
         Key: ecgKeys.recording(recordingId),
         UpdateExpression: 'SET chunkCount = :count, #status = :complete',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(chunkCount)',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(chunkCount) AND chunksReceived = :count',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':count': chunkCount, ':complete': 'complete' },
         ReturnValues: 'ALL_NEW',

@@ -37,18 +37,33 @@ export function isConditionFailure(error: unknown): boolean {
 
 export type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
+/** Attempts at a transaction that DynamoDB cancelled only because another one touched the same items. */
+const TRANSACTION_CONFLICT_ATTEMPTS = 5;
+
+/** True when DynamoDB cancelled a transaction for a concurrent one, not for a failed condition. */
+function isTransactionConflict(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
+  const reasons = (error as Error & { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+  return reasons.some((reason) => reason.Code === 'TransactionConflict') && reasons.every((reason) => reason.Code === 'TransactionConflict' || reason.Code === 'None');
+}
+
 /**
  * Runs a transaction whose conditions encode a business rule (unique email, one open alert
  * per cause, expected state version). Resolves false when a condition failed, so callers
- * turn that into their own error; any other failure is thrown.
+ * turn that into their own error; any other failure is thrown. A cancellation caused only by
+ * a concurrent transaction on the same items (a chunk upload meeting an analysis commit on the
+ * recording) is retried: the SDK does not retry it by itself.
  */
 export async function transactWriteIfConditionsHold(table: TableClient, items: TransactItems): Promise<boolean> {
-  try {
-    await table.doc.send(new TransactWriteCommand({ TransactItems: items }));
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await table.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      if (!isTransactionConflict(error) || attempt >= TRANSACTION_CONFLICT_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
+    }
   }
 }
 

@@ -72,12 +72,19 @@ export async function getThresholdsAlongFallback(
     ] as const
   ).filter((entry): entry is readonly [StoredScope, string] => entry[1] !== undefined);
   if (wanted.length === 0) return {};
-  const keys = wanted.map(([scope, ownerId]) => thresholdKeys.threshold(scope, ownerId, metric));
-  const { Responses } = await table.doc.send(
-    new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: keys } } }),
-  );
+  let pending: Record<string, unknown>[] = wanted.map(([scope, ownerId]) => thresholdKeys.threshold(scope, ownerId, metric));
+  const items: Record<string, unknown>[] = [];
+  // Under throttling BatchGet hands keys back unprocessed without an error; skipping one
+  // would silently apply a looser fallback threshold, so ask again until all are answered.
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt > 5) throw new Error('DynamoDB kept returning unprocessed threshold keys');
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+    const { Responses, UnprocessedKeys } = await table.doc.send(new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: pending } } }));
+    items.push(...(Responses?.[table.tableName] ?? []));
+    pending = UnprocessedKeys?.[table.tableName]?.Keys ?? [];
+  }
   const found: { patient?: Threshold; clinician?: Threshold; org?: Threshold } = {};
-  for (const item of Responses?.[table.tableName] ?? []) {
+  for (const item of items) {
     const threshold = strip(item);
     found[threshold.scope as StoredScope] = threshold;
   }

@@ -6,7 +6,7 @@ import { ConnectionContext, PingMessage, SubscribeMessage } from '../api/websock
 import { fieldProblems } from '../http/request-validation.ts';
 import type { Caller } from '../domain/caller.ts';
 import { HttpError } from '../http/errors.ts';
-import { addSubscriptions, deleteConnection, getConnection, putConnection } from '../data/connection-store.ts';
+import { addSubscriptions, deleteConnection, putConnection } from '../data/connection-store.ts';
 import type { TableClient } from '../data/table-client.ts';
 import { getUser } from '../data/user-store.ts';
 import type { Notifier } from './connection-notifier.ts';
@@ -78,13 +78,10 @@ export async function subscribe(deps: ConnectionServiceDependencies, connectionI
     await deps.notifier.toConnection(connectionId, errorReply(`you may not watch patients ${refused.join(', ')}`));
     return;
   }
-  const connection = (await getConnection(deps.table, connectionId)) ?? {
-    connectionId,
-    ...caller,
-    connectedAt: (deps.now?.() ?? new Date()).toISOString(),
-    subscriptions: [],
-  };
-  await addSubscriptions(deps.table, connection, patientIds);
+  if (!(await addSubscriptions(deps.table, { connectionId, userId: caller.userId }, patientIds))) {
+    await deps.notifier.toConnection(connectionId, errorReply('this connection is closing; reconnect and subscribe again'));
+    return;
+  }
   await deps.notifier.toConnection(connectionId, { type: 'subscribed', patientIds });
 }
 

@@ -101,24 +101,43 @@ export async function uploadChunk(deps: EcgIngestDependencies, caller: Caller, r
   if (outcome === 'conflict') {
     throw new ConflictError(`chunk ${seq} of recording ${recordingId} was already received with different samples`);
   }
+  if (outcome === 'past-end') {
+    throw new ConflictError(`recording ${recordingId} was completed before chunk ${seq} arrived; seq ${seq} is past its end`);
+  }
   // A repeat is queued again too: if the first enqueue failed after the chunk was stored, the
   // retry is what gets it analysed. Analysis skips chunks it has already done.
   await deps.queue.enqueue({ recordingId, seq });
   return { recordingId, seq, sampleCount: samples.length, status: 'queued' as const };
 }
 
+/**
+ * Fixes the recording's length at the chunks received, once they are exactly 0…n-1, and wakes
+ * the analysis so it can close the recording. Repeating it is harmless and re-sends the wake-up,
+ * in case the first call failed after saving the count.
+ */
 export async function completeUpload(deps: EcgIngestDependencies, caller: Caller, recordingId: string) {
-  const recording = await recordingFor(deps, caller, recordingId, 'upload');
-  if (recording.chunkCount !== undefined) return publicRecording(recording);
-  if (recording.chunksReceived === 0) {
-    throw new ConflictError(`recording ${recordingId} has no chunks yet; upload chunk 0 before completing it`);
+  let recording = await recordingFor(deps, caller, recordingId, 'upload');
+  if (recording.chunkCount === undefined) {
+    const received = recording.chunksReceived;
+    if (received === 0) throw new ConflictError(`recording ${recordingId} has no chunks yet; upload chunk 0 before completing it`);
+    // Each stored seq is counted once, so n chunks with n-1 as the highest seq are exactly 0…n-1.
+    const highest = recording.maxSeq ?? -1;
+    if (highest + 1 !== received) {
+      throw new ConflictError(
+        `recording ${recordingId} has ${received} chunks but the highest seq is ${highest}: ${highest + 1 - received} of seq 0…${highest} are missing; upload them, then complete again`,
+      );
+    }
+    const completed = await setChunkCount(deps.table, recordingId, received);
+    if (!completed) {
+      const current = await getRecording(deps.table, recordingId);
+      if (current?.chunkCount === undefined) throw new ConflictError(`chunks of recording ${recordingId} arrived while it was being completed; complete it again`);
+      recording = current;
+    } else {
+      recording = completed;
+    }
   }
-  // Chunks are numbered from 0 and every one must arrive, so the count is the number received.
-  const completed = await setChunkCount(deps.table, recordingId, recording.chunksReceived);
-  const current = completed ?? (await getRecording(deps.table, recordingId)) ?? recording;
-  // Wakes the analysis so it can close the recording even if every chunk is already done.
-  await deps.queue.enqueue({ recordingId, seq: current.chunkCount ?? recording.chunksReceived });
-  return publicRecording(current);
+  if (recording.status !== 'analyzed') await deps.queue.enqueue({ recordingId, seq: recording.chunkCount ?? 0 });
+  return publicRecording(recording);
 }
 
 export async function showRecording(deps: Pick<EcgIngestDependencies, 'table'>, caller: Caller, recordingId: string) {

@@ -115,8 +115,17 @@ describe('bad callers', () => {
   });
 
   it('a role that may not create users → 403; a clinician may not create clinicians', async () => {
-    expectProblem(await api(twin, 'POST', '/v1/users', { token: patient.token, body: { email: `x-${randomUUID()}@example.org`, name: 'X', role: 'patient' } }), 403);
-    expectProblem(await api(twin, 'POST', '/v1/users', { token: clinicianToken, body: { email: `x-${randomUUID()}@example.org`, name: 'X', role: 'clinician' } }), 403);
+    expectProblem(await api(twin, 'POST', '/v1/users', { token: patient.token, body: { email: `x-${randomUUID()}@example.org`, name: 'X', role: 'patient', password: STRONG_PASSWORD } }), 403);
+    expectProblem(await api(twin, 'POST', '/v1/users', { token: clinicianToken, body: { email: `x-${randomUUID()}@example.org`, name: 'X', role: 'clinician', password: STRONG_PASSWORD } }), 403);
+  });
+
+  it('a user without a password, or with a weak one → 400 naming the field', async () => {
+    expectProblem(await api(twin, 'POST', '/v1/users', { token: adminToken, body: { email: `x-${randomUUID()}@example.org`, name: 'X', role: 'clinician' } }), 400, 'body.password');
+    expectProblem(await api(twin, 'POST', '/v1/users', { token: adminToken, body: { email: `x-${randomUUID()}@example.org`, name: 'X', role: 'clinician', password: 'short' } }), 400, 'body.password');
+  });
+
+  it('a threshold whose dead-band could never clear → 400 naming it', async () => {
+    expectProblem(await api(twin, 'PUT', `/v1/patients/${patient.id}/thresholds/heart_rate`, { token: clinicianToken, body: { min: 50, max: 60, deadBand: 10 } }), 400, 'body.deadBand');
   });
 
   it('a duplicate email → 409', async () => {
@@ -132,6 +141,28 @@ describe('bad callers', () => {
 
   it('a patient may not set thresholds', async () => {
     expectProblem(await api(twin, 'PUT', `/v1/patients/${patient.id}/thresholds/heart_rate`, { token: patient.token, body: { max: 200 } }), 403);
+  });
+});
+
+describe('completing a recording', () => {
+  it('refuses while a chunk is missing, then fixes the length and refuses chunks past it', async () => {
+    const started = await api(twin, 'POST', `/v1/patients/${patient.id}/ecg`, { token: patient.token, body: { sampleRateHz: 250, lead: 'II' } });
+    const id = started.body.recordingId as string;
+    for (const seq of [0, 2]) expect((await api(twin, 'PUT', chunkPath(seq, id), { token: patient.token, body: { samples: [seq] } })).status).toBe(202);
+    const gap = await api(twin, 'POST', `/v1/ecg/${id}/complete`, { token: patient.token });
+    expectProblem(gap, 409);
+    expect(gap.body.detail).toContain('1 of seq 0…2 are missing');
+    expect((await api(twin, 'PUT', chunkPath(1, id), { token: patient.token, body: { samples: [1] } })).status).toBe(202);
+    const completed = await api(twin, 'POST', `/v1/ecg/${id}/complete`, { token: patient.token });
+    expect(completed.status).toBe(200);
+    expect(completed.body).toMatchObject({ chunkCount: 3, chunksReceived: 3 });
+    expectProblem(await api(twin, 'PUT', chunkPath(3, id), { token: patient.token, body: { samples: [3] } }), 409);
+    expect((await api(twin, 'POST', `/v1/ecg/${id}/complete`, { token: patient.token })).body.chunkCount).toBe(3);
+  });
+
+  it('refuses to complete a recording with no chunks', async () => {
+    const started = await api(twin, 'POST', `/v1/patients/${patient.id}/ecg`, { token: patient.token, body: { sampleRateHz: 250, lead: 'II' } });
+    expectProblem(await api(twin, 'POST', `/v1/ecg/${started.body.recordingId}/complete`, { token: patient.token }), 409);
   });
 });
 

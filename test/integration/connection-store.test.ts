@@ -29,7 +29,13 @@ describe('connection store (DynamoDB Local)', () => {
     const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: connectionKeys.connection(connectionId) }));
     expect(Item?.['expiresAt']).toBe(now / 1000 + CONNECTION_TTL_SECONDS);
 
+    await Promise.all([addSubscriptions(table, { connectionId, userId }, [patients[0]!]), addSubscriptions(table, { connectionId, userId }, ['third'])]);
+    expect((await getConnection(table, connectionId))?.subscriptions.sort()).toEqual([...patients, 'third'].sort());
+
     await deleteConnection(table, connectionId);
+    expect(await listSubscriberConnectionIds(table, 'third')).toEqual([]);
+    expect(await addSubscriptions(table, { connectionId, userId }, ['late'])).toBe(false);
+    expect(await getConnection(table, connectionId)).toBeUndefined();
     expect(await listConnectionIdsOfUser(table, userId)).toEqual([]);
     expect(await listSubscriberConnectionIds(table, patients[0]!)).toEqual([]);
     await expect(deleteConnection(table, connectionId)).resolves.toBeUndefined();

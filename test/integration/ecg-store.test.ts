@@ -55,11 +55,29 @@ describe('ECG store (DynamoDB Local)', () => {
     expect((await getChunk(table, recordingId, 3))?.samples.length).toBe(60_000);
   });
 
-  it('sets the chunk count only once', async () => {
+  it('fixes the chunk count once, only at the number received, and refuses chunks past it', async () => {
     const { recordingId } = await newRecording();
-    expect((await setChunkCount(table, recordingId, 4))?.chunkCount).toBe(4);
-    expect(await setChunkCount(table, recordingId, 9)).toBeUndefined();
-    expect((await getRecording(table, recordingId))).toMatchObject({ chunkCount: 4, status: 'complete' });
+    for (let seq = 0; seq < 3; seq++) await putChunk(table, recordingId, seq, Int16Array.from([seq]), 2_000_000_000, 'now');
+    expect(await getRecording(table, recordingId)).toMatchObject({ chunksReceived: 3, maxSeq: 2 });
+    expect(await setChunkCount(table, recordingId, 4)).toBeUndefined();
+    expect((await setChunkCount(table, recordingId, 3))?.chunkCount).toBe(3);
+    expect(await setChunkCount(table, recordingId, 3)).toBeUndefined();
+    expect(await getRecording(table, recordingId)).toMatchObject({ chunkCount: 3, status: 'complete' });
+    expect(await putChunk(table, recordingId, 3, Int16Array.from([3]), 2_000_000_000, 'now')).toBe('past-end');
+    expect(await putChunk(table, recordingId, 1, Int16Array.from([1]), 2_000_000_000, 'now')).toBe('repeat');
+    expect((await getRecording(table, recordingId))?.chunksReceived).toBe(3);
+  });
+
+  it('keeps the highest sequence number whatever the arrival order', async () => {
+    const { recordingId } = await newRecording();
+    for (const seq of [4, 0, 2]) await putChunk(table, recordingId, seq, Int16Array.from([seq]), 2_000_000_000, 'now');
+    expect(await getRecording(table, recordingId)).toMatchObject({ chunksReceived: 3, maxSeq: 4 });
+  });
+
+  it('counts every chunk when uploads race each other on the recording', async () => {
+    const { recordingId } = await newRecording();
+    await Promise.all(Array.from({ length: 12 }, (_, seq) => putChunk(table, recordingId, seq, Int16Array.from([seq]), 2_000_000_000, 'now')));
+    expect(await getRecording(table, recordingId)).toMatchObject({ chunksReceived: 12, maxSeq: 11 });
   });
 
   it('commits analysis, state and findings together and refuses a stale version', async () => {
