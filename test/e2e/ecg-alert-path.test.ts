@@ -121,6 +121,15 @@ describe('ECG to alert, end to end', () => {
     expect(again.status).toBe(409);
   });
 
+  it('resolves the alert, so the next breach would open a new one', async () => {
+    const resolved = await api(twin, 'POST', `/v1/alerts/${alertId}/resolve`, { token: clinicianToken });
+    expect(resolved.status).toBe(200);
+    expect(resolved.body).toMatchObject({ alertId, status: 'resolved', count: 3 });
+    expect((await screen.next((message) => message.type === 'alert.updated' && message.alert.status === 'resolved')).alert.alertId).toBe(alertId);
+    expect((await api(twin, 'GET', '/v1/alerts?status=resolved', { token: clinicianToken })).body.items.map((a: { alertId: string }) => a.alertId)).toEqual([alertId]);
+    expect((await api(twin, 'POST', `/v1/alerts/${alertId}/resolve`, { token: clinicianToken })).status).toBe(409);
+  });
+
   it('closes the recording when the patient completes it', async () => {
     const completed = await api(twin, 'POST', `/v1/ecg/${recordingId}/complete`, { token: patientToken });
     expect(completed.status).toBe(200);
