@@ -15,7 +15,7 @@ export function sanitizeSamples(samples: Samples, lastValid: number): { values: 
   if (samples instanceof Int16Array) {
     // int16 is always finite: a native conversion, then only the rails need a look.
     values.set(samples);
-    const invalidCount = countRails(samples);
+    const invalidCount = railBits(samples) < 0 ? countRails(samples) : 0;
     if (invalidCount > 0) markRails(samples, invalid);
     return { values, invalid, invalidCount, lastValidValue: n > 0 ? samples[n - 1]! : lastValid };
   }
@@ -38,19 +38,25 @@ export function sanitizeSamples(samples: Samples, lastValid: number): { values: 
   return { values, invalid, invalidCount, lastValidValue: last };
 }
 
-/** int16 µV at its rails is a saturated front end. */
-function countRails(samples: Int16Array): number {
-  // Branch-free test first (the sign bit is set when some sample is at or beyond ±32767):
-  // a clean chunk, the usual case, costs one cheap pass and no per-sample counting.
+/**
+ * Sign bit set when some sample is at or beyond ±32767 (int16 µV at its rails is a saturated
+ * front end). Branch-free, so a clean chunk, the usual case, costs one cheap pass. The loop
+ * functions end in a bare return: code after a long loop that has never run would make V8's
+ * on-stack-replaced loop code deoptimise there on every call.
+ */
+function railBits(samples: Int16Array): number {
   const n = samples.length;
   let outside = 0;
   for (let i = 0; i < n; i++) {
     const v = samples[i]!;
     outside |= (ABSURD_MICROVOLTS - 1 - v) | (v + ABSURD_MICROVOLTS - 1);
   }
-  if (outside >= 0) return 0;
+  return outside;
+}
+
+function countRails(samples: Int16Array): number {
   let count = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < samples.length; i++) {
     const v = samples[i]!;
     if (v >= ABSURD_MICROVOLTS || v <= -ABSURD_MICROVOLTS) count++;
   }
