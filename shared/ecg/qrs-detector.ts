@@ -141,6 +141,8 @@ export class QrsDetector {
   private chunkRaw: Float64Array = EMPTY;
   private chunkBandPass: Float64Array = EMPTY;
   private chunkStart = 0;
+  /** Scratch for the last two integrator values within a segment (see processSegment). */
+  private readonly integratorHistory = new Float64Array(2);
   /** Scratch for the stretch of signal around a peak. */
   private readonly span: Float64Array;
 
@@ -273,8 +275,12 @@ export class QrsDetector {
     let integratorIndex = this.integratorIndex;
     let integratorSum = this.integratorSum;
     let previousBandPass = this.previousBandPass;
-    let mPrev = this.integratorPrevious;
-    let mPrev2 = this.integratorBeforePrevious;
+    // The last two integrator values, for peak detection, live in a two-slot array (slot
+    // i & 1 holds the one before the previous): kept in locals as `before = previous;
+    // previous = sum`, the chain of copies made the compiler box a number on every sample.
+    const history = this.integratorHistory;
+    history[from & 1] = this.integratorBeforePrevious;
+    history[(from + 1) & 1] = this.integratorPrevious;
     const start = this.chunkStart;
     let nextEvent = this.nextEventTime();
 
@@ -304,21 +310,21 @@ export class QrsDetector {
         this.onTimer(n, beats);
         nextEvent = this.nextEventTime();
       }
-      if (mPrev > mPrev2 && mPrev >= integratorSum) {
+      const previous = history[(i + 1) & 1]!;
+      if (previous > history[i & 1]! && previous >= integratorSum) {
         this.now = n;
-        this.onIntegratorPeak(n - 1, mPrev);
+        this.onIntegratorPeak(n - 1, previous);
         nextEvent = this.nextEventTime();
       }
-      mPrev2 = mPrev;
-      mPrev = integratorSum;
+      history[i & 1] = integratorSum;
     }
 
     mem[0] = h1; mem[1] = h2; mem[2] = p1; mem[3] = p2; mem[4] = q1; mem[5] = q2;
     this.integratorIndex = integratorIndex;
     this.integratorSum = integratorSum;
     this.previousBandPass = previousBandPass;
-    this.integratorPrevious = mPrev;
-    this.integratorBeforePrevious = mPrev2;
+    this.integratorPrevious = history[(to + 1) & 1]!;
+    this.integratorBeforePrevious = history[to & 1]!;
   }
 
   /** Copies samples [from, to] of the raw or band-passed signal into `into`, from the chunk or, before it, the ring. */
