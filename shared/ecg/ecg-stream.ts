@@ -362,7 +362,7 @@ class StreamRun {
         window.usable = true;
       }
       this.s.recentWindows.push(window.startSample, window.endSample, window.usable ? 1 : 0);
-      if (this.s.recentWindows.length > 3 * RECENT_WINDOWS) this.s.recentWindows = this.s.recentWindows.slice(-3 * RECENT_WINDOWS);
+      if (this.s.recentWindows.length > 3 * RECENT_WINDOWS) this.s.recentWindows.splice(0, this.s.recentWindows.length - 3 * RECENT_WINDOWS);
       if (!window.usable) this.s.totals.unusableSamples += window.endSample - window.startSample;
       this.releaseBeats(window.endSample);
     }
@@ -443,8 +443,11 @@ class StreamRun {
       keep++;
     }
     if (keep < s.recentRrMs.length) {
-      s.recentRrMs = s.recentRrMs.slice(-keep);
-      s.recentRrContiguous = s.recentRrContiguous.slice(-keep);
+      // Dropped in place: once the history is full this runs on every beat, and a copy of
+      // the whole history per beat was most of the pipeline's garbage.
+      const drop = s.recentRrMs.length - keep;
+      s.recentRrMs.splice(0, drop);
+      s.recentRrContiguous.splice(0, drop);
     }
   }
 
@@ -567,6 +570,6 @@ function median(values: readonly number[]): number {
 
 function sum(values: readonly number[]): number {
   let total = 0;
-  for (const v of values) total += v;
+  for (let k = 0; k < values.length; k++) total += values[k]!;
   return total;
 }
