@@ -1,4 +1,4 @@
-import { sortSmall } from './small-sort.ts';
+import { kthSmallest } from './small-sort.ts';
 
 /**
  * Signal quality per fixed window of 40 blocks of 50 ms (about 2 s), windows aligned to
@@ -281,11 +281,10 @@ export class SignalQualityTracker {
         if (lowFar && this.blockLow[b] === minimum && this.blockLowCount[b]! >= this.clippingRun) clipped += this.blockLowCount[b]!;
       }
     }
-    const sorted = blockScratch.subarray(0, blocks);
-    sorted.set(this.blockRms.subarray(0, blocks));
-    sortSmall(sorted, blocks);
-    const loudest = sorted[blocks - 1] ?? 0;
-    const quiet = sorted[blocks >> 2] ?? 0;
+    // Only the loudest block and the quarter-rank one are needed, not a full sort.
+    let loudest = 0;
+    for (let b = 0; b < blocks; b++) loudest = Math.max(loudest, this.blockRms[b]!);
+    const quiet = kthSmallest(this.blockRms, blocks, blocks >> 2, blockScratch);
     // A short tail at the end of a recording says little about flatness or noise.
     const fullEnough = blocks * 2 >= BLOCKS_PER_WINDOW;
     const issues: QualityIssue[] = [];

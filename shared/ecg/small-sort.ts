@@ -20,3 +20,26 @@ export function medianOfSorted(sorted: Float64Array, length: number): number {
   const mid = length >> 1;
   return length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+
+/**
+ * The k-th smallest (0-based) of the first `count` values: the value a full ascending sort
+ * would put at index k. Keeps only the k + 1 smallest, in order, in `scratch`.
+ */
+export function kthSmallest(values: Float64Array, count: number, k: number, scratch: Float64Array): number {
+  let kept = 0;
+  for (let i = 0; i < count; i++) {
+    const v = values[i]!;
+    if (kept === k + 1) {
+      if (!(v < scratch[k]!)) continue;
+      kept--;
+    }
+    let j = kept - 1;
+    while (j >= 0 && scratch[j]! > v) {
+      scratch[j + 1] = scratch[j]!;
+      j--;
+    }
+    scratch[j + 1] = v;
+    kept++;
+  }
+  return scratch[k]!;
+}
