@@ -333,7 +333,10 @@ export class QrsDetector {
     const ring = raw ? this.rawRing : this.bandPassRing;
     const chunkStart = this.chunkStart;
     const mask = this.mask;
-    for (let k = from; k <= to; k++) into[k - from] = k >= chunkStart ? chunk[k - chunkStart]! : ring[k & mask]!;
+    // Two plain loops (ring part, then chunk part) rather than a test per sample.
+    const split = Math.min(to + 1, Math.max(from, chunkStart));
+    for (let k = from; k < split; k++) into[k - from] = ring[k & mask]!;
+    for (let k = split; k <= to; k++) into[k - from] = chunk[k - chunkStart]!;
   }
 
   /** End of recording: classify the peak still held by the blanking period. */
