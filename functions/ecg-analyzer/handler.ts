@@ -1,13 +1,15 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { ecgChunkQueueFromEnv } from '../../shared/messaging/ecg-chunk-queue.ts';
 import { tableClientFromEnv } from '../../shared/data/table-client.ts';
 import { connectionPosterFromEnv, createNotifier } from '../../shared/realtime/connection-notifier.ts';
 import { advanceRecordingAnalysis } from '../../shared/services/ecg-analysis-service.ts';
 
 const logger = new Logger({ serviceName: 'vigil-ecg-analyzer' });
-const ChunkMessage = z.object({ recordingId: z.uuid(), seq: z.number().int().min(0) });
+const ChunkMessage = z.object({ recordingId: z.uuid(), seq: z.number().int().min(0), continuation: z.uuid().optional() });
 
 async function analyseRecord(record: SQSRecord, context: Context): Promise<void> {
   // A malformed message fails and, after the redrive limit, waits in the DLQ for a person.
@@ -19,9 +21,11 @@ async function analyseRecord(record: SQSRecord, context: Context): Promise<void>
     () => context.getRemainingTimeInMillis(),
   );
   logger.info('recording advanced', { recordingId: message.recordingId, seq: message.seq, ...outcome });
-  // A backlog too long for one invocation: failing this message brings it back, and the
-  // analysis resumes from the saved state.
-  if (outcome.backlog) throw new Error(`recording ${message.recordingId} has more chunks than fit one invocation; continuing on retry`);
+  // A backlog too long for this invocation goes on through a message of its own, rather than
+  // failing this one: no 6-minute visibility wait, and no receive counted towards the DLQ.
+  if (outcome.backlog) {
+    await ecgChunkQueueFromEnv().enqueue({ recordingId: message.recordingId, seq: outcome.nextSeq, continuation: randomUUID() });
+  }
 }
 
 /**

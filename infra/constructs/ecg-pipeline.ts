@@ -51,7 +51,7 @@ export class EcgPipeline extends Construct implements EcgChunkQueue {
     });
 
     const definition = QUEUE_FUNCTIONS.ecgAnalyzer;
-    this.analyzer = new VigilFunction(this, 'ecgAnalyzer', { definition, resources: props.resources });
+    this.analyzer = new VigilFunction(this, 'ecgAnalyzer', { definition, resources: { ...props.resources, ecgChunks: this } });
     // consumeEcgChunks: the event source grants receive/delete/change-visibility on this
     // queue alone. Partial batch responses let one bad chunk fail without replaying the rest.
     this.analyzer.function.addEventSource(

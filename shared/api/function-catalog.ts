@@ -77,7 +77,8 @@ export const QUEUE_FUNCTIONS = {
   ecgAnalyzer: {
     entry: 'functions/ecg-analyzer/handler.ts',
     description: 'Analyses queued ECG chunks and raises alerts',
-    access: { table: 'readWrite', consumeEcgChunks: true, manageConnections: true },
+    // sendEcgChunks: a backlog longer than one invocation continues through a message of its own.
+    access: { table: 'readWrite', consumeEcgChunks: true, sendEcgChunks: true, manageConnections: true },
     timeoutSeconds: 60,
     memoryMb: 1024,
   },

@@ -22,6 +22,11 @@ export const ANALYSIS_FUNCTION_TIMEOUT_SECONDS = 60;
 export interface EcgChunkMessage {
   readonly recordingId: string;
   readonly seq: number;
+  /**
+   * Set when the analyser queues the rest of a backlog for itself: a fresh id, so FIFO
+   * de-duplication never swallows it as a repeat of the chunk's own message.
+   */
+  readonly continuation?: string;
 }
 
 export function ecgChunkMessageGroupId(message: EcgChunkMessage): string {
@@ -30,5 +35,5 @@ export function ecgChunkMessageGroupId(message: EcgChunkMessage): string {
 
 /** Same chunk, same id: FIFO de-duplication absorbs a repeated PUT within five minutes. */
 export function ecgChunkDeduplicationId(message: EcgChunkMessage): string {
-  return `${message.recordingId}-${message.seq}`;
+  return message.continuation ? `${message.recordingId}-${message.seq}-${message.continuation}` : `${message.recordingId}-${message.seq}`;
 }

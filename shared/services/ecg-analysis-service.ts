@@ -39,6 +39,15 @@ export interface EcgAnalysisDependencies {
 
 type State = AnalysisState<EcgStreamState, EcgAlertRuleState>;
 
+export interface AnalysisProgress {
+  analyzedChunks: number;
+  finished: boolean;
+  /** True when time ran out with chunks still ready: the caller must make sure analysis resumes. */
+  backlog: boolean;
+  /** The next chunk the analysis waits for. */
+  nextSeq: number;
+}
+
 /** Time kept in hand to analyse and commit one more chunk before the Lambda times out. */
 export const ANALYSIS_TIME_RESERVE_MS = 5_000;
 
@@ -112,11 +121,11 @@ export async function advanceRecordingAnalysis(
   recordingId: string,
   /** Milliseconds left before the invocation must stop; a backlog past it is left for a retry. */
   remainingMs: () => number = () => Number.POSITIVE_INFINITY,
-): Promise<{ analyzedChunks: number; finished: boolean; backlog: boolean }> {
+): Promise<AnalysisProgress> {
   let recording = await getRecording(deps.table, recordingId);
   if (!recording) {
     deps.logger?.warn('chunk message for an unknown recording dropped', { recordingId });
-    return { analyzedChunks: 0, finished: false, backlog: false };
+    return { analyzedChunks: 0, finished: false, backlog: false, nextSeq: 0 };
   }
   const patient = await getUser(deps.table, recording.patientId);
   const threshold = patient ? await resolvePatientThreshold(deps.table, patient, 'heart_rate') : undefined;
@@ -129,8 +138,9 @@ export async function advanceRecordingAnalysis(
   let analyzedChunks = 0;
 
   for (;;) {
-    if (recording.status === 'analyzed') return { analyzedChunks, finished: true, backlog: false };
-    if (remainingMs() < ANALYSIS_TIME_RESERVE_MS) return { analyzedChunks, finished: false, backlog: true };
+    const progress = (finished: boolean, backlog: boolean) => ({ analyzedChunks, finished, backlog, nextSeq: state.nextSeq });
+    if (recording.status === 'analyzed') return progress(true, false);
+    if (remainingMs() < ANALYSIS_TIME_RESERVE_MS) return progress(false, true);
     const atEnd = recording.chunkCount !== undefined && state.nextSeq >= recording.chunkCount;
     let result: ChunkAnalysis;
     let engine: EcgStreamState;
@@ -139,7 +149,7 @@ export async function advanceRecordingAnalysis(
       ({ state: engine, result, summary } = finishEcgStream(state.engine));
     } else {
       const chunk = await getChunk(deps.table, recordingId, state.nextSeq);
-      if (!chunk) return { analyzedChunks, finished: false, backlog: false };
+      if (!chunk) return progress(false, false);
       ({ state: engine, result } = analyzeChunk(state.engine, chunk.samples));
       summary = summarizeRecording(engine);
     }
@@ -170,7 +180,7 @@ export async function advanceRecordingAnalysis(
     });
     state = next;
     analyzedChunks++;
-    if (atEnd) return { analyzedChunks, finished: true, backlog: false };
+    if (atEnd) return progress(true, false);
     // /complete may have landed while we worked; re-read only when it matters.
     if (recording.chunkCount === undefined) recording = (await getRecording(deps.table, recordingId)) ?? recording;
   }

@@ -99,7 +99,7 @@ describe('queue access follows the catalog', () => {
   const senders = where((d) => d.access.sendEcgChunks === true);
 
   it('the ecg function can send chunks to the queue, but not receive or delete them', () => {
-    expect(senders).toEqual(['ecg']);
+    expect(senders).toEqual(['ecg', 'ecgAnalyzer']);
     expect(resourcesAllowing('ecg', 'sqs:SendMessage')).toEqual([queueId()]);
     expect([...vigil.actionsOf('ecg')].filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
     expect(vigil.environmentOf('ecg')).toMatchObject({
@@ -108,10 +108,11 @@ describe('queue access follows the catalog', () => {
     });
   });
 
-  it('the analyzer can receive and delete chunks, but not send them', () => {
+  it('the analyzer can receive and delete chunks, and send only to the same queue (a backlog continues there)', () => {
     expect(resourcesAllowing('ecgAnalyzer', 'sqs:ReceiveMessage')).toEqual([queueId()]);
     expect(resourcesAllowing('ecgAnalyzer', 'sqs:DeleteMessage')).toEqual([queueId()]);
-    expect(vigil.actionsOf('ecgAnalyzer')).not.toContain('sqs:SendMessage');
+    expect(resourcesAllowing('ecgAnalyzer', 'sqs:SendMessage')).toEqual([queueId()]);
+    expect(vigil.environmentOf('ecgAnalyzer')).toMatchObject({ [ENV.ecgQueueUrl]: { Ref: queueId() } });
   });
 
   it.each(not([...senders, 'ecgAnalyzer']))('%s has no queue permission and no queue URL', (name) => {

@@ -78,9 +78,9 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
     const { recordingId } = await newPatientRecording();
     const { notifier } = recordingNotifier();
     await putChunk(table, recordingId, 1, chunks[1]!, 2_000_000_000, 'now');
-    expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toEqual({ analyzedChunks: 0, finished: false, backlog: false });
+    expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toEqual({ analyzedChunks: 0, finished: false, backlog: false, nextSeq: 0 });
     await putChunk(table, recordingId, 0, chunks[0]!, 2_000_000_000, 'now');
-    expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toEqual({ analyzedChunks: 2, finished: false, backlog: false });
+    expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toEqual({ analyzedChunks: 2, finished: false, backlog: false, nextSeq: 2 });
   });
 
   it('leaves a backlog for the retry when the invocation runs out of time', async () => {
@@ -89,7 +89,7 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
     for (let seq = 0; seq < 3; seq++) await putChunk(table, recordingId, seq, chunks[seq]!, 2_000_000_000, 'now');
     let calls = 0;
     const outOfTimeAfterOne = () => (calls++ === 0 ? 60_000 : ANALYSIS_TIME_RESERVE_MS - 1);
-    expect(await advanceRecordingAnalysis({ table, notifier }, recordingId, outOfTimeAfterOne)).toEqual({ analyzedChunks: 1, finished: false, backlog: true });
+    expect(await advanceRecordingAnalysis({ table, notifier }, recordingId, outOfTimeAfterOne)).toEqual({ analyzedChunks: 1, finished: false, backlog: true, nextSeq: 1 });
     expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toMatchObject({ analyzedChunks: 2 });
   });
 
