@@ -115,6 +115,8 @@ export const Alert = z.strictObject({
   acknowledgedBy: Id.optional(),
   resolvedAt: Timestamp.optional(),
   resolvedBy: Id.optional(),
+  /** Raised from data measured long before it arrived: recorded, already over, paged nobody. */
+  historical: z.boolean().optional(),
 });
 
 export const PageQuery = {

@@ -36,9 +36,11 @@ export interface Alert {
   acknowledgedBy?: string;
   resolvedAt?: string;
   resolvedBy?: string;
+  /** Raised from data that arrived late: recorded as already over, and pushed to nobody. */
+  historical?: boolean;
 }
 
-export type AlertDraft = Omit<Alert, 'status' | 'count' | 'lastValue' | 'lastSeenAt' | 'acknowledgedAt' | 'acknowledgedBy' | 'resolvedAt' | 'resolvedBy'>;
+export type AlertDraft = Omit<Alert, 'status' | 'count' | 'lastValue' | 'lastSeenAt' | 'acknowledgedAt' | 'acknowledgedBy' | 'resolvedAt' | 'resolvedBy' | 'historical'>;
 
 export const alertKeys = {
   alert: (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' }),
@@ -46,11 +48,17 @@ export const alertKeys = {
   ofPatientByStatus: (patientId: string, status: AlertStatus) => `PATIENT#${patientId}#ALERTS#${status}`,
   order: (alert: Pick<Alert, 'createdAt' | 'alertId'>) => `${alert.createdAt}#${alert.alertId}`,
   openCause: (patientId: string, cause: string) => ({ pk: `PATIENT#${patientId}`, sk: `OPEN_ALERT#${cause}` }),
+  /** One historical alert per cause and recording, so a late hour of ECG is one record, not hundreds. */
+  historicalCause: (patientId: string, cause: string, recordingId: string) => ({
+    pk: `PATIENT#${patientId}`,
+    sk: `HISTORICAL_ALERT#${recordingId}#${cause}`,
+  }),
 };
 
 const ALERT_FIELDS = [
   'alertId', 'patientId', 'orgId', 'cause', 'metric', 'priority', 'status', 'message', 'count', 'firstValue', 'lastValue',
   'limit', 'firstSeenAt', 'lastSeenAt', 'createdAt', 'recordingId', 'acknowledgedAt', 'acknowledgedBy', 'resolvedAt', 'resolvedBy',
+  'historical',
 ] as const;
 
 function strip(item: Record<string, unknown>): Alert {
@@ -139,6 +147,42 @@ async function repeatOpenAlert(table: TableClient, draft: AlertDraft): Promise<A
     if (isConditionFailure(error)) return undefined;
     throw error;
   }
+}
+
+/**
+ * Records an alert from late data: born resolved and marked historical, counted per
+ * (cause, recording) like an open alert, and never holding the live open-cause guard.
+ */
+export async function recordHistoricalAlert(table: TableClient, draft: AlertDraft & { recordingId: string }): Promise<{ alert: Alert; created: boolean }> {
+  const alert: Alert = {
+    ...draft,
+    status: 'resolved',
+    historical: true,
+    resolvedAt: draft.createdAt,
+    count: 1,
+    ...(draft.firstValue === undefined ? {} : { lastValue: draft.firstValue }),
+    lastSeenAt: draft.firstSeenAt,
+  };
+  const guardKey = alertKeys.historicalCause(draft.patientId, draft.cause, draft.recordingId);
+  const recorded = await transactWriteIfConditionsHold(table, [
+    { Put: { TableName: table.tableName, Item: { ...guardKey, type: 'historicalAlert', alertId: draft.alertId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    { Put: { TableName: table.tableName, Item: alertItem(alert), ConditionExpression: 'attribute_not_exists(pk)' } },
+  ]);
+  if (recorded) return { alert: strip(alert as unknown as Record<string, unknown>), created: true };
+  const { Item: guard } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: guardKey, ConsistentRead: true }));
+  if (!guard) throw new Error(`historical alert guard for cause ${draft.cause} vanished; retry`);
+  const { Attributes } = await table.doc.send(
+    new UpdateCommand({
+      TableName: table.tableName,
+      Key: alertKeys.alert(String(guard['alertId'])),
+      UpdateExpression: 'SET #count = #count + :one, lastSeenAt = :seen' + (draft.firstValue === undefined ? '' : ', lastValue = :value'),
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues: { ':one': 1, ':seen': draft.firstSeenAt, ...(draft.firstValue === undefined ? {} : { ':value': draft.firstValue }) },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return { alert: strip(Attributes ?? {}), created: false };
 }
 
 export class AlertStateError extends Error {

@@ -82,3 +82,13 @@ export function thresholdMessage(metric: Metric, direction: BreachDirection, val
   const rounded = Math.round(value * 10) / 10;
   return `${METRIC_LABELS[metric]} ${rounded} ${unit} ${direction === 'high' ? 'above' : 'below'} the limit of ${limit} ${unit}`;
 }
+
+/**
+ * Data measured longer ago than this is judged on its own time but pages nobody: a phone that
+ * was offline all night must not wake a clinician for last night's breach.
+ */
+export const LATE_DATA_AFTER_MS = 15 * 60 * 1000;
+
+export function isHistorical(measuredAt: string, now: Date): boolean {
+  return now.getTime() - Date.parse(measuredAt) > LATE_DATA_AFTER_MS;
+}

@@ -2,6 +2,7 @@
 // the people who may see them, and their lifecycle open → acknowledged → resolved.
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '../domain/caller.ts';
+import { isHistorical } from '../domain/alert-rules.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import {
   acknowledgeAlert,
@@ -9,6 +10,7 @@ import {
   alertKeys,
   getAlert,
   openOrRepeatAlert,
+  recordHistoricalAlert,
   queryPatientAlerts,
   resolveAlert,
   type Alert,
@@ -46,7 +48,12 @@ async function recipientsOf(table: TableClient, alert: Alert): Promise<string[]>
 export type RaiseAlertInput = Omit<AlertDraft, 'alertId' | 'createdAt'>;
 
 export async function raiseAlert(deps: Pick<AlertServiceDependencies, 'table' | 'notifier' | 'now'>, input: RaiseAlertInput) {
-  const draft: AlertDraft = { ...input, alertId: randomUUID(), createdAt: (deps.now?.() ?? new Date()).toISOString() };
+  const now = deps.now?.() ?? new Date();
+  const draft: AlertDraft = { ...input, alertId: randomUUID(), createdAt: now.toISOString() };
+  if (input.recordingId && isHistorical(input.firstSeenAt, now)) {
+    const { alert, created } = await recordHistoricalAlert(deps.table, { ...draft, recordingId: input.recordingId });
+    return { alert, created, pushed: { delivered: 0, gone: 0 } };
+  }
   const { alert, created } = await openOrRepeatAlert(deps.table, draft);
   const recipients = await recipientsOf(deps.table, alert);
   const pushed = await deps.notifier.toUsers(recipients, { type: created ? 'alert.created' : 'alert.updated', alert: publicAlert(alert) });

@@ -24,14 +24,14 @@ function recordingNotifier() {
   return { notifier, pushes };
 }
 
-async function newPatientRecording() {
+async function newPatientRecording(startedAt = new Date().toISOString()) {
   const orgId = randomUUID();
   const patientId = randomUUID();
   await createUser(table, { userId: patientId, orgId, email: `p-${patientId}@example.org`, name: 'P', role: 'patient', createdAt: '2026-11-22T04:00:00.000Z', primaryClinicianId: randomUUID() });
   const recordingId = randomUUID();
   await createRecording(table, {
     recordingId, patientId, orgId, sampleRateHz: SAMPLE_RATE, lead: 'II', status: 'recording',
-    createdAt: '2026-11-22T04:00:00.000Z', startedAt: '2026-11-22T04:00:00.000Z', chunksReceived: 0, chunksAnalyzed: 0,
+    createdAt: new Date().toISOString(), startedAt, chunksReceived: 0, chunksAnalyzed: 0,
     findings: { analyzedSeconds: 0, beatCount: 0, flags: [] },
   });
   return { recordingId, patientId };
@@ -91,6 +91,21 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
     const outOfTimeAfterOne = () => (calls++ === 0 ? 60_000 : ANALYSIS_TIME_RESERVE_MS - 1);
     expect(await advanceRecordingAnalysis({ table, notifier }, recordingId, outOfTimeAfterOne)).toEqual({ analyzedChunks: 1, finished: false, backlog: true, nextSeq: 1 });
     expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toMatchObject({ analyzedChunks: 2 });
+  });
+
+  it('records alerts from ECG measured long ago as historical, paging nobody', async () => {
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000).toISOString();
+    const { recordingId, patientId } = await newPatientRecording(twoDaysAgo);
+    const { notifier, pushes } = recordingNotifier();
+    for (let seq = 0; seq < 3; seq++) {
+      await putChunk(table, recordingId, seq, new Int16Array(10 * SAMPLE_RATE), 2_000_000_000, 'now');
+      await advanceRecordingAnalysis({ table, notifier }, recordingId);
+    }
+    const alerts = await queryPatientAlerts(table, patientId, { limit: 10 });
+    expect(alerts.map((alert) => [alert.cause, alert.status, alert.historical, alert.count])).toEqual([['ecg.signal_quality', 'resolved', true, 3]]);
+    expect(alerts[0]!.firstSeenAt < new Date(Date.now() - 86_400_000).toISOString()).toBe(true);
+    expect(pushes.filter((push) => push.type.startsWith('alert.'))).toEqual([]);
+    expect(await queryPatientAlerts(table, patientId, { status: 'open', limit: 10 })).toEqual([]);
   });
 
   it('raises one technical alert, and no clinical one, for a flat line', async () => {

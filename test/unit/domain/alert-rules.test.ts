@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateBreach, NO_BREACH, thresholdMessage } from '../../../shared/domain/alert-rules.ts';
+import { evaluateBreach, isHistorical, NO_BREACH, thresholdMessage } from '../../../shared/domain/alert-rules.ts';
 import type { ThresholdLimits } from '../../../shared/domain/thresholds.ts';
 
 const limits = (overrides: Partial<ThresholdLimits> = {}): ThresholdLimits => ({
@@ -65,5 +65,14 @@ describe('evaluateBreach', () => {
 describe('thresholdMessage', () => {
   it('names the metric, value, unit and limit', () => {
     expect(thresholdMessage('heart_rate', 'high', 142.04, 100)).toBe('Heart rate 142 /min above the limit of 100 /min');
+  });
+});
+
+describe('isHistorical', () => {
+  const now = new Date('2026-11-22T12:00:00.000Z');
+  it('treats data measured more than 15 minutes ago as historical', () => {
+    expect(isHistorical('2026-11-22T11:44:59.000Z', now)).toBe(true);
+    expect(isHistorical('2026-11-22T11:45:01.000Z', now)).toBe(false);
+    expect(isHistorical('2026-11-22T12:00:30.000Z', now)).toBe(false);
   });
 });
