@@ -53,9 +53,11 @@ const MIN_BEAT_GAP_SECONDS = 0.16;
 // drop in amplitude (lead change, gain change) is picked up again.
 const DECAY_AFTER_SECONDS = 3;
 const DECAY_EVERY_SECONDS = 0.5;
-// Integrator energy of a 25 µV, 10 Hz QRS: below this nothing counts as a beat, so a
-// flat or disconnected lead does not produce beats from quantisation noise.
-const MIN_QRS_AMPLITUDE_UV = 25;
+// Integrator energy of an 8 µV, 10 Hz wave: below this nothing counts as a beat, so a flat
+// or disconnected lead does not produce beats from quantisation noise. Kept this low so that
+// a low-voltage lead (QRS of 50–100 µV peak to peak, as a loose patch gives) still shows every
+// beat instead of looking like asystole; the signal-quality windows judge flat leads.
+const MIN_QRS_AMPLITUDE_UV = 8;
 
 export function createQrsDetectorState(sampleRateHz: number): QrsDetectorState {
   const ringSize = ringSizeFor(sampleRateHz);

@@ -44,6 +44,17 @@ describe('QRS detection on synthetic ECG', () => {
     expectExactBeats(after(beats), after(ecg.beatSamples), 250);
   });
 
+  it.each([125, 250, 500])('finds every beat of a low-voltage ECG (R wave 60 µV, whole-µV samples) at %i Hz', (fs) => {
+    const ecg = syntheticEcg({ sampleRateHz: fs, beatTimes: regularBeatTimes(70, 60), durationSeconds: 60, whiteNoiseUv: 40, seed: 5 });
+    const lowVoltage = ecg.samples.map((v) => Math.round(0.05 * v));
+    expectExactBeats(analyzeRecording(lowVoltage, fs).beats, ecg.beatSamples, fs);
+  });
+
+  it.each([125, 250, 1000])('finds no beat in the few-µV noise of a disconnected lead at %i Hz', (fs) => {
+    const noise = syntheticEcg({ sampleRateHz: fs, beatTimes: [], durationSeconds: 60, whiteNoiseUv: 5, seed: 9 });
+    expect(analyzeRecording(noise.samples.map((v) => Math.round(v)), fs).beats).toEqual([]);
+  });
+
   it('detects wide premature ventricular beats in bigeminy', () => {
     const rr = Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? 0.55 : 1.05));
     const times = beatTimesFromRr(rr);
