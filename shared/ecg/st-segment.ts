@@ -49,19 +49,32 @@ export function medianBeat(templates: readonly (readonly number[])[]): number[] 
 
 /**
  * Measures a median beat (µV per bin, R wave at index `preBins`).
- * Baseline: the flattest 20 ms of the PR segment (40–200 ms before R).
- * J point: the first moment after the QRS where the slope falls below 15% of the QRS's
- * steepest slope (searched 20–160 ms after R; 80 ms if none is found).
+ * QRS onset and J point: where, walking out from the R wave (20–120 ms before it, 20–160 ms
+ * after it), the slope first falls below 15% of the QRS's steepest slope (60 and 80 ms if
+ * never). Baseline: the flattest 20 ms of the PR segment, in the 70 ms before QRS onset.
+ * The search stays next to the onset because the top of the P wave is flat too: a baseline
+ * taken there reads a P wave's height as ST depression.
  */
 export function measureStDeviation(template: readonly number[], geometry: BeatTemplateGeometry): number | undefined {
   const { preBins, binSeconds } = geometry;
   const bins = (seconds: number): number => Math.max(1, Math.round(seconds / binSeconds));
   const r = preBins;
+  const slopeAt = (k: number): number => Math.abs(template[k + 1]! - template[k]!);
+  let steepest = 0;
+  for (let k = r - bins(0.06); k < r + bins(0.06); k++) steepest = Math.max(steepest, slopeAt(k));
+  const flat = (k: number): boolean => slopeAt(k) < 0.15 * steepest && slopeAt(k + 1) < 0.15 * steepest;
+
+  let onset = r - bins(0.06);
+  for (let k = r - bins(0.02); k >= Math.max(1, r - bins(0.12)); k--) {
+    if (flat(k - 1)) {
+      onset = k;
+      break;
+    }
+  }
   const flatWidth = bins(0.02);
   let baseline: number | undefined;
   let flattest = Number.POSITIVE_INFINITY;
-  for (let start = r - bins(0.2); start + flatWidth <= r - bins(0.04); start++) {
-    if (start < 0) continue;
+  for (let start = Math.max(0, onset - bins(0.07)); start + flatWidth <= onset; start++) {
     let low = Number.POSITIVE_INFINITY;
     let high = Number.NEGATIVE_INFINITY;
     let sum = 0;
@@ -78,11 +91,9 @@ export function measureStDeviation(template: readonly number[], geometry: BeatTe
   }
   if (baseline === undefined) return undefined;
 
-  let steepest = 0;
-  for (let k = r - bins(0.06); k < r + bins(0.06); k++) steepest = Math.max(steepest, Math.abs(template[k + 1]! - template[k]!));
   let j = r + bins(0.08);
   for (let k = r + bins(0.02); k < r + bins(0.16); k++) {
-    if (Math.abs(template[k + 1]! - template[k]!) < 0.15 * steepest && Math.abs(template[k + 2]! - template[k + 1]!) < 0.15 * steepest) {
+    if (flat(k)) {
       j = k;
       break;
     }

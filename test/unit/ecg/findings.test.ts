@@ -143,6 +143,13 @@ describe('ST deviation', () => {
     expect(result.summary.stDeviationMv).toBeCloseTo(mv, 2);
   });
 
+  it.each([50, 60, 80, 100, 120])('reads no ST deviation from normal beats with a P wave and 20 µV of noise at %i bpm', (bpm) => {
+    // The top of the P wave is as flat as the PR segment; a baseline taken there reads ST depression.
+    const result = analyzeRecording(regular(bpm, 60, { whiteNoiseUv: 20, seed: 2 }).samples, FS);
+    expect(result.findings.filter((f) => f.kind === 'st_deviation')).toEqual([]);
+    expect(Math.abs(result.summary.stDeviationMv ?? 1)).toBeLessThan(0.03);
+  });
+
   it('a 50 µV shift stays below the 0.1 mV limit', () => {
     const result = analyzeRecording(regular(70, 30, { shape: { stShiftUv: 50 } }).samples, FS);
     expect(result.findings.filter((f) => f.kind === 'st_deviation')).toEqual([]);
