@@ -119,8 +119,20 @@ export const Alert = z.strictObject({
   historical: z.boolean().optional(),
 });
 
+/**
+ * A whole number carried in a path or query string, in plain decimal digits: coercion would
+ * also take "", " ", "0x10" and "1e2", so a mistyped sequence number could land as another chunk.
+ */
+function decimalInteger(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d{1,9}$/, 'must be a whole number written in decimal digits')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}
+
 export const PageQuery = {
-  limit: z.coerce.number().int().min(1).max(100).optional(),
+  limit: decimalInteger(1, 100).optional(),
   cursor: z.string().max(2048).optional(),
 };
 export const AlertListQuery = z.strictObject({
@@ -157,7 +169,7 @@ export const ChunkRequest = z.union([
 ]);
 export const ChunkParams = z.strictObject({
   recordingId: Id,
-  seq: z.coerce.number().int().min(0).max(ECG_LIMITS.maxSeq),
+  seq: decimalInteger(0, ECG_LIMITS.maxSeq),
 });
 export const ChunkAccepted = z.strictObject({
   recordingId: Id,

@@ -78,6 +78,11 @@ describe('bad input', () => {
     expectProblem(await api(twin, 'POST', `/v1/alerts/${randomUUID()}/acknowledge`, { token: clinicianToken }), 404);
   });
 
+  it('a sequence number not in decimal digits → 400 naming it, nothing stored', async () => {
+    for (const seq of ['%20', '0x1', '1e1']) expectProblem(await api(twin, 'PUT', chunkPath(seq), { token: patient.token, body: { samples: [7] } }), 400, 'params.seq');
+    expect((await api(twin, 'PUT', chunkPath(0), { token: patient.token, body: { samples: [1, 2, 3] } })).status).toBe(202);
+  });
+
   it('bad query → 400 naming the parameter', async () => {
     expectProblem(await api(twin, 'GET', '/v1/alerts?status=sleeping', { token: clinicianToken }), 400, 'query.status');
     expectProblem(await api(twin, 'GET', '/v1/alerts?limit=1000', { token: clinicianToken }), 400, 'query.limit');

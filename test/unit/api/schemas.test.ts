@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CreateUserRequest, ThresholdRequest } from '../../../shared/api/schemas.ts';
+import { AlertListQuery, ChunkParams, CreateUserRequest, ThresholdRequest } from '../../../shared/api/schemas.ts';
 
 describe('request schemas', () => {
   it('takes a threshold with one or both limits', () => {
@@ -16,5 +16,14 @@ describe('request schemas', () => {
     expect(CreateUserRequest.safeParse(base).success).toBe(false);
     expect(CreateUserRequest.safeParse({ ...base, password: 'alllowercase-123' }).error?.issues[0]?.message).toBe('password needs an upper-case letter');
     expect(CreateUserRequest.parse({ ...base, password: 'Correct-Horse-42' }).email).toBe('ada@example.org');
+  });
+  it('takes sequence numbers and page sizes in decimal digits only', () => {
+    const recordingId = '0b9f7c1e-2f4a-4c56-9d61-3f8a1c2b7e90';
+    expect(ChunkParams.parse({ recordingId, seq: '42' }).seq).toBe(42);
+    for (const seq of ['', ' ', '0x10', '1e2', '-1', '1.5', '100000']) {
+      expect(ChunkParams.safeParse({ recordingId, seq }).error?.issues[0]?.path, `seq ${JSON.stringify(seq)}`).toEqual(['seq']);
+    }
+    expect(AlertListQuery.parse({ limit: '20' }).limit).toBe(20);
+    expect(AlertListQuery.safeParse({ limit: '2e1' }).error?.issues[0]?.path).toEqual(['limit']);
   });
 });
