@@ -5,7 +5,7 @@ import { refreshTokens, signIn } from '../../shared/services/auth-service.ts';
 export const handler = httpFunction(
   'auth',
   {
-    'POST /v1/auth/login': async ({ body }) => signIn(identityProviderFromEnv(), body.email, body.password),
+    'POST /v1/auth/login': async ({ body }) => signIn(identityProviderFromEnv(), body.email, body.password, body.newPassword),
     'POST /v1/auth/refresh': async ({ body }) => refreshTokens(identityProviderFromEnv(), body.refreshToken),
   },
   PUBLIC_ROUTES_ONLY,

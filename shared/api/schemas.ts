@@ -29,7 +29,12 @@ export const ProblemDetails = z.object({
 
 export const Health = z.strictObject({ status: z.literal('ok'), version: z.string() });
 
-export const LoginRequest = z.strictObject({ email: Email, password: z.string().min(1).max(256) });
+export const LoginRequest = z.strictObject({
+  email: Email,
+  password: z.string().min(1).max(256),
+  /** Only on the first sign-in of an invited account: replaces the invitation's temporary password. */
+  newPassword: Password.optional(),
+});
 export const RefreshRequest = z.strictObject({ refreshToken: z.string().min(1).max(8192) });
 export const Tokens = z.strictObject({
   accessToken: z.string(),
@@ -44,10 +49,10 @@ export const CreateUserRequest = z.strictObject({
   name: z.string().trim().min(1).max(200),
   role: Role,
   /**
-   * Required until the API has a new-password challenge route: an invited user without one
-   * would be left in Cognito's FORCE_CHANGE_PASSWORD state, unable to sign in here.
+   * Without one the user pool mails the user an invitation with a temporary password, which
+   * the first sign-in replaces (`newPassword` on POST /v1/auth/login).
    */
-  password: Password,
+  password: Password.optional(),
 });
 export const User = z.strictObject({
   userId: Id,

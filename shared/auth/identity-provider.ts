@@ -7,6 +7,7 @@ import {
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
   type AuthenticationResultType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ENV, requireEnv } from '../config/env.ts';
@@ -20,7 +21,11 @@ export interface Tokens {
 }
 
 export interface IdentityProvider {
-  signIn(email: string, password: string): Promise<Tokens>;
+  /**
+   * Signs in. An invited account still has the temporary password of its invitation: then
+   * `newPassword` replaces it in the same call, and without one NewPasswordRequiredError says so.
+   */
+  signIn(email: string, password: string, newPassword?: string): Promise<Tokens>;
   refresh(refreshToken: string): Promise<Tokens>;
   /** Creates a signed-up account in the role's group and returns its subject (our userId). */
   createAccount(input: { email: string; password?: string; role: Role }): Promise<{ sub: string }>;
@@ -30,6 +35,16 @@ export interface IdentityProvider {
 /** Sign-in failed for a reason the caller may be told about only as "wrong credentials". */
 export class InvalidCredentialsError extends Error {
   override name = 'InvalidCredentialsError';
+}
+
+/** The password was right but temporary (an invitation's): the account needs a new one first. */
+export class NewPasswordRequiredError extends Error {
+  override name = 'NewPasswordRequiredError';
+}
+
+/** A new password was offered for an account whose password is not temporary. */
+export class NoNewPasswordExpectedError extends Error {
+  override name = 'NoNewPasswordExpectedError';
 }
 
 export class AccountExistsError extends Error {
@@ -51,7 +66,10 @@ function tokensOf(result: AuthenticationResultType | undefined, fallbackRefresh?
   };
 }
 
+// Cognito answers a wrong password with NotAuthorizedException; cognito-local with
+// InvalidPasswordException, which from RespondToAuthChallenge means a weak new password instead.
 const CREDENTIAL_FAILURES = new Set(['NotAuthorizedException', 'UserNotFoundException', 'UserNotConfirmedException', 'PasswordResetRequiredException']);
+const SIGN_IN_FAILURES = new Set([...CREDENTIAL_FAILURES, 'InvalidPasswordException']);
 
 export function createCognitoIdentityProvider(
   client: CognitoIdentityProviderClient,
@@ -59,22 +77,43 @@ export function createCognitoIdentityProvider(
 ): IdentityProvider {
   const authenticate = async (flow: 'USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH', parameters: Record<string, string>) => {
     try {
+      return await client.send(new InitiateAuthCommand({ AuthFlow: flow, ClientId: pool.clientId, AuthParameters: parameters }));
+    } catch (error) {
+      if (error instanceof Error && SIGN_IN_FAILURES.has(error.name)) throw new InvalidCredentialsError(error.name);
+      throw error;
+    }
+  };
+
+  const setFirstPassword = async (email: string, session: string | undefined, newPassword: string) => {
+    try {
       const { AuthenticationResult } = await client.send(
-        new InitiateAuthCommand({ AuthFlow: flow, ClientId: pool.clientId, AuthParameters: parameters }),
+        new RespondToAuthChallengeCommand({
+          ClientId: pool.clientId,
+          ChallengeName: 'NEW_PASSWORD_REQUIRED',
+          Session: session,
+          ChallengeResponses: { USERNAME: email, NEW_PASSWORD: newPassword },
+        }),
       );
       return AuthenticationResult;
     } catch (error) {
+      if (error instanceof Error && error.name === 'InvalidPasswordException') throw new WeakPasswordError(error.message);
       if (error instanceof Error && CREDENTIAL_FAILURES.has(error.name)) throw new InvalidCredentialsError(error.name);
       throw error;
     }
   };
 
   return {
-    async signIn(email, password) {
-      return tokensOf(await authenticate('USER_PASSWORD_AUTH', { USERNAME: email, PASSWORD: password }));
+    async signIn(email, password, newPassword) {
+      const answer = await authenticate('USER_PASSWORD_AUTH', { USERNAME: email, PASSWORD: password });
+      if (answer.ChallengeName === 'NEW_PASSWORD_REQUIRED') {
+        if (newPassword === undefined) throw new NewPasswordRequiredError(email);
+        return tokensOf(await setFirstPassword(email, answer.Session, newPassword));
+      }
+      if (newPassword !== undefined) throw new NoNewPasswordExpectedError(email);
+      return tokensOf(answer.AuthenticationResult);
     },
     async refresh(refreshToken) {
-      return tokensOf(await authenticate('REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: refreshToken }), refreshToken);
+      return tokensOf((await authenticate('REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: refreshToken })).AuthenticationResult, refreshToken);
     },
     async createAccount({ email, password, role }) {
       let sub: string | undefined;

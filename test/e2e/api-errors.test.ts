@@ -7,6 +7,7 @@ import { api, bootstrapOrganisation, createAndSignIn, STRONG_PASSWORD } from './
 
 let twin: LocalTwin;
 let adminToken: string;
+let adminEmail: string;
 let clinicianToken: string;
 let patient: { token: string; id: string };
 let otherPatient: { token: string; id: string };
@@ -18,6 +19,7 @@ beforeAll(async () => {
   twin = await startLocalTwin({ log: () => undefined });
   const admin = await bootstrapOrganisation(twin);
   adminToken = admin.tokens.accessToken;
+  adminEmail = admin.email;
   clinicianToken = (await createAndSignIn(twin, adminToken, 'clinician')).tokens.accessToken;
   const first = await createAndSignIn(twin, clinicianToken, 'patient');
   const second = await createAndSignIn(twin, clinicianToken, 'patient');
@@ -108,9 +110,11 @@ describe('bad callers', () => {
   });
 
   it('wrong credentials → 401 problem that does not say which part was wrong', async () => {
-    const response = await api(twin, 'POST', '/v1/auth/login', { body: { email: 'nobody@example.org', password: STRONG_PASSWORD } });
-    expectProblem(response, 401);
-    expect(response.body.detail).toBe('email or password is wrong');
+    for (const body of [{ email: 'nobody@example.org', password: STRONG_PASSWORD }, { email: adminEmail, password: `${STRONG_PASSWORD}-not` }]) {
+      const response = await api(twin, 'POST', '/v1/auth/login', { body });
+      expectProblem(response, 401);
+      expect(response.body.detail).toBe('email or password is wrong');
+    }
   });
 
   it("another patient's recording → 403, and their upload is refused", async () => {
@@ -124,8 +128,7 @@ describe('bad callers', () => {
     expectProblem(await api(twin, 'POST', '/v1/users', { token: clinicianToken, body: { email: `x-${randomUUID()}@example.org`, name: 'X', role: 'clinician', password: STRONG_PASSWORD } }), 403);
   });
 
-  it('a user without a password, or with a weak one → 400 naming the field', async () => {
-    expectProblem(await api(twin, 'POST', '/v1/users', { token: adminToken, body: { email: `x-${randomUUID()}@example.org`, name: 'X', role: 'clinician' } }), 400, 'body.password');
+  it('a user with a weak password → 400 naming the field', async () => {
     expectProblem(await api(twin, 'POST', '/v1/users', { token: adminToken, body: { email: `x-${randomUUID()}@example.org`, name: 'X', role: 'clinician', password: 'short' } }), 400, 'body.password');
   });
 

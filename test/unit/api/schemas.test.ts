@@ -11,9 +11,9 @@ describe('request schemas', () => {
     expect(ThresholdRequest.safeParse({ min: 100, max: 40 }).error?.issues[0]?.path).toEqual(['min']);
     expect(ThresholdRequest.safeParse({ min: 50, max: 60, deadBand: 5 }).error?.issues[0]?.path).toEqual(['deadBand']);
   });
-  it('requires a password that meets the pool policy, and lower-cases the email', () => {
+  it('takes no password (an invitation) or one that meets the pool policy, and lower-cases the email', () => {
     const base = { email: 'Ada@Example.org', name: 'Ada', role: 'clinician' };
-    expect(CreateUserRequest.safeParse(base).success).toBe(false);
+    expect(CreateUserRequest.safeParse(base).success).toBe(true);
     expect(CreateUserRequest.safeParse({ ...base, password: 'alllowercase-123' }).error?.issues[0]?.message).toBe('password needs an upper-case letter');
     expect(CreateUserRequest.parse({ ...base, password: 'Correct-Horse-42' }).email).toBe('ada@example.org');
   });
