@@ -174,9 +174,12 @@ async function readBody(request: IncomingMessage, limit: number): Promise<Buffer
 function discard(request: IncomingMessage): void {
   request.on('data', () => undefined);
   request.resume();
-  const cutOff = setTimeout(() => request.socket.destroy(), 5_000);
+  // Held here: once the 413 is sent, node detaches the socket and `request.socket` is null.
+  const socket = request.socket;
+  const cutOff = setTimeout(() => socket.destroy(), 5_000);
   cutOff.unref();
   request.once('end', () => clearTimeout(cutOff));
+  socket.once('close', () => clearTimeout(cutOff));
 }
 
 const TEXT_CONTENT_TYPE = /^(text\/|application\/(json|xml|javascript)|application\/[\w.+-]+\+(json|xml))/i;

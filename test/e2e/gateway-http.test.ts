@@ -120,6 +120,14 @@ describe('HTTP API limits and failures', () => {
     expect(JSON.parse(body)).toEqual({ message: 'Request Entity Too Large' });
   });
 
+  it('answers 413 for a chunked body over 10 MB and keeps serving after the cut-off', async () => {
+    const { status } = await rawPost('/v1/ecg/r1/chunks/0', Buffer.alloc(10 * 1024 * 1024 + 1, 97), clinicianAdmin.accessToken, { chunked: true });
+    expect(status).toBe(413);
+    // The gateway cuts off a client still sending 5 s after its 413; that must not take the twin down.
+    await new Promise((resolve) => setTimeout(resolve, 5_500));
+    expect((await fetch(`${twin.httpUrl}/v1/health`)).status).toBe(200);
+  }, 15_000);
+
   it('answers 503 when the handler runs past the integration timeout', async () => {
     const response = await fetch(`${twin.httpUrl}/v1/thresholds/heart_rate`, { headers: bearer(clinicianAdmin) });
     expect(response.status).toBe(503);
@@ -133,18 +141,19 @@ describe('HTTP API limits and failures', () => {
   });
 });
 
-function rawPost(path: string, body: Buffer, token: string): Promise<{ status: number; body: string }> {
+/** A PUT with a declared length, or with `chunked` a body sent in 1 MiB pieces and no length. */
+function rawPost(path: string, body: Buffer, token: string, { chunked = false } = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${twin.httpUrl}${path}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: `Bearer ${token}` },
-    }, (res) => {
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...(chunked ? {} : { 'content-length': body.length }) };
+    const req = request(`${twin.httpUrl}${path}`, { method: 'PUT', headers }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
     });
-    req.on('error', reject);
-    req.end(body);
+    req.on('error', (error) => (chunked ? undefined : reject(error)));
+    if (!chunked) return req.end(body);
+    for (let at = 0; at < body.length; at += 1 << 20) req.write(body.subarray(at, at + (1 << 20)));
+    req.end();
   });
 }
