@@ -33,8 +33,8 @@ async function shutdown(signal: string): Promise<void> {
   console.log('stopped.');
   process.exit(0);
 }
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// SIGHUP too: closing the terminal must not leave the emulators (their own process groups) running.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
 
 try {
   twin = await startTwin({

@@ -1,0 +1,111 @@
+// `npm start` as a newcomer runs it: ready with its URLs well within 20 s, data kept across a
+// restart, wiped by --fresh, and nothing left listening after Ctrl-C or a closed terminal.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePorts } from '../../infra/local/free-port.ts';
+import { REPO_ROOT } from '../../infra/local/lambda-runtime.ts';
+
+const READY_BUDGET_MS = 20_000;
+let dataDir: string;
+let ports: number[];
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  const tmpRoot = join(REPO_ROOT, '.vitest-tmp');
+  await mkdir(tmpRoot, { recursive: true });
+  dataDir = await mkdtemp(join(tmpRoot, 'npm-start-'));
+  ports = await freePorts(5);
+  const [http, ws, dynamo, sqs, cognito] = ports.map(String);
+  env = { ...process.env, VIGIL_LOCAL_DIR: dataDir, VIGIL_HTTP_PORT: http, VIGIL_WS_PORT: ws, VIGIL_DYNAMODB_PORT: dynamo, VIGIL_SQS_PORT: sqs, VIGIL_COGNITO_PORT: cognito };
+});
+
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  readyMs: number;
+}
+
+/** Runs start.ts as `npm start` does and resolves once it prints that it is ready. */
+function startTwinProcess(args: string[] = []): Promise<Started> {
+  const began = Date.now();
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'infra/local/start.ts'), ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`not ready within ${READY_BUDGET_MS} ms:\n${text}`));
+    }, READY_BUDGET_MS);
+    const check = () => {
+      if (text.includes('Ctrl-C stops everything')) {
+        clearTimeout(timer);
+        resolve({ child, output: () => text, readyMs: Date.now() - began });
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`start.ts exited with ${code} before it was ready:\n${text}`));
+    });
+  });
+}
+
+function stop(started: Started, signal: NodeJS.Signals): Promise<number | null> {
+  return new Promise((resolve) => {
+    started.child.removeAllListeners('exit');
+    started.child.once('exit', (code) => resolve(code));
+    started.child.kill(signal);
+  });
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function createAdmin(email: string, password: string): Promise<void> {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'infra/scripts/create-admin.ts'), email, password], { cwd: REPO_ROOT, env, stdio: 'ignore' });
+  expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(0);
+}
+
+const login = (email: string, password: string) =>
+  fetch(`http://127.0.0.1:${ports[0]}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+
+describe('npm start', () => {
+  const email = 'admin@example.org';
+  const password = 'Correct-Horse-42';
+
+  it('prints its URLs, keeps data across a restart, and leaves nothing behind on Ctrl-C', async () => {
+    const first = await startTwinProcess();
+    expect(first.readyMs).toBeLessThan(READY_BUDGET_MS);
+    expect(first.output()).toContain(`http://localhost:${ports[0]}/v1/health`);
+    expect(first.output()).toContain(`ws://localhost:${ports[1]}`);
+    await createAdmin(email, password);
+    expect((await login(email, password)).status).toBe(200);
+    expect(await stop(first, 'SIGINT')).toBe(0);
+    for (const port of ports) expect(await listening(port), `port ${port} after Ctrl-C`).toBe(false);
+
+    const second = await startTwinProcess();
+    expect((await login(email, password)).status).toBe(200);
+    expect(await stop(second, 'SIGHUP')).toBe(0);
+    for (const port of ports) expect(await listening(port), `port ${port} after SIGHUP`).toBe(false);
+  }, 90_000);
+
+  it('--fresh starts with no data', async () => {
+    const fresh = await startTwinProcess(['--fresh']);
+    expect(fresh.output()).toContain('started fresh');
+    expect((await login(email, password)).status).toBe(401);
+    expect(await stop(fresh, 'SIGTERM')).toBe(0);
+  }, 60_000);
+});
