@@ -150,7 +150,8 @@ export async function startTwin(options: TwinOptions): Promise<RunningTwin> {
       routes: ROUTES,
       functions: HTTP_FUNCTIONS,
       loader,
-      verifier: accessTokenVerifierFromEnv(env),
+      // API Gateway's Cognito JWT authorizer lets ID tokens through too; the handlers refuse them.
+      verifier: accessTokenVerifierFromEnv(env, ['access', 'id']),
       log,
       ...(options.httpIntegrationTimeoutMs === undefined ? {} : { integrationTimeoutMs: options.httpIntegrationTimeoutMs }),
       ...(options.maxRequestBodyBytes === undefined ? {} : { maxRequestBodyBytes: options.maxRequestBodyBytes }),

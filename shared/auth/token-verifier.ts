@@ -1,5 +1,6 @@
-// Verifies Cognito access tokens for the WebSocket authorizer and the local twin's JWT
-// authorizer. In AWS it trusts only the deployed user pool. The local twin sets
+// Verifies Cognito tokens for the WebSocket authorizer (access tokens) and the local twin's
+// JWT authorizer (access and ID tokens, as API Gateway's Cognito JWT authorizer accepts an ID
+// token whose audience is the app client). In AWS it trusts only the deployed user pool. The local twin sets
 // VIGIL_LOCAL_ISSUER to cognito-local's issuer; that issuer signs with a key published in
 // cognito-local's source, so it is trusted only when that variable is set.
 import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
@@ -21,13 +22,15 @@ export class InvalidTokenError extends Error {
   override name = 'InvalidTokenError';
 }
 
-export function accessTokenVerifierFromEnv(env: NodeJS.ProcessEnv = process.env): AccessTokenVerifier {
+export type TokenUse = 'access' | 'id';
+
+export function accessTokenVerifierFromEnv(env: NodeJS.ProcessEnv = process.env, tokenUses: readonly TokenUse[] = ['access']): AccessTokenVerifier {
   const userPoolId = requireEnv(ENV.userPoolId, env);
   const clientId = requireEnv(ENV.userPoolClientId, env);
   const localIssuer = optionalEnv(ENV.localIssuer, env);
   const verify = localIssuer === undefined
-    ? cognitoVerify(userPoolId, clientId)
-    : localIssuerVerify(localIssuer, clientId);
+    ? cognitoVerify(userPoolId, clientId, tokenUses)
+    : localIssuerVerify(localIssuer, clientId, tokenUses);
   return {
     async verify(token) {
       if (token.length === 0) throw new InvalidTokenError('no token');
@@ -44,22 +47,28 @@ export function accessTokenVerifierFromEnv(env: NodeJS.ProcessEnv = process.env)
   };
 }
 
-function cognitoVerify(userPoolId: string, clientId: string): (token: string) => Promise<JwtPayload> {
-  const verifier = CognitoJwtVerifier.create({ userPoolId, clientId, tokenUse: 'access' });
+function cognitoVerify(userPoolId: string, clientId: string, tokenUses: readonly TokenUse[]): (token: string) => Promise<JwtPayload> {
+  // tokenUse null: aws-jwt-verify then checks client_id (access) or aud (id) against the client.
+  const verifier = CognitoJwtVerifier.create({ userPoolId, clientId, tokenUse: tokenUses.length === 1 ? tokenUses[0]! : null });
   return (token) => verifier.verify(token);
+}
+
+/** The audience check of a Cognito token: client_id on an access token, aud on an ID token. */
+function checkTokenUse(payload: JwtPayload, clientId: string, tokenUses: readonly TokenUse[]): void {
+  const use = payload['token_use'];
+  if (!tokenUses.includes(use as TokenUse)) throw new Error(`token_use ${String(use)} is not accepted`);
+  const audience = use === 'access' ? payload['client_id'] : payload['aud'];
+  if (audience !== clientId) throw new Error('the token is for another app client');
 }
 
 // aws-jwt-verify only fetches JWKS over https, and cognito-local serves http, so the JWKS
 // is fetched here once and handed to the verifier's cache.
-function localIssuerVerify(issuer: string, clientId: string): (token: string) => Promise<JwtPayload> {
+function localIssuerVerify(issuer: string, clientId: string, tokenUses: readonly TokenUse[]): (token: string) => Promise<JwtPayload> {
   const verifier = JwtVerifier.create({
     issuer,
     audience: null,
     jwksUri: `${issuer}/.well-known/jwks.json`,
-    customJwtCheck: ({ payload }) => {
-      if (payload['token_use'] !== 'access') throw new Error('token_use is not access');
-      if (payload['client_id'] !== clientId) throw new Error('client_id does not match');
-    },
+    customJwtCheck: ({ payload }) => checkTokenUse(payload, clientId, tokenUses),
   });
   let jwksLoaded: Promise<void> | undefined;
   const loadJwks = async () => {

@@ -111,8 +111,12 @@ async function resolveCaller(
   if (route.auth === 'public') return undefined;
   // The authorizer has already verified the token; without claims the route was deployed
   // without it, which must fail closed.
-  const sub = readSubjectClaim(event.requestContext.authorizer?.jwt?.claims ?? {});
+  const claims = event.requestContext.authorizer?.jwt?.claims ?? {};
+  const sub = readSubjectClaim(claims);
   if (!sub) throw new UnauthorizedError();
+  // The JWT authorizer also passes ID tokens (their audience is the app client); the API's
+  // contract is the access token, which is what sign-out and token revocation act on.
+  if (claims['token_use'] !== 'access') throw new UnauthorizedError('an access token is required; this is not one');
   const caller = await dependencies.loadCaller(sub);
   if (!caller) throw new ForbiddenError('this identity has no Vigil account');
   if (route.roles && !route.roles.includes(caller.role)) {

@@ -8,6 +8,7 @@ import { api, bootstrapOrganisation, createAndSignIn, STRONG_PASSWORD } from './
 let twin: LocalTwin;
 let adminToken: string;
 let adminEmail: string;
+let adminIdToken: string;
 let clinicianToken: string;
 let patient: { token: string; id: string };
 let otherPatient: { token: string; id: string };
@@ -20,6 +21,7 @@ beforeAll(async () => {
   const admin = await bootstrapOrganisation(twin);
   adminToken = admin.tokens.accessToken;
   adminEmail = admin.email;
+  adminIdToken = admin.tokens.idToken;
   clinicianToken = (await createAndSignIn(twin, adminToken, 'clinician')).tokens.accessToken;
   const first = await createAndSignIn(twin, clinicianToken, 'patient');
   const second = await createAndSignIn(twin, clinicianToken, 'patient');
@@ -107,6 +109,12 @@ describe('bad callers', () => {
     const header = Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'x' })).toString('base64url');
     const payload = Buffer.from(JSON.stringify({ sub: patient.id, exp: 1 })).toString('base64url');
     expect((await api(twin, 'GET', '/v1/users/me', { token: `${header}.${payload}.c2ln` })).status).toBe(401);
+  });
+
+  it('an ID token → 401 problem asking for the access token', async () => {
+    const response = await api(twin, 'GET', '/v1/users/me', { token: adminIdToken });
+    expectProblem(response, 401);
+    expect(response.body.detail).toBe('an access token is required; this is not one');
   });
 
   it('wrong credentials → 401 problem that does not say which part was wrong', async () => {

@@ -49,12 +49,18 @@ describe('HTTP API JWT authorizer', () => {
     for (const value of Object.values(claims)) expect(typeof value).toBe('string');
   });
 
-  it('answers 401 {"message":"Unauthorized"} without a valid access token', async () => {
-    for (const headers of [{}, { authorization: 'Bearer not-a-jwt' }, { authorization: `Bearer ${clinicianAdmin.idToken}` }]) {
+  it('answers 401 {"message":"Unauthorized"} without a valid token', async () => {
+    for (const headers of [{}, { authorization: 'Bearer not-a-jwt' }, { authorization: `Bearer ${clinicianAdmin.accessToken}x` }]) {
       const response = await fetch(`${twin.httpUrl}/v1/users/me`, { headers });
       expect(response.status).toBe(401);
       expect(await response.json()).toEqual({ message: 'Unauthorized' });
     }
+  });
+
+  it('lets an ID token of the app client through, as the Cognito JWT authorizer does', async () => {
+    const event = await echoedEvent('/v1/users/me', { headers: { authorization: `Bearer ${clinicianAdmin.idToken}` } });
+    expect(event.requestContext.authorizer.jwt.claims['token_use']).toBe('id');
+    expect(event.requestContext.authorizer.jwt.claims['aud']).toBe(twin.state.userPoolClientId);
   });
 
   it('lets public routes through without a token', async () => {

@@ -46,6 +46,14 @@ describe('access token verifier in local mode', () => {
     await expect(localVerifier().verify(signWithCognitoLocalKey(claims(overrides)))).rejects.toBeInstanceOf(InvalidTokenError);
   });
 
+  it('as the HTTP API authorizer, also accepts an ID token for the app client, and no other', async () => {
+    const authorizer = accessTokenVerifierFromEnv({ VIGIL_USER_POOL_ID: POOL_ID, VIGIL_USER_POOL_CLIENT_ID: CLIENT_ID, VIGIL_LOCAL_ISSUER: issuer }, ['access', 'id']);
+    const idToken = (aud: string) => signWithCognitoLocalKey(claims({ token_use: 'id', client_id: undefined, aud }));
+    expect((await authorizer.verify(idToken(CLIENT_ID))).claims['token_use']).toBe('id');
+    await expect(authorizer.verify(idToken('someone-else'))).rejects.toBeInstanceOf(InvalidTokenError);
+    await expect(authorizer.verify(signWithCognitoLocalKey(claims({ token_use: 'refresh' })))).rejects.toBeInstanceOf(InvalidTokenError);
+  });
+
   it('rejects a token whose payload was altered after signing', async () => {
     const [header, , signature] = signWithCognitoLocalKey(claims()).split('.');
     const forged = `${header}.${Buffer.from(JSON.stringify(claims({ sub: 'admin' }))).toString('base64url')}.${signature}`;

@@ -32,7 +32,7 @@ const chunkEvent = (body: string | undefined, overrides: Partial<Parameters<type
     routeKey: chunkRoute,
     pathParameters: { recordingId, seq: '0' },
     ...(body === undefined ? {} : { body }),
-    claims: { sub: patient.userId, 'cognito:groups': '[patient]' },
+    claims: { sub: patient.userId, token_use: 'access', 'cognito:groups': '[patient]' },
     ...overrides,
   });
 
@@ -121,13 +121,19 @@ describe('httpFunction', () => {
     expect(problem.type).toBe('urn:vigil:problem:unauthorized');
   });
 
+  it('refuses an ID token, which the JWT authorizer lets through, with 401', async () => {
+    const { response, problem } = await call(chunkEvent('{"samples":[1]}', { claims: { sub: patient.userId, token_use: 'id', aud: 'client' } }), { [patient.userId]: patient });
+    expect(response.statusCode).toBe(401);
+    expect(problem.detail).toBe('an access token is required; this is not one');
+  });
+
   it('answers 403 for a verified identity with no Vigil account', async () => {
     const { response } = await call(chunkEvent('{"samples":[1]}'), {});
     expect(response.statusCode).toBe(403);
   });
 
   it("answers 403 when the caller's role may not use the route, whatever the token's groups say", async () => {
-    const event = chunkEvent('{"samples":[1]}', { claims: { sub: clinician.userId, 'cognito:groups': '[patient]' } });
+    const event = chunkEvent('{"samples":[1]}', { claims: { sub: clinician.userId, token_use: 'access', 'cognito:groups': '[patient]' } });
     const { response, problem } = await call(event, { [clinician.userId]: clinician });
     expect(response.statusCode).toBe(403);
     expect(problem.detail).toMatch(/clinician role/);
