@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { routeKey, type RouteDefinition } from '../../shared/api/routes.ts';
-import type { FunctionDefinition } from '../../shared/api/function-catalog.ts';
+import { HTTP_FUNCTION_TIMEOUT_SECONDS, type FunctionDefinition } from '../../shared/api/function-catalog.ts';
 import type { AccessTokenVerifier } from '../../shared/auth/token-verifier.ts';
 import { invokeFunction, type HandlerLoader } from './lambda-runtime.ts';
 import { jwtAuthorizerContext } from './jwt-authorizer.ts';
@@ -24,6 +24,8 @@ export interface HttpGatewayOptions {
   readonly verifier: AccessTokenVerifier;
   readonly apiId?: string;
   readonly integrationTimeoutMs?: number;
+  /** Overrides every function's own timeout (the catalog's), for tests. */
+  readonly functionTimeoutMs?: number;
   readonly maxRequestBodyBytes?: number;
   readonly log?: (message: string) => void;
 }
@@ -82,10 +84,16 @@ export function createHttpGateway(options: HttpGatewayOptions): RequestListener 
     const name = match.compiled.route.function;
     const definition = options.functions[name];
     if (definition === undefined) throw new Error(`route ${match.compiled.key} names unknown function ${name}`);
-    const outcome = await invokeFunction(options.loader, { name, entry: definition.entry, timeoutMs, ...(definition.memoryMb === undefined ? {} : { memoryMb: definition.memoryMb }) }, event);
+    // Whichever stops first: the function at its own timeout (Lambda reports an error, API
+    // Gateway answers 500) or API Gateway at its integration timeout (503).
+    const functionTimeoutMs = options.functionTimeoutMs ?? (definition.timeoutSeconds ?? HTTP_FUNCTION_TIMEOUT_SECONDS) * 1000;
+    const functionStopsFirst = functionTimeoutMs <= timeoutMs;
+    const limitMs = Math.min(functionTimeoutMs, timeoutMs);
+    const outcome = await invokeFunction(options.loader, { name, entry: definition.entry, timeoutMs: limitMs, ...(definition.memoryMb === undefined ? {} : { memoryMb: definition.memoryMb }) }, event);
     if (outcome.kind === 'timeout') {
-      log(`[http] ${match.compiled.key} -> ${name} ran over ${timeoutMs} ms`);
-      sendGatewayError(response, requestId, 503, 'Service Unavailable');
+      log(`[http] ${match.compiled.key} -> ${name} ran over ${limitMs} ms (${functionStopsFirst ? 'function' : 'integration'} timeout)`);
+      if (functionStopsFirst) sendGatewayError(response, requestId, 500, 'Internal Server Error');
+      else sendGatewayError(response, requestId, 503, 'Service Unavailable');
       return;
     }
     if (outcome.kind === 'error') {

@@ -1,8 +1,11 @@
 // The local HTTP API behaves like API Gateway's: event shape, JWT authorizer, limits, errors.
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { HTTP_FUNCTIONS } from '../../shared/api/function-catalog.ts';
+import { ROUTES } from '../../shared/api/routes.ts';
+import { createHttpGateway } from '../../infra/local/http-gateway.ts';
 import { startLocalTwin, type LocalTwin } from '../support/local-twin.ts';
 import { fixtureHandlerLoader } from '../support/handler-fixtures.ts';
 import { signInNewCognitoUser, type SignedInUser } from '../support/cognito-users.ts';
@@ -138,6 +141,28 @@ describe('HTTP API limits and failures', () => {
     const response = await fetch(`${twin.httpUrl}/v1/thresholds/heart_rate`, { headers: bearer(clinicianAdmin) });
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ message: 'Service Unavailable' });
+  });
+
+  it('answers 500 when the function times out before the integration does, as a 29 s Lambda behind a 30 s API does', async () => {
+    const server = createServer(createHttpGateway({
+      routes: ROUTES,
+      functions: HTTP_FUNCTIONS,
+      loader: fixtureHandlerLoader({ [HTTP_FUNCTIONS.health.entry]: 'slow-handler.ts' }),
+      verifier: { verify: () => Promise.reject(new Error('no tokens here')) },
+      functionTimeoutMs: 300,
+      integrationTimeoutMs: 1_000,
+      log: () => undefined,
+    }));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const response = await fetch(`http://127.0.0.1:${port}/v1/health`);
+      expect(response.status).toBe(500);
+      expect(await response.json()).toEqual({ message: 'Internal Server Error' });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('answers 500 when the handler throws', async () => {
