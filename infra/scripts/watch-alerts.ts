@@ -1,7 +1,7 @@
 // A clinician's screen in a terminal: opens the WebSocket with an access token, optionally
 // subscribes to patients, and prints every pushed message as one JSON line.
 //
-//   npm run -s watch -- <accessToken> [patientId ...]      (VIGIL_WS_URL overrides ws://localhost:3001)
+//   npm run -s watch -- <accessToken> [patientId ...]      (ws://localhost:$VIGIL_WS_PORT, 3001 by default; VIGIL_WS_URL overrides)
 import WebSocket from 'ws';
 
 const [token, ...patientIds] = process.argv.slice(2);
@@ -9,7 +9,8 @@ if (!token) {
   console.error('usage: npm run -s watch -- <accessToken> [patientId ...]');
   process.exit(2);
 }
-const url = process.env['VIGIL_WS_URL'] ?? 'ws://localhost:3001';
+// The same port variable as `npm start`, so a twin on other ports is watched without more setup.
+const url = process.env['VIGIL_WS_URL'] ?? `ws://localhost:${process.env['VIGIL_WS_PORT'] || '3001'}`;
 const socket = new WebSocket(`${url}?token=${encodeURIComponent(token)}`);
 
 socket.on('unexpected-response', (_request, response) => {

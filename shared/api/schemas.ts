@@ -18,6 +18,13 @@ const Password = z
   });
 const Timestamp = z.iso.datetime({ offset: true });
 
+/** How far ahead of the server's clock a device's measurement time may be (clock skew). */
+export const MAX_FUTURE_SKEW_SECONDS = 300;
+// A measurement time from the future would open alerts that never age out of "current".
+const MeasuredAt = Timestamp.refine((at) => Date.parse(at) <= Date.now() + MAX_FUTURE_SKEW_SECONDS * 1000, {
+  message: `must not be more than ${MAX_FUTURE_SKEW_SECONDS / 60} minutes in the future`,
+});
+
 export const ProblemDetails = z.object({
   type: z.string(),
   title: z.string(),
@@ -82,7 +89,7 @@ export const ThresholdRequest = z
     path: ['min'],
   })
   // A value must be able to sit inside both limits by the dead-band, or a breach never clears.
-  .refine((t) => t.min === undefined || t.max === undefined || (t.deadBand ?? 0) < (t.max - t.min) / 2, {
+  .refine((t) => t.min === undefined || t.max === undefined || t.min >= t.max || (t.deadBand ?? 0) < (t.max - t.min) / 2, {
     message: 'deadBand must be less than half the distance between min and max',
     path: ['deadBand'],
   });
@@ -161,7 +168,7 @@ export const StartRecordingRequest = z.strictObject({
   sampleRateHz: z.number().int().min(ECG_LIMITS.minSampleRateHz).max(ECG_LIMITS.maxSampleRateHz),
   lead: z.enum(ECG_LEADS),
   deviceId: z.string().min(1).max(128).optional(),
-  startedAt: Timestamp.optional(),
+  startedAt: MeasuredAt.optional(),
 });
 
 const Int16 = z.number().int().min(-32768).max(32767);

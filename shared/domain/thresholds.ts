@@ -1,6 +1,6 @@
 // Alert thresholds and which one applies. A patient's own threshold wins, then their
 // primary clinician's default, then the organisation's, then Vigil's built-in one.
-import type { Metric } from './metrics.ts';
+import { METRICS, type Metric } from './metrics.ts';
 
 export type Priority = 'high' | 'medium' | 'low';
 export type ThresholdScope = 'patient' | 'clinician' | 'org' | 'builtin';
@@ -35,6 +35,22 @@ export const BUILT_IN_THRESHOLDS: Partial<Record<Metric, ThresholdLimits>> = {
 };
 
 export const THRESHOLD_DEFAULTS = { minDurationSeconds: 0, deadBand: 0, priority: 'high' as Priority };
+
+/**
+ * The limits of a request that no reading of the metric could ever cross (outside what is
+ * physically possible), each with the reason: such a threshold would never page anyone, or
+ * page for every reading.
+ */
+export function impossibleLimits(metric: Metric, request: Partial<ThresholdLimits>): Array<{ field: 'min' | 'max'; message: string }> {
+  const { min, max } = METRICS[metric].possible;
+  const unit = METRICS[metric].unit;
+  const problems: Array<{ field: 'min' | 'max'; message: string }> = [];
+  for (const field of ['min', 'max'] as const) {
+    const value = request[field];
+    if (value !== undefined && (value < min || value > max)) problems.push({ field, message: `must be within ${min}–${max} ${unit}, the possible range of ${metric}` });
+  }
+  return problems;
+}
 
 /** Completes a threshold request with defaults for the fields the caller left out. */
 export function completeThreshold(request: Partial<ThresholdLimits>): ThresholdLimits {

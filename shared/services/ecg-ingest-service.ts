@@ -93,7 +93,7 @@ export async function uploadChunk(deps: EcgIngestDependencies, caller: Caller, r
     ]);
   }
   if (recording.chunkCount !== undefined && seq >= recording.chunkCount) {
-    throw new ConflictError(`recording ${recordingId} was completed with ${recording.chunkCount} chunks; seq ${seq} is past its end`);
+    throw new ConflictError(`recording ${recordingId} was completed with ${recording.chunkCount} chunk${recording.chunkCount === 1 ? '' : 's'}; seq ${seq} is past its end`);
   }
   const now = deps.now?.() ?? new Date();
   const expiresAt = Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400;

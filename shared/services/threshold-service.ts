@@ -2,8 +2,8 @@
 // force for a patient.
 import type { Metric } from '../domain/metrics.ts';
 import type { Caller } from '../domain/caller.ts';
-import { completeThreshold, effectiveThreshold, type Threshold, type ThresholdLimits } from '../domain/thresholds.ts';
-import { NotFoundError } from '../http/errors.ts';
+import { completeThreshold, effectiveThreshold, impossibleLimits, type Threshold, type ThresholdLimits } from '../domain/thresholds.ts';
+import { NotFoundError, ValidationError } from '../http/errors.ts';
 import type { TableClient } from '../data/table-client.ts';
 import type { UserRecord } from '../data/user-store.ts';
 import { deleteThreshold, getThresholdsAlongFallback, putThreshold } from '../data/threshold-store.ts';
@@ -12,6 +12,15 @@ import { requirePatientAccess } from './patient-access-check.ts';
 export interface ThresholdServiceDependencies {
   table: TableClient;
   now?: () => Date;
+}
+
+/** The request completed with defaults, once its limits are possible values of the metric. */
+function thresholdFrom(metric: Metric, request: Partial<ThresholdLimits>): ThresholdLimits {
+  const problems = impossibleLimits(metric, request);
+  if (problems.length > 0) {
+    throw new ValidationError(`${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems.map((p) => ({ path: `body.${p.field}`, message: p.message })));
+  }
+  return completeThreshold(request);
 }
 
 const stamp = (deps: ThresholdServiceDependencies, caller: Caller) => ({
@@ -26,8 +35,9 @@ export async function setPatientThreshold(
   metric: Metric,
   request: Partial<ThresholdLimits>,
 ): Promise<Threshold> {
+  const limits = thresholdFrom(metric, request);
   await requirePatientAccess(deps.table, caller, patientId, 'manage');
-  const threshold: Threshold & { scope: 'patient' } = { metric, scope: 'patient', ...completeThreshold(request), ...stamp(deps, caller) };
+  const threshold: Threshold & { scope: 'patient' } = { metric, scope: 'patient', ...limits, ...stamp(deps, caller) };
   await putThreshold(deps.table, patientId, threshold);
   return threshold;
 }
@@ -38,7 +48,7 @@ export async function setClinicianThreshold(
   metric: Metric,
   request: Partial<ThresholdLimits>,
 ): Promise<Threshold> {
-  const threshold: Threshold & { scope: 'clinician' } = { metric, scope: 'clinician', ...completeThreshold(request), ...stamp(deps, caller) };
+  const threshold: Threshold & { scope: 'clinician' } = { metric, scope: 'clinician', ...thresholdFrom(metric, request), ...stamp(deps, caller) };
   await putThreshold(deps.table, caller.userId, threshold);
   return threshold;
 }

@@ -64,7 +64,7 @@ async function saveProfile(deps: UserServiceDependencies, email: string, write: 
 
 export async function createUserAs(deps: UserServiceDependencies, caller: Caller, input: NewUser) {
   if (!MAY_CREATE[caller.role].includes(input.role)) {
-    throw new ForbiddenError(`a ${caller.role} cannot create a ${input.role}`);
+    throw new ForbiddenError(`${withArticle(caller.role)} cannot create ${withArticle(input.role)}`);
   }
   const userId = await createAccount(deps.identity, input);
   const user: UserRecord = {
@@ -97,4 +97,9 @@ export async function getSelf(deps: Pick<UserServiceDependencies, 'table'>, call
   const user = await getUser(deps.table, caller.userId);
   if (!user) throw new NotFoundError('your profile no longer exists');
   return publicUser(user);
+}
+
+/** "an admin", "a clinician". */
+function withArticle(noun: string): string {
+  return `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`;
 }

@@ -140,6 +140,17 @@ describe('bad callers', () => {
     expectProblem(await api(twin, 'POST', '/v1/users', { token: adminToken, body: { email: `x-${randomUUID()}@example.org`, name: 'X', role: 'clinician', password: 'short' } }), 400, 'body.password');
   });
 
+  it('a threshold outside what the metric can read → 400 naming the limit', async () => {
+    const response = await api(twin, 'PUT', `/v1/patients/${patient.id}/thresholds/heart_rate`, { token: clinicianToken, body: { max: -5 } });
+    expectProblem(response, 400, 'body.max');
+    expect(response.body.detail).toContain('0–350 /min');
+  });
+
+  it('a recording dated more than a few minutes ahead → 400 naming startedAt', async () => {
+    const startedAt = new Date(Date.now() + 3600_000).toISOString();
+    expectProblem(await api(twin, 'POST', `/v1/patients/${patient.id}/ecg`, { token: patient.token, body: { sampleRateHz: 250, lead: 'II', startedAt } }), 400, 'body.startedAt');
+  });
+
   it('a threshold whose dead-band could never clear → 400 naming it', async () => {
     expectProblem(await api(twin, 'PUT', `/v1/patients/${patient.id}/thresholds/heart_rate`, { token: clinicianToken, body: { min: 50, max: 60, deadBand: 10 } }), 400, 'body.deadBand');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AlertListQuery, ChunkParams, CreateUserRequest, ThresholdRequest } from '../../../shared/api/schemas.ts';
+import { AlertListQuery, ChunkParams, CreateUserRequest, StartRecordingRequest, ThresholdRequest } from '../../../shared/api/schemas.ts';
 
 describe('request schemas', () => {
   it('takes a threshold with one or both limits', () => {
@@ -8,7 +8,7 @@ describe('request schemas', () => {
   });
   it('refuses a threshold with no limit, crossed limits or a dead-band that could never clear', () => {
     expect(ThresholdRequest.safeParse({}).error?.issues[0]?.path).toEqual(['max']);
-    expect(ThresholdRequest.safeParse({ min: 100, max: 40 }).error?.issues[0]?.path).toEqual(['min']);
+    expect(ThresholdRequest.safeParse({ min: 100, max: 40 }).error?.issues.map((issue) => issue.path)).toEqual([['min']]);
     expect(ThresholdRequest.safeParse({ min: 50, max: 60, deadBand: 5 }).error?.issues[0]?.path).toEqual(['deadBand']);
   });
   it('takes no password (an invitation) or one that meets the pool policy, and lower-cases the email', () => {
@@ -25,5 +25,13 @@ describe('request schemas', () => {
     }
     expect(AlertListQuery.parse({ limit: '20' }).limit).toBe(20);
     expect(AlertListQuery.safeParse({ limit: '2e1' }).error?.issues[0]?.path).toEqual(['limit']);
+  });
+  it('takes a recording start from the past or a few minutes ahead (clock skew), not further', () => {
+    const at = (offsetSeconds: number) => ({ sampleRateHz: 250, lead: 'II', startedAt: new Date(Date.now() + offsetSeconds * 1000).toISOString() });
+    expect(StartRecordingRequest.safeParse(at(-86_400)).success).toBe(true);
+    expect(StartRecordingRequest.safeParse(at(240)).success).toBe(true);
+    const future = StartRecordingRequest.safeParse(at(3600)).error?.issues[0];
+    expect(future?.path).toEqual(['startedAt']);
+    expect(future?.message).toBe('must not be more than 5 minutes in the future');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completeThreshold, effectiveThreshold, type Threshold } from '../../../shared/domain/thresholds.ts';
+import { completeThreshold, effectiveThreshold, impossibleLimits, type Threshold } from '../../../shared/domain/thresholds.ts';
 
 const stored = (scope: Threshold['scope'], max: number): Threshold => ({ metric: 'heart_rate', scope, max, minDurationSeconds: 0, deadBand: 0, priority: 'high' });
 
@@ -22,5 +22,17 @@ describe('effectiveThreshold', () => {
 describe('completeThreshold', () => {
   it('fills defaults and keeps only the limits given', () => {
     expect(completeThreshold({ max: 100 })).toEqual({ max: 100, minDurationSeconds: 0, deadBand: 0, priority: 'high' });
+  });
+});
+
+describe('impossibleLimits', () => {
+  it('names each limit outside the possible range of the metric', () => {
+    expect(impossibleLimits('heart_rate', { max: -5 })).toEqual([{ field: 'max', message: 'must be within 0–350 /min, the possible range of heart_rate' }]);
+    expect(impossibleLimits('spo2', { min: 85, max: 101 }).map((p) => p.field)).toEqual(['max']);
+    expect(impossibleLimits('body_temperature', { min: 10, max: 50 }).map((p) => p.field)).toEqual(['min', 'max']);
+  });
+  it('accepts limits inside the range, up to its ends', () => {
+    expect(impossibleLimits('heart_rate', { min: 0, max: 350 })).toEqual([]);
+    expect(impossibleLimits('spo2', { min: 90 })).toEqual([]);
   });
 });
