@@ -170,7 +170,8 @@ export async function advanceRecordingAnalysis(
       type: 'ecg.analyzed',
       recordingId,
       patientId: recording.patientId,
-      seq: state.nextSeq,
+      // The final step analyses no chunk of its own (it closes the last window): no seq.
+      ...(atEnd ? {} : { seq: state.nextSeq }),
       final: atEnd,
       beats: result.beats.length,
       ...(result.heartRate

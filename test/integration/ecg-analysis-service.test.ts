@@ -59,7 +59,7 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
 
   it('gives the whole-recording beats when chunks arrive out of order and repeated', async () => {
     const { recordingId } = await newPatientRecording();
-    const { notifier } = recordingNotifier();
+    const { notifier, pushes } = recordingNotifier();
     for (const seq of [2, 0, 0, 3, 1, 5, 2, 4]) {
       await putChunk(table, recordingId, seq, chunks[seq]!, 2_000_000_000, 'now');
       await advanceRecordingAnalysis({ table, notifier }, recordingId);
@@ -72,6 +72,10 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
     const recording = await getRecording(table, recordingId);
     expect(recording).toMatchObject({ status: 'analyzed', chunksAnalyzed: 6, findings: { beatCount: whole.beats.length, analyzedSeconds: 60 } });
     expect(recording?.findings.heartRate?.mean).toBeCloseTo(72, 0);
+    // One push per chunk, each once and in order, then the final one, which names no chunk.
+    const analyzed = pushes.filter((push) => push.type === 'ecg.analyzed');
+    expect(analyzed.map((push) => push['seq'])).toEqual([0, 1, 2, 3, 4, 5, undefined]);
+    expect(analyzed.map((push) => push['final'])).toEqual([false, false, false, false, false, false, true]);
   });
 
   it('waits at a gap and goes on when the missing chunk arrives', async () => {
