@@ -1,5 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
+import { DEFAULT_ECG_RETENTION_DAYS } from '../shared/config/env.ts';
 import { VigilStack } from './vigil-stack.ts';
 
 const app = new App();
@@ -8,7 +9,7 @@ const app = new App();
 // account and region from the caller's credentials.
 new VigilStack(app, 'Vigil', {
   description: 'Vigil remote patient monitoring',
-  ecgRetentionDays: Number(app.node.tryGetContext('vigil:ecgRetentionDays') ?? 30),
+  ecgRetentionDays: Number(app.node.tryGetContext('vigil:ecgRetentionDays') ?? DEFAULT_ECG_RETENTION_DAYS),
 });
 
 // `cdk synth -c nag=true` runs the same packs as test/infra/cdk-nag.test.ts.

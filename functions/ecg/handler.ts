@@ -1,17 +1,14 @@
 import { callerFromTable } from '../../shared/auth/caller-lookup.ts';
-import { ENV, optionalEnv } from '../../shared/config/env.ts';
+import { DEFAULT_ECG_RETENTION_DAYS, ENV, optionalEnv } from '../../shared/config/env.ts';
 import { tableClientFromEnv } from '../../shared/data/table-client.ts';
 import { httpFunction } from '../../shared/http/http-function.ts';
 import { ecgChunkQueueFromEnv } from '../../shared/messaging/ecg-chunk-queue.ts';
 import { completeUpload, showRecording, startRecording, uploadChunk } from '../../shared/services/ecg-ingest-service.ts';
 
-/** Raw ECG is kept 30 days unless the deployment says otherwise; findings stay. */
-const DEFAULT_RETENTION_DAYS = 30;
-
 const dependencies = () => ({
   table: tableClientFromEnv(),
   queue: ecgChunkQueueFromEnv(),
-  retentionDays: Number(optionalEnv(ENV.ecgRetentionDays) ?? DEFAULT_RETENTION_DAYS),
+  retentionDays: Number(optionalEnv(ENV.ecgRetentionDays) ?? DEFAULT_ECG_RETENTION_DAYS),
 });
 
 export const handler = httpFunction(

@@ -10,7 +10,6 @@ const ADMINISTER_USERS_ACTIONS = [
   'cognito-idp:AdminCreateUser',
   'cognito-idp:AdminAddUserToGroup',
   'cognito-idp:AdminSetUserPassword',
-  'cognito-idp:AdminGetUser',
   'cognito-idp:AdminDeleteUser',
 ];
 

@@ -1,7 +1,7 @@
 // The configuration a deployed Lambda would get from the CDK stack, pointed at the local
 // emulators instead. It is applied to the twin's own process before any handler is imported,
 // because handlers create their clients at module scope.
-import { ENV } from '../../shared/config/env.ts';
+import { DEFAULT_ECG_RETENTION_DAYS, ENV } from '../../shared/config/env.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws.ts';
 
 export interface HandlerEnvironmentInput {
@@ -29,7 +29,7 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     [ENV.wsManagementEndpoint]: input.wsManagementEndpoint,
     [ENV.localIssuer]: input.localIssuer,
     [ENV.cursorSecret]: LOCAL_CURSOR_SECRET,
-    [ENV.ecgRetentionDays]: String(input.ecgRetentionDays ?? 7),
+    [ENV.ecgRetentionDays]: String(input.ecgRetentionDays ?? DEFAULT_ECG_RETENTION_DAYS),
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,

@@ -1,6 +1,6 @@
 // What clients may send over the WebSocket, routed by API Gateway on `action`.
 import { z } from 'zod';
-import { Id } from './schemas.ts';
+import { Id, Role } from './schemas.ts';
 
 /** A connection may watch this many patients at once; a clinician's screen shows fewer. */
 export const MAX_SUBSCRIBED_PATIENTS = 100;
@@ -16,5 +16,5 @@ export const PingMessage = z.strictObject({ action: z.literal('ping') });
 export const ConnectionContext = z.object({
   userId: Id,
   orgId: Id,
-  role: z.enum(['admin', 'clinician', 'patient', 'caregiver']),
+  role: Role,
 });

@@ -1,5 +1,8 @@
 // Every environment variable a Lambda reads, named once. The CDK stack sets them on the
 // functions and the local twin sets them on its own process; handlers read them only here.
+/** Raw ECG is kept this many days unless the deployment sets VIGIL_ECG_RETENTION_DAYS; findings stay. */
+export const DEFAULT_ECG_RETENTION_DAYS = 30;
+
 export const ENV = {
   tableName: 'VIGIL_TABLE_NAME',
   ecgQueueUrl: 'VIGIL_ECG_QUEUE_URL',

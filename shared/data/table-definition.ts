@@ -1,7 +1,7 @@
 // The one DynamoDB table, described once. The CDK stack and the local twin both build the
 // table from this, so the key schema and indexes cannot drift between cloud and laptop.
-// Key formats per entity live in shared/data/keys/*; docs/data-model.md lists the access
-// patterns each index serves.
+// Key formats live with their entity, one store each (shared/data/*-store.ts);
+// docs/data-model.md lists the access patterns each index serves.
 
 export const TABLE_KEYS = {
   partitionKey: 'pk',
@@ -16,7 +16,7 @@ export interface IndexDefinition {
   readonly sortKey: string;
 }
 
-// Two overloaded GSIs: each entity puts its own prefixed values in them (see keys/*), so a
+// Two overloaded GSIs: each entity puts its own prefixed values in them (see each store's key layout), so a
 // new access pattern rarely needs a new index.
 export const TABLE_INDEXES = {
   gsi1: { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },

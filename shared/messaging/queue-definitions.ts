@@ -16,8 +16,6 @@ export const ECG_QUEUE = {
   batchSize: 10,
 } as const;
 
-export const ANALYSIS_FUNCTION_TIMEOUT_SECONDS = 60;
-
 /** The body of an ECG chunk message: which stored chunk to analyse, never the samples. */
 export interface EcgChunkMessage {
   readonly recordingId: string;

@@ -142,7 +142,6 @@ describe('user pool access follows the catalog', () => {
     'cognito-idp:AdminCreateUser',
     'cognito-idp:AdminAddUserToGroup',
     'cognito-idp:AdminSetUserPassword',
-    'cognito-idp:AdminGetUser',
     'cognito-idp:AdminDeleteUser',
   ];
 
