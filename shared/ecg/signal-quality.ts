@@ -8,9 +8,12 @@ import { kthSmallest } from './small-sort.ts';
  * - saturation: a noticeable share of samples invalid (NaN, ±Infinity), outside the
  *   int16 µV range, or sitting at the window's extreme value for 20 ms or more of a
  *   50 ms block (ADC clipping).
- * - high_noise: the quieter 50 ms blocks of the 5–15 Hz band (25th percentile) carry
- *   energy comparable to the loudest (QRS) block. In clean ECG the QRS complexes occupy a
- *   minority of blocks and the rest are quiet, whatever the heart rate.
+ * - high_noise: the quieter 50 ms blocks (25th percentile) carry energy comparable to the
+ *   loudest (QRS) block, both measured on the slope of the 5–15 Hz band, as the detector
+ *   sees the signal. In clean ECG the QRS complexes occupy a minority of blocks and the rest
+ *   are quiet, whatever the heart rate. On the slope, slow waves between beats (the 4–9 Hz
+ *   fibrillatory waves of atrial fibrillation) weigh less than muscle noise, which is as
+ *   steep as a QRS and what makes detection fail.
  */
 export type QualityIssue = 'flat_line' | 'saturation' | 'high_noise';
 
@@ -23,7 +26,7 @@ export interface QualityWindow {
 
 export interface SignalQualityState {
   windowStart: number;
-  /** Per completed block of the open window: band-pass RMS, extremes and how many samples sat on them. */
+  /** Per completed block of the open window: band-pass slope RMS, extremes and how many samples sat on them. */
   blockRms: number[];
   blockHigh: number[];
   blockHighCount: number[];
@@ -39,13 +42,15 @@ export interface SignalQualityState {
   invalidCount: number;
   sum: number;
   previousIssues: QualityIssue[];
+  /** The last band-pass sample of the previous call, for the slope across the boundary. */
+  previousBandPass?: number;
 }
 
 export const BLOCKS_PER_WINDOW = 40;
 const BLOCK_SECONDS = 0.05;
 // Peak-to-peak below this (µV) over a whole window: nothing that could be an ECG.
 const FLAT_RANGE_UV = 50;
-// Band-passed RMS of the loudest block below this (µV): no QRS anywhere in the window.
+// Slope RMS of the loudest block below this (µV, as a 10 Hz wave of that RMS reads): no QRS anywhere in the window.
 const FLAT_BLOCK_RMS_UV = 8;
 // Share of a window that is invalid, or clipped flat at an extreme, to call it saturated.
 const INVALID_SHARE = 0.1;
@@ -53,6 +58,8 @@ const CLIPPED_SHARE = 0.02;
 // A clipped plateau lasts at least this long; shorter equal runs are quantisation.
 const CLIPPING_SECONDS = 0.02;
 const CLIPPED_EXTREME_SHARE = 0.3;
+// Slopes are scaled so that a 10 Hz wave reads its own RMS in µV.
+const SLOPE_REFERENCE_HZ = 10;
 // 25th-percentile block RMS above this share of the loudest block, and above an absolute
 // floor so that a quiet pause (no QRS in the window) is not called noise.
 const NOISE_QUIET_TO_PEAK = 0.13;
@@ -90,6 +97,7 @@ export function createSignalQualityState(): SignalQualityState {
     invalidCount: 0,
     sum: 0,
     previousIssues: [],
+    previousBandPass: 0,
   };
 }
 
@@ -101,6 +109,8 @@ const SEGMENT_LENGTH = 4096;
 export class SignalQualityTracker {
   private readonly blockLength: number;
   private readonly clippingRun: number;
+  private readonly slopeScale: number;
+  private previousBandPass: number;
   private windowStart: number;
   /** Per completed block of the open window (the first `blockCount` entries). */
   private readonly blockRms = new Float64Array(BLOCKS_PER_WINDOW);
@@ -125,6 +135,8 @@ export class SignalQualityTracker {
   constructor(sampleRateHz: number, state: SignalQualityState) {
     this.blockLength = blockLengthFor(sampleRateHz);
     this.clippingRun = Math.max(3, Math.round(CLIPPING_SECONDS * sampleRateHz));
+    this.slopeScale = sampleRateHz / (2 * Math.PI * SLOPE_REFERENCE_HZ);
+    this.previousBandPass = state.previousBandPass ?? 0;
     this.windowStart = state.windowStart;
     this.blockCount = state.blockRms.length;
     this.blockRms.set(state.blockRms);
@@ -163,6 +175,7 @@ export class SignalQualityTracker {
       invalidCount: this.invalidCount,
       sum: this.sum,
       previousIssues: [...this.previousIssues],
+      previousBandPass: this.previousBandPass,
     };
   }
 
@@ -202,10 +215,13 @@ export class SignalQualityTracker {
     let sum = 0;
     let high = EMPTY_HIGH;
     let low = EMPTY_LOW;
+    let previous = this.previousBandPass;
     for (let k = from; k < end; k++) {
       const x = raw[k]!;
       const y = bandPass[k]!;
-      energy += y * y;
+      const slope = y - previous;
+      previous = y;
+      energy += slope * slope;
       sum += x;
       high = x > high ? x : high;
       low = x < low ? x : low;
@@ -223,7 +239,8 @@ export class SignalQualityTracker {
       if (high > this.windowHigh) this.windowHigh = high;
       if (low < this.windowLow) this.windowLow = low;
     }
-    this.partEnergy += energy;
+    this.previousBandPass = previous;
+    this.partEnergy += energy * this.slopeScale * this.slopeScale;
     this.sum += sum;
     if (high > this.partHigh) {
       this.partHigh = high;

@@ -85,6 +85,16 @@ describe('irregular rhythm', () => {
     expect(patterned.summary.rhythm).toBe('other');
   });
 
+  it('AF with coarse fibrillatory waves (80 µV at 4–7 Hz) beside a 600 µV QRS stays usable and is AF, not noise', () => {
+    const random = seededRandom(4);
+    const times = beatTimesFromRr(Array.from({ length: 100 }, () => 0.4 + 0.6 * random()));
+    const ecg = syntheticEcg({ sampleRateHz: FS, beatTimes: times, durationSeconds: times[times.length - 1]! + 1, whiteNoiseUv: 10, fibrillatoryWavesUv: 80, shape: { rAmplitudeUv: 600, tAmplitudeUv: 200 } });
+    const result = analyzeRecording(ecg.samples, FS);
+    expect(result.summary.unusableSeconds).toBe(0);
+    expect(result.summary.rhythm).toBe('af');
+    expect(kinds(result.findings)).toContain('irregular_rhythm');
+  });
+
   it('sinus rhythm with frequent random premature beats is not AF', () => {
     const random = seededRandom(21);
     const rr: number[] = [];

@@ -22,6 +22,8 @@ export interface SyntheticEcgOptions {
   polarity?: 1 | -1;
   whiteNoiseUv?: number;
   baselineWanderUv?: number;
+  /** Amplitude of atrial fibrillatory waves: two oscillations drifting over 4–7 Hz. */
+  fibrillatoryWavesUv?: number;
   seed?: number;
 }
 
@@ -69,10 +71,18 @@ export function syntheticEcg(options: SyntheticEcgOptions): SyntheticEcg {
   const random = seededRandom(options.seed ?? 1);
   const noise = options.whiteNoiseUv ?? 0;
   const wander = options.baselineWanderUv ?? 0;
+  const fibrillation = options.fibrillatoryWavesUv ?? 0;
+  let fast = 0;
+  let slow = 0;
   for (let i = 0; i < n; i++) {
     const t = i / fs;
     if (noise > 0) samples[i]! += noise * gaussian(random);
     if (wander > 0) samples[i]! += wander * (Math.sin(2 * Math.PI * 0.3 * t) + 0.5 * Math.sin(2 * Math.PI * 0.07 * t + 1));
+    if (fibrillation > 0) {
+      fast += (2 * Math.PI * (5.8 + 0.8 * Math.sin(0.9 * t))) / fs;
+      slow += (2 * Math.PI * (4.6 + 0.5 * Math.sin(0.4 * t + 1))) / fs;
+      samples[i]! += fibrillation * (0.7 * Math.sin(fast) + 0.4 * Math.sin(slow));
+    }
   }
   return { samples, beatSamples };
 }
