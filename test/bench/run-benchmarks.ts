@@ -1,12 +1,15 @@
 // Runs every benchmark and prints one plain-text table. To add a benchmark, write a module
 // exporting an async function that returns BenchRow[] and add it to BENCHMARKS.
-// Run with `npm run bench` (add NODE_OPTIONS=--expose-gc for heap figures after collection).
+// Run with `npm run bench`, which passes --expose-gc so that heap figures are after collection.
 import { formatTable, type Benchmark, type BenchRow } from './bench-table.ts';
 import { ecgDetectionBenchmark } from './ecg-detection-bench.ts';
 import { ecgAfScreeningBenchmark } from './ecg-af-screening-bench.ts';
 import { ecgThroughputBenchmark } from './ecg-throughput-bench.ts';
 import { ecgStreamingMemoryBenchmark } from './ecg-streaming-memory-bench.ts';
 import { alertLatencyBenchmark } from './alert-latency-bench.ts';
+
+// The twin's handlers log every analysed chunk at INFO; the table is what this prints.
+process.env['POWERTOOLS_LOG_LEVEL'] ??= 'WARN';
 
 const BENCHMARKS: Benchmark[] = [ecgDetectionBenchmark, ecgAfScreeningBenchmark, ecgThroughputBenchmark, ecgStreamingMemoryBenchmark, alertLatencyBenchmark];
 
