@@ -29,6 +29,8 @@ export interface QrsDetectorState {
   lastQrsSlope: number;
   lastBeat: number;
   lastDecay: number;
+  /** Threshold halvings since the last QRS (absent in states saved before it existed). */
+  decaySteps?: number;
   /** [position, height, rPeak, slope] of the best search-back candidate, or []. */
   searchback: number[];
   /** Peaks seen while learning, flattened as [position, height, rPeak, slope]*; null once learned. */
@@ -50,9 +52,13 @@ const SEARCHBACK_RR_FACTOR = 1.5;
 const MINOR_PEAK_SHARE = 0.25;
 const MIN_BEAT_GAP_SECONDS = 0.16;
 // After this long without a QRS, thresholds halve every half second so that a sudden
-// drop in amplitude (lead change, gain change) is picked up again.
+// drop in amplitude (lead change, gain change) is picked up again, but at most four times:
+// down to 1/16 of the QRS level, which still finds a QRS fivefold smaller (1/25 of the
+// energy), while in a long pause (asystole, blocked P waves) the threshold does not sink
+// to the level of noise and P waves and report them as beats.
 const DECAY_AFTER_SECONDS = 3;
 const DECAY_EVERY_SECONDS = 0.5;
+const MAX_DECAY_STEPS = 4;
 // Integrator energy of an 8 µV, 10 Hz wave: below this nothing counts as a beat, so a flat
 // or disconnected lead does not produce beats from quantisation noise. Kept this low so that
 // a low-voltage lead (QRS of 50–100 µV peak to peak, as a loose patch gives) still shows every
@@ -81,6 +87,7 @@ export function createQrsDetectorState(sampleRateHz: number): QrsDetectorState {
     lastQrsSlope: 0,
     lastBeat: -1,
     lastDecay: -1,
+    decaySteps: 0,
     searchback: [],
     learningPeaks: [],
     learningEnd: Math.round(LEARNING_SECONDS * sampleRateHz),
@@ -130,6 +137,7 @@ export class QrsDetector {
   private lastQrsSlope: number;
   private lastBeat: number;
   private lastDecay: number;
+  private decaySteps: number;
   private searchbackPosition: number;
   private searchbackHeight: number;
   private searchbackBeat: number;
@@ -185,6 +193,7 @@ export class QrsDetector {
     this.lastQrsSlope = state.lastQrsSlope;
     this.lastBeat = state.lastBeat;
     this.lastDecay = state.lastDecay;
+    this.decaySteps = state.decaySteps ?? 0;
     this.searchbackPosition = state.searchback[0] ?? -1;
     this.searchbackHeight = state.searchback[1] ?? 0;
     this.searchbackBeat = state.searchback[2] ?? -1;
@@ -217,6 +226,7 @@ export class QrsDetector {
       lastQrsSlope: this.lastQrsSlope,
       lastBeat: this.lastBeat,
       lastDecay: this.lastDecay,
+      decaySteps: this.decaySteps,
       searchback: this.searchbackPosition >= 0 ? [this.searchbackPosition, this.searchbackHeight, this.searchbackBeat, this.searchbackSlope] : [],
       learningPeaks: this.learningPeaks === null ? null : [...this.learningPeaks],
       learningEnd: this.learningEnd,
@@ -357,6 +367,8 @@ export class QrsDetector {
     if (this.learningPeaks !== null) return Math.min(next, this.learningEnd);
     const gapStart = this.lastQrs + this.searchbackAfter + 1;
     if (this.searchbackPosition >= 0 && this.searchbackHeight > 0.5 * this.threshold && this.searchbackHeight > this.minQrsEnergy) return Math.min(next, gapStart);
+    // Decay spent and no search-back candidate: nothing is due until the next peak.
+    if (this.decaySteps >= MAX_DECAY_STEPS) return next;
     return Math.min(next, Math.max(gapStart, this.lastQrs + this.decayAfter + 1, this.lastDecay + this.decayEvery));
   }
 
@@ -462,6 +474,7 @@ export class QrsDetector {
     this.lastQrs = position;
     this.lastQrsSlope = slope;
     this.lastBeat = rPeak;
+    this.decaySteps = 0;
     this.searchbackPosition = -1;
     this.searchbackHeight = 0;
     beats.push(rPeak, this.now);
@@ -479,8 +492,9 @@ export class QrsDetector {
       }
       return;
     }
-    if (n - this.lastQrs > this.decayAfter && n - this.lastDecay >= this.decayEvery) {
+    if (this.decaySteps < MAX_DECAY_STEPS && n - this.lastQrs > this.decayAfter && n - this.lastDecay >= this.decayEvery) {
       this.lastDecay = n;
+      this.decaySteps++;
       for (let k = 0; k < PEAK_BUFFER; k++) this.qrsPeaks[k] = this.qrsPeaks[k]! * 0.5;
       this.updateThreshold();
     }

@@ -63,6 +63,15 @@ describe('pause', () => {
     expect(pauses).toEqual([{ kind: 'pause', rrSeconds: 3.2, startSample: ecg.beatSamples[20], endSample: ecg.beatSamples[21] }]);
   });
 
+  it.each([8, 12])('a %i s pause in 20 µV of noise is one pause of that length, with no beat found inside it', (seconds) => {
+    const around = beatTimesFromRr([...new Array<number>(20).fill(0.9), seconds, ...new Array<number>(10).fill(0.9)]);
+    const paused = syntheticEcg({ sampleRateHz: FS, beatTimes: around, durationSeconds: around[around.length - 1]! + 1, whiteNoiseUv: 20, seed: 3 });
+    const result = analyzeRecording(paused.samples, FS);
+    const pauses = result.findings.filter((f) => f.kind === 'pause');
+    expect(pauses).toEqual([{ kind: 'pause', rrSeconds: seconds, startSample: paused.beatSamples[20], endSample: paused.beatSamples[21] }]);
+    expect(result.beats.filter((b) => b > paused.beatSamples[20]! && b < paused.beatSamples[21]!)).toEqual([]);
+  });
+
   it('is not a pause when the limit is set above it', () => {
     expect(analyzeRecording(ecg.samples, FS, { pauseSeconds: 3.5 }).findings.filter((f) => f.kind === 'pause')).toEqual([]);
   });
