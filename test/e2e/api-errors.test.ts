@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { startLocalTwin, type LocalTwin } from '../support/local-twin.ts';
-import { api, bootstrapOrganisation, createAndSignIn, STRONG_PASSWORD } from './support/vigil-api.ts';
+import { api, bootstrapOrganisation, createAndSignIn, openSocket, STRONG_PASSWORD } from './support/vigil-api.ts';
+import { signWithCognitoLocalKey } from '../support/forged-tokens.ts';
 
 let twin: LocalTwin;
 let adminToken: string;
@@ -103,6 +104,15 @@ describe('bad callers', () => {
   it('no token → 401', async () => {
     const response = await api(twin, 'GET', '/v1/users/me');
     expect(response.status).toBe(401);
+  });
+
+  it('a properly signed token that has expired → 401, over HTTP and at WebSocket connect', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const expired = signWithCognitoLocalKey({
+      sub: patient.id, iss: twin.issuer, client_id: twin.state.userPoolClientId, token_use: 'access', iat: now - 7200, exp: now - 3600,
+    });
+    expect((await api(twin, 'GET', '/v1/users/me', { token: expired })).status).toBe(401);
+    await expect(openSocket(twin, expired)).rejects.toThrow(/401/);
   });
 
   it('a forged or expired-looking token → 401', async () => {
