@@ -131,8 +131,11 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
     };
     const authorization = await invokeFunction(options.loader, { name: authorizerName, entry: authorizerDefinition.entry, timeoutMs }, authorizerEvent);
     if (authorization.kind !== 'result') {
-      // A thrown "Unauthorized" is how Lambda authorizers refuse; API Gateway answers 401.
-      rejectUpgrade(socket, 401);
+      // A thrown "Unauthorized" is how Lambda authorizers refuse: API Gateway answers 401. Any
+      // other failure (a crash, a timeout) is the authorizer's own error: 500.
+      const refused = authorization.kind === 'error' && authorization.error instanceof Error && authorization.error.message === 'Unauthorized';
+      if (!refused) log(`[ws] $connect authorizer ${authorizerName} failed: ${authorization.kind === 'error' ? String(authorization.error) : 'timed out'}`);
+      rejectUpgrade(socket, refused ? 401 : 500);
       return;
     }
     const policy = authorization.value as AuthorizerResult | undefined;

@@ -112,9 +112,10 @@ describe('WebSocket authorizer', () => {
     expect(recordedEvents('ws-authorizer')[0]).toMatchObject({ type: 'REQUEST', requestContext: { routeKey: '$connect', eventType: 'CONNECT' } });
   });
 
-  it('refuses the upgrade with 401 for a bad token and 403 for a Deny policy', async () => {
+  it('refuses the upgrade with 401 for a bad token, 403 for a Deny policy and 500 when the authorizer fails', async () => {
     await expect(connect('not-a-token')).rejects.toThrow('status 401');
     await expect(connect('deny')).rejects.toThrow('status 403');
+    await expect(connect('crash')).rejects.toThrow('status 500');
     expect(events()).toHaveLength(0);
   });
 });
