@@ -18,7 +18,8 @@ export interface ThresholdServiceDependencies {
 function thresholdFrom(metric: Metric, request: Partial<ThresholdLimits>): ThresholdLimits {
   const problems = impossibleLimits(metric, request);
   if (problems.length > 0) {
-    throw new ValidationError(`${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems.map((p) => ({ path: `body.${p.field}`, message: p.message })));
+    const detail = problems.map((p) => `${p.field} ${p.message}`).join('; ');
+    throw new ValidationError(detail, problems.map((p) => ({ path: `body.${p.field}`, message: p.message })));
   }
   return completeThreshold(request);
 }
