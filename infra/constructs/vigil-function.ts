@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { HTTP_FUNCTION_TIMEOUT_SECONDS, type FunctionDefinition } from '../../shared/api/function-catalog.ts';
+import { functionTimeoutSeconds, type FunctionDefinition } from '../../shared/api/function-catalog.ts';
 import { ENV, type EnvName } from '../../shared/config/env.ts';
 import type { DataTable } from './data-table.ts';
 import type { UserPoolAuth } from './user-pool-auth.ts';
@@ -108,7 +108,7 @@ export class VigilFunction extends Construct {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: definition.memoryMb ?? 512,
-      timeout: Duration.seconds(definition.timeoutSeconds ?? HTTP_FUNCTION_TIMEOUT_SECONDS),
+      timeout: Duration.seconds(functionTimeoutSeconds(definition)),
       role: this.role,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { routeKey, type RouteDefinition } from '../../shared/api/routes.ts';
-import { HTTP_FUNCTION_TIMEOUT_SECONDS, type FunctionDefinition } from '../../shared/api/function-catalog.ts';
+import { functionTimeoutSeconds, type FunctionDefinition } from '../../shared/api/function-catalog.ts';
 import type { AccessTokenVerifier } from '../../shared/auth/token-verifier.ts';
 import { invokeFunction, type HandlerLoader } from './lambda-runtime.ts';
 import { jwtAuthorizerContext } from './jwt-authorizer.ts';
@@ -86,7 +86,7 @@ export function createHttpGateway(options: HttpGatewayOptions): RequestListener 
     if (definition === undefined) throw new Error(`route ${match.compiled.key} names unknown function ${name}`);
     // Whichever stops first: the function at its own timeout (Lambda reports an error, API
     // Gateway answers 500) or API Gateway at its integration timeout (503).
-    const functionTimeoutMs = options.functionTimeoutMs ?? (definition.timeoutSeconds ?? HTTP_FUNCTION_TIMEOUT_SECONDS) * 1000;
+    const functionTimeoutMs = options.functionTimeoutMs ?? functionTimeoutSeconds(definition) * 1000;
     const functionStopsFirst = functionTimeoutMs <= timeoutMs;
     const limitMs = Math.min(functionTimeoutMs, timeoutMs);
     const outcome = await invokeFunction(options.loader, { name, entry: definition.entry, timeoutMs: limitMs, ...(definition.memoryMb === undefined ? {} : { memoryMb: definition.memoryMb }) }, event);

@@ -86,3 +86,8 @@ export const QUEUE_FUNCTIONS = {
 
 /** API Gateway gives up on an HTTP integration after 30 s; our functions stop before that. */
 export const HTTP_FUNCTION_TIMEOUT_SECONDS = 29;
+
+/** The timeout a function runs with: its own, or the HTTP default. */
+export function functionTimeoutSeconds(definition: FunctionDefinition): number {
+  return definition.timeoutSeconds ?? HTTP_FUNCTION_TIMEOUT_SECONDS;
+}

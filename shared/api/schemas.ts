@@ -140,7 +140,8 @@ function decimalInteger(min: number, max: number) {
     .string()
     .regex(/^\d{1,9}$/, 'must be a whole number written in decimal digits')
     .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+    .pipe(z.number().int().min(min).max(max))
+    .meta({ description: `a whole number from ${min} to ${max}, in decimal digits` });
 }
 
 export const PageQuery = {

@@ -84,14 +84,15 @@ export function createCognitoIdentityProvider(
     }
   };
 
-  const setFirstPassword = async (email: string, session: string | undefined, newPassword: string) => {
+  /** `username` is the pool's own name for the user: with email sign-in that is not the email. */
+  const setFirstPassword = async (username: string, session: string | undefined, newPassword: string) => {
     try {
       const { AuthenticationResult } = await client.send(
         new RespondToAuthChallengeCommand({
           ClientId: pool.clientId,
           ChallengeName: 'NEW_PASSWORD_REQUIRED',
           Session: session,
-          ChallengeResponses: { USERNAME: email, NEW_PASSWORD: newPassword },
+          ChallengeResponses: { USERNAME: username, NEW_PASSWORD: newPassword },
         }),
       );
       return AuthenticationResult;
@@ -107,7 +108,9 @@ export function createCognitoIdentityProvider(
       const answer = await authenticate('USER_PASSWORD_AUTH', { USERNAME: email, PASSWORD: password });
       if (answer.ChallengeName === 'NEW_PASSWORD_REQUIRED') {
         if (newPassword === undefined) throw new NewPasswordRequiredError(email);
-        return tokensOf(await setFirstPassword(email, answer.Session, newPassword));
+        // Cognito names the user in the challenge (USER_ID_FOR_SRP); the reply must use that name.
+        const username = answer.ChallengeParameters?.['USER_ID_FOR_SRP'] ?? email;
+        return tokensOf(await setFirstPassword(username, answer.Session, newPassword));
       }
       if (newPassword !== undefined) throw new NoNewPasswordExpectedError(email);
       return tokensOf(answer.AuthenticationResult);

@@ -27,8 +27,9 @@ const newPasswordProblem = (detail: string, message: string) => new ValidationEr
  */
 export async function signIn(identity: IdentityProvider, email: string, password: string, newPassword?: string): Promise<Tokens> {
   try {
-    return await withCredentialCheck(() => identity.signIn(email, password, newPassword), 'email or password is wrong');
+    return await identity.signIn(email, password, newPassword);
   } catch (error) {
+    if (error instanceof InvalidCredentialsError) throw new UnauthorizedError('email or password is wrong');
     if (error instanceof NewPasswordRequiredError) {
       throw newPasswordProblem('this account still has the temporary password of its invitation: sign in again with newPassword, a password of your own', 'required on the first sign-in of an invited account');
     }

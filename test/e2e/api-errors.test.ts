@@ -108,9 +108,11 @@ describe('bad callers', () => {
 
   it('a properly signed token that has expired → 401, over HTTP and at WebSocket connect', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const expired = signWithCognitoLocalKey({
-      sub: patient.id, iss: twin.issuer, client_id: twin.state.userPoolClientId, token_use: 'access', iat: now - 7200, exp: now - 3600,
-    });
+    const signed = (iat: number, exp: number) =>
+      signWithCognitoLocalKey({ sub: patient.id, iss: twin.issuer, client_id: twin.state.userPoolClientId, token_use: 'access', iat, exp });
+    // The same claims unexpired are accepted, so the refusal below is about expiry alone.
+    expect((await api(twin, 'GET', '/v1/users/me', { token: signed(now, now + 600) })).status).toBe(200);
+    const expired = signed(now - 7200, now - 3600);
     expect((await api(twin, 'GET', '/v1/users/me', { token: expired })).status).toBe(401);
     await expect(openSocket(twin, expired)).rejects.toThrow(/401/);
   });

@@ -29,12 +29,10 @@ afterAll(async () => {
 interface Started {
   child: ChildProcess;
   output: () => string;
-  readyMs: number;
 }
 
 /** Runs start.ts as `npm start` does and resolves once it prints that it is ready. */
 function startTwinProcess(args: string[] = []): Promise<Started> {
-  const began = Date.now();
   const child = spawn(process.execPath, [join(REPO_ROOT, 'infra/local/start.ts'), ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -47,7 +45,7 @@ function startTwinProcess(args: string[] = []): Promise<Started> {
     const check = () => {
       if (text.includes('Ctrl-C stops everything')) {
         clearTimeout(timer);
-        resolve({ child, output: () => text, readyMs: Date.now() - began });
+        resolve({ child, output: () => text });
       }
     };
     child.stdout!.on('data', check);
@@ -87,8 +85,8 @@ describe('npm start', () => {
   const password = 'Correct-Horse-42';
 
   it('prints its URLs, keeps data across a restart, and leaves nothing behind on Ctrl-C', async () => {
+    // startTwinProcess fails past READY_BUDGET_MS; a healthy start takes a few seconds.
     const first = await startTwinProcess();
-    expect(first.readyMs).toBeLessThan(READY_BUDGET_MS);
     expect(first.output()).toContain(`http://localhost:${ports[0]}/v1/health`);
     expect(first.output()).toContain(`ws://localhost:${ports[1]}`);
     await createAdmin(email, password);

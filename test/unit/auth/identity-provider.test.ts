@@ -31,8 +31,8 @@ describe('signing in through the user pool', () => {
     await expect(identity.signIn('ada@example.org', 'wrong')).rejects.toBeInstanceOf(InvalidCredentialsError);
   });
 
-  it('an invited account without newPassword is NewPasswordRequiredError; with one it answers the challenge', async () => {
-    cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's-1' });
+  it('an invited account without newPassword is NewPasswordRequiredError; with one it answers the challenge as the user the pool named', async () => {
+    cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's-1', ChallengeParameters: { USER_ID_FOR_SRP: 'sub-of-ada' } });
     cognito.on(RespondToAuthChallengeCommand).resolves(RESULT);
     await expect(identity.signIn('ada@example.org', 'temp')).rejects.toBeInstanceOf(NewPasswordRequiredError);
     await expect(identity.signIn('ada@example.org', 'temp', 'Correct-Horse-42')).resolves.toMatchObject({ accessToken: 'a' });
@@ -40,7 +40,7 @@ describe('signing in through the user pool', () => {
       ClientId: 'client',
       ChallengeName: 'NEW_PASSWORD_REQUIRED',
       Session: 's-1',
-      ChallengeResponses: { USERNAME: 'ada@example.org', NEW_PASSWORD: 'Correct-Horse-42' },
+      ChallengeResponses: { USERNAME: 'sub-of-ada', NEW_PASSWORD: 'Correct-Horse-42' },
     });
   });
 
