@@ -322,8 +322,9 @@ class StreamRun {
     this.s.lastValidValue = lastValidValue;
     const bandPass = scratchBandPass(values.length);
     const detected: number[] = [];
+    const bandPassBefore = this.detector.lastBandPass;
     this.detector.process(values, bandPass, detected);
-    this.quality.process(values, bandPass, invalid, invalidCount, this.windows);
+    this.quality.process(values, bandPass, bandPassBefore, invalid, invalidCount, this.windows);
     this.history.append(values);
     this.s.nextSample = startSample + values.length;
     this.absorbBeats(detected);

@@ -206,6 +206,11 @@ export class QrsDetector {
     this.updateSearchbackDelay();
   }
 
+  /** The last band-pass sample produced (0 before any): where the next block's slope starts. */
+  get lastBandPass(): number {
+    return this.previousBandPass;
+  }
+
   toState(): QrsDetectorState {
     return {
       nextSample: this.nextSample,

@@ -42,8 +42,6 @@ export interface SignalQualityState {
   invalidCount: number;
   sum: number;
   previousIssues: QualityIssue[];
-  /** The last band-pass sample of the previous call, for the slope across the boundary. */
-  previousBandPass?: number;
 }
 
 export const BLOCKS_PER_WINDOW = 40;
@@ -97,7 +95,6 @@ export function createSignalQualityState(): SignalQualityState {
     invalidCount: 0,
     sum: 0,
     previousIssues: [],
-    previousBandPass: 0,
   };
 }
 
@@ -110,7 +107,8 @@ export class SignalQualityTracker {
   private readonly blockLength: number;
   private readonly clippingRun: number;
   private readonly slopeScale: number;
-  private previousBandPass: number;
+  /** The band-pass sample before the one being added: the detector's, handed in per call. */
+  private previousBandPass = 0;
   private windowStart: number;
   /** Per completed block of the open window (the first `blockCount` entries). */
   private readonly blockRms = new Float64Array(BLOCKS_PER_WINDOW);
@@ -136,7 +134,6 @@ export class SignalQualityTracker {
     this.blockLength = blockLengthFor(sampleRateHz);
     this.clippingRun = Math.max(3, Math.round(CLIPPING_SECONDS * sampleRateHz));
     this.slopeScale = sampleRateHz / (2 * Math.PI * SLOPE_REFERENCE_HZ);
-    this.previousBandPass = state.previousBandPass ?? 0;
     this.windowStart = state.windowStart;
     this.blockCount = state.blockRms.length;
     this.blockRms.set(state.blockRms);
@@ -175,16 +172,17 @@ export class SignalQualityTracker {
       invalidCount: this.invalidCount,
       sum: this.sum,
       previousIssues: [...this.previousIssues],
-      previousBandPass: this.previousBandPass,
     };
   }
 
   /**
    * Adds the next block of samples: `raw` (µV, already cleaned), `bandPass` (the detector's
-   * 5–15 Hz output) and `invalid` (1 where the input sample was unusable; all zero when
+   * 5–15 Hz output), `bandPassBefore` (the detector's band-pass sample just before this block,
+   * for the first slope) and `invalid` (1 where the input sample was unusable; all zero when
    * `invalidCount` is 0). Appends the windows that closed to `closed`.
    */
-  process(raw: Float64Array, bandPass: Float64Array, invalid: Uint8Array, invalidCount: number, closed: QualityWindow[]): void {
+  process(raw: Float64Array, bandPass: Float64Array, bandPassBefore: number, invalid: Uint8Array, invalidCount: number, closed: QualityWindow[]): void {
+    this.previousBandPass = bandPassBefore;
     const count = raw.length;
     for (let from = 0; from < count; from += SEGMENT_LENGTH) {
       this.processSegment(raw, bandPass, invalidCount > 0 ? invalid : null, from, Math.min(count, from + SEGMENT_LENGTH), closed);
