@@ -12,6 +12,9 @@ import { median, type BenchRow } from './bench-table.ts';
 const BUDGET_MS = 1000;
 const SAMPLE_RATE = 250;
 
+// The twin's handlers log every analysed chunk at INFO; what a benchmark prints is its table.
+process.env['POWERTOOLS_LOG_LEVEL'] ??= 'WARN';
+
 export async function measureAlertLatencies(rounds: number): Promise<number[]> {
   const twin = await startLocalTwin({ log: () => undefined, sqsWaitTimeSeconds: 20 });
   try {

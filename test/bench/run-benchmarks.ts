@@ -8,9 +8,6 @@ import { ecgThroughputBenchmark } from './ecg-throughput-bench.ts';
 import { ecgStreamingMemoryBenchmark } from './ecg-streaming-memory-bench.ts';
 import { alertLatencyBenchmark } from './alert-latency-bench.ts';
 
-// The twin's handlers log every analysed chunk at INFO; the table is what this prints.
-process.env['POWERTOOLS_LOG_LEVEL'] ??= 'WARN';
-
 const BENCHMARKS: Benchmark[] = [ecgDetectionBenchmark, ecgAfScreeningBenchmark, ecgThroughputBenchmark, ecgStreamingMemoryBenchmark, alertLatencyBenchmark];
 
 const rows: BenchRow[] = [];
