@@ -1,24 +1,17 @@
 // `npm start`: the whole system on this machine, no AWS account and no Docker.
 //   npm start              keeps data in .vigil-local/ across restarts
 //   npm start -- --fresh   wipes .vigil-local/ first
-// Ports: VIGIL_HTTP_PORT (3000), VIGIL_WS_PORT (3001), VIGIL_DYNAMODB_PORT (8000),
-// VIGIL_SQS_PORT (9324), VIGIL_COGNITO_PORT (9229).
+// Ports and the variables that override them: see local-ports.ts.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from './lambda-runtime.ts';
+import { localPorts } from './local-ports.ts';
 import { startTwin, type RunningTwin } from './twin.ts';
 
 const { values: flags } = parseArgs({ options: { fresh: { type: 'boolean', default: false } } });
 const dataDir = process.env['VIGIL_LOCAL_DIR'] ?? join(REPO_ROOT, '.vigil-local');
 
-function portFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port <= 0 || port > 65_535) throw new Error(`${name}=${raw} is not a port`);
-  return port;
-}
 
 const started = performance.now();
 if (flags.fresh) await rm(dataDir, { recursive: true, force: true });
@@ -40,13 +33,7 @@ try {
   twin = await startTwin({
     dataDir,
     persist: true,
-    ports: {
-      http: portFromEnv('VIGIL_HTTP_PORT', 3000),
-      ws: portFromEnv('VIGIL_WS_PORT', 3001),
-      dynamoDb: portFromEnv('VIGIL_DYNAMODB_PORT', 8000),
-      sqs: portFromEnv('VIGIL_SQS_PORT', 9324),
-      cognito: portFromEnv('VIGIL_COGNITO_PORT', 9229),
-    },
+    ports: localPorts(),
   });
 } catch (error) {
   console.error(`The local twin did not start: ${error instanceof Error ? error.message : String(error)}`);

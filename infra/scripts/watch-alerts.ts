@@ -3,6 +3,7 @@
 //
 //   npm run -s watch -- <accessToken> [patientId ...]      (ws://localhost:$VIGIL_WS_PORT, 3001 by default; VIGIL_WS_URL overrides)
 import WebSocket from 'ws';
+import { localPort } from '../local/local-ports.ts';
 
 const [token, ...patientIds] = process.argv.slice(2);
 if (!token) {
@@ -10,7 +11,7 @@ if (!token) {
   process.exit(2);
 }
 // The same port variable as `npm start`, so a twin on other ports is watched without more setup.
-const url = process.env['VIGIL_WS_URL'] ?? `ws://localhost:${process.env['VIGIL_WS_PORT'] || '3001'}`;
+const url = process.env['VIGIL_WS_URL'] ?? `ws://localhost:${localPort('ws')}`;
 const socket = new WebSocket(`${url}?token=${encodeURIComponent(token)}`);
 
 socket.on('unexpected-response', (_request, response) => {
