@@ -24,10 +24,7 @@ export class VigilStack extends Stack {
   readonly http: HttpApi;
   readonly monitoring: Monitoring;
   /** Every Lambda by its catalog name, for tests and tooling. */
-  readonly functions: Record<
-    keyof typeof HTTP_FUNCTIONS | keyof typeof WEBSOCKET_FUNCTIONS | keyof typeof QUEUE_FUNCTIONS,
-    VigilFunction
-  >;
+  readonly functions: Record<keyof typeof HTTP_FUNCTIONS | keyof typeof WEBSOCKET_FUNCTIONS | keyof typeof QUEUE_FUNCTIONS, VigilFunction>;
 
   constructor(scope: Construct, id: string, props: VigilStackProps) {
     super(scope, id, props);

@@ -174,7 +174,8 @@ export function createFunctions<N extends string>(
   environment: (definition: FunctionDefinition) => VigilFunctionProps['environment'] = () => ({}),
 ): Record<N, VigilFunction> {
   const entries = (Object.entries(definitions) as [N, FunctionDefinition][]).map(
-    ([name, definition]) => [name, new VigilFunction(scope, name, { definition, resources, environment: environment(definition) })] as const,
+    ([name, definition]) =>
+      [name, new VigilFunction(scope, name, { definition, resources, environment: environment(definition) })] as const,
   );
   return Object.fromEntries(entries) as Record<N, VigilFunction>;
 }

@@ -5,11 +5,7 @@ import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authoriz
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import {
-  WEBSOCKET_FUNCTIONS,
-  WEBSOCKET_ROUTE_SELECTION_FIELD,
-  WEBSOCKET_ROUTES,
-} from '../../shared/api/function-catalog.ts';
+import { WEBSOCKET_FUNCTIONS, WEBSOCKET_ROUTE_SELECTION_FIELD, WEBSOCKET_ROUTES } from '../../shared/api/function-catalog.ts';
 import { accessLogSettings } from './access-log-group.ts';
 import { createFunctions, type ConnectionsEndpoint, type FunctionResources, type VigilFunction } from './vigil-function.ts';
 
@@ -71,8 +67,7 @@ export class WebSocketApi extends Construct implements ConnectionsEndpoint {
     });
     const integrations = new Map<string, WebSocketLambdaIntegration>();
     for (const [key, name] of Object.entries(WEBSOCKET_ROUTES)) {
-      const integration =
-        integrations.get(name) ?? new WebSocketLambdaIntegration(`${name}Integration`, this.functions[name].function);
+      const integration = integrations.get(name) ?? new WebSocketLambdaIntegration(`${name}Integration`, this.functions[name].function);
       integrations.set(name, integration);
       const route = this.api.addRoute(key, {
         integration,

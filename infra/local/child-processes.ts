@@ -77,11 +77,7 @@ process.once('exit', () => {
 });
 
 /** Resolves once `probe` succeeds; rejects if the process dies first or time runs out. */
-export async function waitUntilReady(
-  managed: ManagedProcess,
-  probe: () => Promise<boolean>,
-  timeoutMs = 20_000,
-): Promise<void> {
+export async function waitUntilReady(managed: ManagedProcess, probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (managed.child.exitCode !== null || managed.child.signalCode !== null) {

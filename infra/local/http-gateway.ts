@@ -89,7 +89,16 @@ export function createHttpGateway(options: HttpGatewayOptions): RequestListener 
     const functionTimeoutMs = options.functionTimeoutMs ?? functionTimeoutSeconds(definition) * 1000;
     const functionStopsFirst = functionTimeoutMs <= timeoutMs;
     const limitMs = Math.min(functionTimeoutMs, timeoutMs);
-    const outcome = await invokeFunction(options.loader, { name, entry: definition.entry, timeoutMs: limitMs, ...(definition.memoryMb === undefined ? {} : { memoryMb: definition.memoryMb }) }, event);
+    const outcome = await invokeFunction(
+      options.loader,
+      {
+        name,
+        entry: definition.entry,
+        timeoutMs: limitMs,
+        ...(definition.memoryMb === undefined ? {} : { memoryMb: definition.memoryMb }),
+      },
+      event,
+    );
     if (outcome.kind === 'timeout') {
       log(`[http] ${match.compiled.key} -> ${name} ran over ${limitMs} ms (${functionStopsFirst ? 'function' : 'integration'} timeout)`);
       if (functionStopsFirst) sendGatewayError(response, requestId, 500, 'Internal Server Error');
@@ -97,7 +106,9 @@ export function createHttpGateway(options: HttpGatewayOptions): RequestListener 
       return;
     }
     if (outcome.kind === 'error') {
-      log(`[http] ${match.compiled.key} -> ${name} threw: ${outcome.error instanceof Error ? (outcome.error.stack ?? outcome.error.message) : String(outcome.error)}`);
+      log(
+        `[http] ${match.compiled.key} -> ${name} threw: ${outcome.error instanceof Error ? (outcome.error.stack ?? outcome.error.message) : String(outcome.error)}`,
+      );
       sendGatewayError(response, requestId, 500, 'Internal Server Error');
       return;
     }
@@ -206,7 +217,10 @@ function buildEvent(
     if (value === undefined) continue;
     if (name === 'cookie') {
       // API Gateway moves cookies out of the headers into their own list.
-      cookies = (Array.isArray(value) ? value.join('; ') : value).split(';').map((c) => c.trim()).filter((c) => c.length > 0);
+      cookies = (Array.isArray(value) ? value.join('; ') : value)
+        .split(';')
+        .map((c) => c.trim())
+        .filter((c) => c.length > 0);
       continue;
     }
     headers[name] = Array.isArray(value) ? value.join(',') : value;
@@ -298,7 +312,8 @@ export function shapeResponse(value: unknown): ShapedResponse | undefined {
       body?: unknown;
       isBase64Encoded?: unknown;
     };
-    if (typeof result.statusCode !== 'number' || !Number.isInteger(result.statusCode) || result.statusCode < 100 || result.statusCode > 599) return undefined;
+    if (typeof result.statusCode !== 'number' || !Number.isInteger(result.statusCode) || result.statusCode < 100 || result.statusCode > 599)
+      return undefined;
     if (result.body !== undefined && result.body !== null && typeof result.body !== 'string') return undefined;
     const headers: Record<string, string | string[]> = {};
     for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) {

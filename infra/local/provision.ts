@@ -1,6 +1,14 @@
 // Creates the table, the ECG queues and the user pool on the local emulators from the same
 // definitions the CDK stack uses. Every step is idempotent so a restart reuses what exists.
-import { CreateTableCommand, DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, ResourceNotFoundException, UpdateTimeToLiveCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   CognitoIdentityProviderClient,
@@ -47,10 +55,12 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
     // TTL as in the stack, so expiring items (raw ECG, connections) behave the same way.
     const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
     if (TimeToLiveDescription?.TimeToLiveStatus !== 'ENABLED') {
-      await client.send(new UpdateTimeToLiveCommand({
-        TableName: tableName,
-        TimeToLiveSpecification: { AttributeName: TABLE_KEYS.ttlAttribute, Enabled: true },
-      }));
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: tableName,
+          TimeToLiveSpecification: { AttributeName: TABLE_KEYS.ttlAttribute, Enabled: true },
+        }),
+      );
     }
   } finally {
     client.destroy();
@@ -104,31 +114,35 @@ export async function ensureUserPool(endpoint: string, existing?: ProvisionedUse
       await ensureGroups(client, existing.userPoolId);
       return existing;
     }
-    const { UserPool } = await client.send(new CreateUserPoolCommand({
-      PoolName: USER_POOL.name,
-      UsernameAttributes: ['email'],
-      Policies: {
-        PasswordPolicy: {
-          MinimumLength: USER_POOL.passwordPolicy.minLength,
-          RequireLowercase: USER_POOL.passwordPolicy.requireLowercase,
-          RequireUppercase: USER_POOL.passwordPolicy.requireUppercase,
-          RequireNumbers: USER_POOL.passwordPolicy.requireDigits,
-          RequireSymbols: USER_POOL.passwordPolicy.requireSymbols,
+    const { UserPool } = await client.send(
+      new CreateUserPoolCommand({
+        PoolName: USER_POOL.name,
+        UsernameAttributes: ['email'],
+        Policies: {
+          PasswordPolicy: {
+            MinimumLength: USER_POOL.passwordPolicy.minLength,
+            RequireLowercase: USER_POOL.passwordPolicy.requireLowercase,
+            RequireUppercase: USER_POOL.passwordPolicy.requireUppercase,
+            RequireNumbers: USER_POOL.passwordPolicy.requireDigits,
+            RequireSymbols: USER_POOL.passwordPolicy.requireSymbols,
+          },
         },
-      },
-    }));
+      }),
+    );
     const userPoolId = UserPool?.Id;
     if (userPoolId === undefined) throw new Error('CreateUserPool returned no id');
     await ensureGroups(client, userPoolId);
-    const { UserPoolClient } = await client.send(new CreateUserPoolClientCommand({
-      UserPoolId: userPoolId,
-      ClientName: USER_POOL.clientName,
-      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-      AccessTokenValidity: USER_POOL.accessTokenValidityMinutes,
-      IdTokenValidity: USER_POOL.accessTokenValidityMinutes,
-      RefreshTokenValidity: USER_POOL.refreshTokenValidityDays,
-      TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'days' },
-    }));
+    const { UserPoolClient } = await client.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: userPoolId,
+        ClientName: USER_POOL.clientName,
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        AccessTokenValidity: USER_POOL.accessTokenValidityMinutes,
+        IdTokenValidity: USER_POOL.accessTokenValidityMinutes,
+        RefreshTokenValidity: USER_POOL.refreshTokenValidityDays,
+        TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'days' },
+      }),
+    );
     const userPoolClientId = UserPoolClient?.ClientId;
     if (userPoolClientId === undefined) throw new Error('CreateUserPoolClient returned no id');
     return { userPoolId, userPoolClientId };

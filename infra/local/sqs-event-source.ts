@@ -60,16 +60,20 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
     if (outcome.kind === 'result') {
       failed = reportedFailures(outcome.value, records);
     } else {
-      log(`[sqs] ${options.fn.name} ${outcome.kind === 'timeout' ? 'timed out' : `threw: ${String(outcome.error)}`}; the whole batch will be retried`);
+      log(
+        `[sqs] ${options.fn.name} ${outcome.kind === 'timeout' ? 'timed out' : `threw: ${String(outcome.error)}`}; the whole batch will be retried`,
+      );
       failed = new Set(records.map((record) => record.messageId));
     }
     failed = withFifoGroupOrdering(records, failed);
     const succeeded = records.filter((record) => !failed.has(record.messageId));
     if (succeeded.length === 0) return;
-    await client.send(new DeleteMessageBatchCommand({
-      QueueUrl: options.queueUrl,
-      Entries: succeeded.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
-    }));
+    await client.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: options.queueUrl,
+        Entries: succeeded.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
+      }),
+    );
   }
 
   return {

@@ -12,7 +12,6 @@ import { startTwin, type RunningTwin } from './twin.ts';
 const { values: flags } = parseArgs({ options: { fresh: { type: 'boolean', default: false } } });
 const dataDir = process.env['VIGIL_LOCAL_DIR'] ?? join(REPO_ROOT, '.vigil-local');
 
-
 const started = performance.now();
 if (flags.fresh) await rm(dataDir, { recursive: true, force: true });
 

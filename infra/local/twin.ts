@@ -4,7 +4,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer as createNetServer } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { HTTP_FUNCTIONS, QUEUE_FUNCTIONS, WEBSOCKET_FUNCTIONS, WEBSOCKET_ROUTES, WEBSOCKET_ROUTE_SELECTION_FIELD } from '../../shared/api/function-catalog.ts';
+import {
+  HTTP_FUNCTIONS,
+  QUEUE_FUNCTIONS,
+  WEBSOCKET_FUNCTIONS,
+  WEBSOCKET_ROUTES,
+  WEBSOCKET_ROUTE_SELECTION_FIELD,
+} from '../../shared/api/function-catalog.ts';
 import { ROUTES } from '../../shared/api/routes.ts';
 import { ECG_QUEUE } from '../../shared/messaging/queue-definitions.ts';
 import { accessTokenVerifierFromEnv } from '../../shared/auth/token-verifier.ts';
@@ -104,8 +110,9 @@ export async function startTwin(options: TwinOptions): Promise<RunningTwin> {
         port: options.ports.sqs,
         ...(options.persist ? { dataDir: join(options.dataDir, 'sqs') } : {}),
       }).then(track<SqsEmulator>((s) => s.stop())),
-      startCognitoLocal({ port: options.ports.cognito, cwd: options.dataDir, logFile: join(logDir, 'cognito-local.log') })
-        .then(track<CognitoLocal>((s) => s.process.stop())),
+      startCognitoLocal({ port: options.ports.cognito, cwd: options.dataDir, logFile: join(logDir, 'cognito-local.log') }).then(
+        track<CognitoLocal>((s) => s.process.stop()),
+      ),
     ]);
 
     const previous = await readLocalState(options.dataDir);
@@ -146,16 +153,18 @@ export async function startTwin(options: TwinOptions): Promise<RunningTwin> {
     delete process.env['AWS_PROFILE'];
 
     const loader = options.loader ?? moduleHandlerLoader();
-    const httpServer = createServer(createHttpGateway({
-      routes: ROUTES,
-      functions: HTTP_FUNCTIONS,
-      loader,
-      // API Gateway's Cognito JWT authorizer lets ID tokens through too; the handlers refuse them.
-      verifier: accessTokenVerifierFromEnv(env, ['access', 'id']),
-      log,
-      ...(options.httpIntegrationTimeoutMs === undefined ? {} : { integrationTimeoutMs: options.httpIntegrationTimeoutMs }),
-      ...(options.maxRequestBodyBytes === undefined ? {} : { maxRequestBodyBytes: options.maxRequestBodyBytes }),
-    }));
+    const httpServer = createServer(
+      createHttpGateway({
+        routes: ROUTES,
+        functions: HTTP_FUNCTIONS,
+        loader,
+        // API Gateway's Cognito JWT authorizer lets ID tokens through too; the handlers refuse them.
+        verifier: accessTokenVerifierFromEnv(env, ['access', 'id']),
+        log,
+        ...(options.httpIntegrationTimeoutMs === undefined ? {} : { integrationTimeoutMs: options.httpIntegrationTimeoutMs }),
+        ...(options.maxRequestBodyBytes === undefined ? {} : { maxRequestBodyBytes: options.maxRequestBodyBytes }),
+      }),
+    );
     await listen(httpServer, options.ports.http);
     stoppers.push(() => closeServer(httpServer));
 
@@ -234,9 +243,11 @@ async function closeServer(server: Server): Promise<void> {
 /** Fails fast with the port's name, rather than letting an emulator die obscurely. */
 async function assertPortsFree(ports: TwinPorts): Promise<void> {
   const busy: string[] = [];
-  await Promise.all(Object.entries(ports).map(async ([name, port]) => {
-    if (!(await portIsFree(port))) busy.push(`${name} (${port})`);
-  }));
+  await Promise.all(
+    Object.entries(ports).map(async ([name, port]) => {
+      if (!(await portIsFree(port))) busy.push(`${name} (${port})`);
+    }),
+  );
   if (busy.length > 0) throw new Error(`ports already in use: ${busy.join(', ')}`);
 }
 

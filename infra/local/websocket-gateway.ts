@@ -90,7 +90,12 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
     return invokeFunction(options.loader, { name, entry: definition.entry, timeoutMs }, event);
   };
 
-  const baseContext = (connectionId: string, connectedAt: number, domainName: string, identity: { sourceIp: string; userAgent: string }) => {
+  const baseContext = (
+    connectionId: string,
+    connectedAt: number,
+    domainName: string,
+    identity: { sourceIp: string; userAgent: string },
+  ) => {
     const now = Date.now();
     return {
       stage,
@@ -112,7 +117,10 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
     const headers = singleValueHeaders(request);
     const multiValueHeaders = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]]));
     const query = queryParameters(url.searchParams);
-    const identity = { sourceIp: (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''), userAgent: headers['user-agent'] ?? '' };
+    const identity = {
+      sourceIp: (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+      userAgent: headers['user-agent'] ?? '',
+    };
     const domainName = headers['host'] ?? 'localhost';
     const connectionId = newConnectionId();
     const connectedAt = Date.now();
@@ -129,12 +137,20 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
       stageVariables: {},
       requestContext: { ...baseContext(connectionId, connectedAt, domainName, identity), routeKey: '$connect', eventType: 'CONNECT' },
     };
-    const authorization = await invokeFunction(options.loader, { name: authorizerName, entry: authorizerDefinition.entry, timeoutMs }, authorizerEvent);
+    const authorization = await invokeFunction(
+      options.loader,
+      { name: authorizerName, entry: authorizerDefinition.entry, timeoutMs },
+      authorizerEvent,
+    );
     if (authorization.kind !== 'result') {
       // A thrown "Unauthorized" is how Lambda authorizers refuse: API Gateway answers 401. Any
       // other failure (a crash, a timeout) is the authorizer's own error: 500.
-      const refused = authorization.kind === 'error' && authorization.error instanceof Error && authorization.error.message === 'Unauthorized';
-      if (!refused) log(`[ws] $connect authorizer ${authorizerName} failed: ${authorization.kind === 'error' ? String(authorization.error) : 'timed out'}`);
+      const refused =
+        authorization.kind === 'error' && authorization.error instanceof Error && authorization.error.message === 'Unauthorized';
+      if (!refused)
+        log(
+          `[ws] $connect authorizer ${authorizerName} failed: ${authorization.kind === 'error' ? String(authorization.error) : 'timed out'}`,
+        );
       rejectUpgrade(socket, refused ? 401 : 500);
       return;
     }
@@ -154,7 +170,12 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
       headers,
       multiValueHeaders,
       ...query,
-      requestContext: { ...baseContext(connectionId, connectedAt, domainName, identity), routeKey: '$connect', eventType: 'CONNECT', authorizer },
+      requestContext: {
+        ...baseContext(connectionId, connectedAt, domainName, identity),
+        routeKey: '$connect',
+        eventType: 'CONNECT',
+        authorizer,
+      },
       isBase64Encoded: false,
     });
     const connectStatus = statusOf(connectOutcome);
@@ -165,7 +186,15 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
     }
 
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const connection: Connection = { id: connectionId, socket: ws, connectedAt, lastActiveAt: Date.now(), headers, authorizer, ...identity };
+      const connection: Connection = {
+        id: connectionId,
+        socket: ws,
+        connectedAt,
+        lastActiveAt: Date.now(),
+        headers,
+        authorizer,
+        ...identity,
+      };
       connections.set(connectionId, connection);
       touch(connection);
       connection.lifetimeTimer = setTimeout(() => ws.close(1001, 'Going away'), maxConnectionMs);
@@ -208,7 +237,9 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
     const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
     const body = isBinary ? buffer.toString('base64') : buffer.toString('utf8');
     const routeKey = isBinary ? '$default' : selectRoute(body);
-    const context = { ...baseContext(connection.id, connection.connectedAt, domainName, { sourceIp: connection.sourceIp, userAgent: connection.userAgent }) };
+    const context = {
+      ...baseContext(connection.id, connection.connectedAt, domainName, { sourceIp: connection.sourceIp, userAgent: connection.userAgent }),
+    };
     if (routeKey === undefined) {
       sendIfOpen(connection, JSON.stringify({ message: 'Forbidden', connectionId: connection.id, requestId: context.requestId }));
       return;
@@ -220,7 +251,10 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
     });
     if (outcome.kind !== 'result') {
       if (outcome.kind === 'error') log(`[ws] ${routeKey} threw: ${String(outcome.error)}`);
-      sendIfOpen(connection, JSON.stringify({ message: 'Internal server error', connectionId: connection.id, requestId: context.requestId }));
+      sendIfOpen(
+        connection,
+        JSON.stringify({ message: 'Internal server error', connectionId: connection.id, requestId: context.requestId }),
+      );
       return;
     }
     // A route response: API Gateway sends the integration's body back when there is one.
@@ -311,7 +345,9 @@ function statusOf(outcome: InvocationOutcome): number {
 function rejectUpgrade(socket: Duplex, status: number): void {
   const reason = { 401: 'Unauthorized', 403: 'Forbidden', 500: 'Internal Server Error', 504: 'Gateway Timeout' }[status] ?? 'Error';
   const body = JSON.stringify({ message: reason });
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 function sendIfOpen(connection: Connection, data: string): void {

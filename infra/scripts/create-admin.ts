@@ -16,7 +16,8 @@ import { readLocalState } from '../local/twin.ts';
 import { REPO_ROOT } from '../local/lambda-runtime.ts';
 import { LOCAL_CREDENTIALS } from '../local/local-aws.ts';
 
-const usage = 'usage: npm run create-admin -- <email> <password> [--org-name NAME] [--name NAME] [--user-pool-id ID --table-name NAME --region REGION]';
+const usage =
+  'usage: npm run create-admin -- <email> <password> [--org-name NAME] [--name NAME] [--user-pool-id ID --table-name NAME --region REGION]';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -58,7 +59,8 @@ async function resolveTarget(): Promise<Target> {
   }
   const dataDir = process.env['VIGIL_LOCAL_DIR'] ?? join(REPO_ROOT, '.vigil-local');
   const state = await readLocalState(dataDir);
-  if (state === undefined) throw new Error(`no local twin state in ${dataDir}: run \`npm start\` first, or pass --user-pool-id and --table-name`);
+  if (state === undefined)
+    throw new Error(`no local twin state in ${dataDir}: run \`npm start\` first, or pass --user-pool-id and --table-name`);
   const local = { region: state.region, credentials: LOCAL_CREDENTIALS };
   return {
     userPoolId: state.userPoolId,
@@ -82,7 +84,9 @@ try {
       name: values.name ?? email.split('@')[0] ?? email,
     },
   );
-  console.log(`Created organisation "${organisation.name}" (${organisation.orgId}) with admin ${admin.email} (${admin.userId}) in ${target.description}.`);
+  console.log(
+    `Created organisation "${organisation.name}" (${organisation.orgId}) with admin ${admin.email} (${admin.userId}) in ${target.description}.`,
+  );
 } catch (error) {
   console.error(`create-admin failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
   process.exit(1);

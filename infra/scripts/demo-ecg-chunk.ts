@@ -4,7 +4,11 @@ import { parseArgs } from 'node:util';
 import { syntheticEcg } from '../../test/support/synthetic-ecg.ts';
 
 const { values } = parseArgs({
-  options: { bpm: { type: 'string', default: '140' }, seconds: { type: 'string', default: '10' }, rate: { type: 'string', default: '250' } },
+  options: {
+    bpm: { type: 'string', default: '140' },
+    seconds: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '250' },
+  },
 });
 const { samples } = syntheticEcg({ heartRateBpm: Number(values.bpm), seconds: Number(values.seconds), sampleRateHz: Number(values.rate) });
 process.stdout.write(`${JSON.stringify({ samples: Array.from(samples) })}\n`);

@@ -18,7 +18,8 @@ function parseArgs(argv: string[]): { command: string; record: string; channel: 
     if (arg === '--channel') {
       const value = argv[++i];
       channel = Number(value);
-      if (value === undefined || !Number.isInteger(channel) || channel < 0) throw new Error(`--channel needs a non-negative integer, got ${String(value)}`);
+      if (value === undefined || !Number.isInteger(channel) || channel < 0)
+        throw new Error(`--channel needs a non-negative integer, got ${String(value)}`);
     } else positional.push(arg);
   }
   const [command, record] = positional;

@@ -13,7 +13,10 @@ const toSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
 
 function parametersOf(route: RouteDefinition) {
   const parameters: Array<Record<string, unknown>> = [];
-  for (const [location, schema] of [['path', route.params], ['query', route.query]] as const) {
+  for (const [location, schema] of [
+    ['path', route.params],
+    ['query', route.query],
+  ] as const) {
     if (!schema) continue;
     const json = toSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
     for (const [name, property] of Object.entries(json.properties ?? {})) {
@@ -23,12 +26,18 @@ function parametersOf(route: RouteDefinition) {
   return parameters;
 }
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
 
 function operationOf(route: RouteDefinition) {
   const responses: Record<string, unknown> = {
     [String(route.successStatus)]: route.response
-      ? { description: 'Success', content: { [route.responseContentType ?? 'application/json']: { schema: toSchema(route.response, 'output') } } }
+      ? {
+          description: 'Success',
+          content: { [route.responseContentType ?? 'application/json']: { schema: toSchema(route.response, 'output') } },
+        }
       : { description: 'Success' },
     '400': problem('The request is malformed; `errors` names each field'),
   };
@@ -39,7 +48,10 @@ function operationOf(route: RouteDefinition) {
   }
   if (route.body) responses['413'] = problem('The body is larger than the API accepts');
   return {
-    operationId: `${route.method.toLowerCase()}${route.path.replace(/[{}]/g, '').replace(/\/(\w)/g, (_m, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '')}`,
+    operationId: `${route.method.toLowerCase()}${route.path
+      .replace(/[{}]/g, '')
+      .replace(/\/(\w)/g, (_m, c: string) => c.toUpperCase())
+      .replace(/[^A-Za-z0-9]/g, '')}`,
     summary: route.summary,
     tags: [route.function],
     ...(route.auth === 'jwt' ? { security: [{ cognitoAccessToken: [] }] } : { security: [] }),

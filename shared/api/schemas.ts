@@ -8,7 +8,10 @@ import { passwordProblems } from '../auth/password-policy.ts';
 /** Ids we mint are UUIDs (Cognito's `sub` is one too); anything else is rejected as 400. */
 export const Id = z.uuid();
 
-export const Email = z.email().max(254).transform((email) => email.toLowerCase());
+export const Email = z
+  .email()
+  .max(254)
+  .transform((email) => email.toLowerCase());
 const Password = z
   .string()
   .max(256)

@@ -68,7 +68,12 @@ function tokensOf(result: AuthenticationResultType | undefined, fallbackRefresh?
 
 // Cognito answers a wrong password with NotAuthorizedException; cognito-local with
 // InvalidPasswordException, which from RespondToAuthChallenge means a weak new password instead.
-const CREDENTIAL_FAILURES = new Set(['NotAuthorizedException', 'UserNotFoundException', 'UserNotConfirmedException', 'PasswordResetRequiredException']);
+const CREDENTIAL_FAILURES = new Set([
+  'NotAuthorizedException',
+  'UserNotFoundException',
+  'UserNotConfirmedException',
+  'PasswordResetRequiredException',
+]);
 const SIGN_IN_FAILURES = new Set([...CREDENTIAL_FAILURES, 'InvalidPasswordException']);
 
 export function createCognitoIdentityProvider(
@@ -142,7 +147,9 @@ export function createCognitoIdentityProvider(
       if (!sub) throw new Error('the user pool returned no sub for a new user');
       try {
         if (password) {
-          await client.send(new AdminSetUserPasswordCommand({ UserPoolId: pool.userPoolId, Username: email, Password: password, Permanent: true }));
+          await client.send(
+            new AdminSetUserPasswordCommand({ UserPoolId: pool.userPoolId, Username: email, Password: password, Permanent: true }),
+          );
         }
         await client.send(new AdminAddUserToGroupCommand({ UserPoolId: pool.userPoolId, Username: email, GroupName: role }));
       } catch (error) {

@@ -24,14 +24,16 @@ export class InvalidTokenError extends Error {
 
 export type TokenUse = 'access' | 'id';
 
-export function accessTokenVerifierFromEnv(env: NodeJS.ProcessEnv = process.env, tokenUses: readonly TokenUse[] = ['access']): AccessTokenVerifier {
+export function accessTokenVerifierFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  tokenUses: readonly TokenUse[] = ['access'],
+): AccessTokenVerifier {
   if (tokenUses.length === 0) throw new Error('a token verifier needs at least one token use to accept');
   const userPoolId = requireEnv(ENV.userPoolId, env);
   const clientId = requireEnv(ENV.userPoolClientId, env);
   const localIssuer = optionalEnv(ENV.localIssuer, env);
-  const verify = localIssuer === undefined
-    ? cognitoVerify(userPoolId, clientId, tokenUses)
-    : localIssuerVerify(localIssuer, clientId, tokenUses);
+  const verify =
+    localIssuer === undefined ? cognitoVerify(userPoolId, clientId, tokenUses) : localIssuerVerify(localIssuer, clientId, tokenUses);
   return {
     async verify(token) {
       if (token.length === 0) throw new InvalidTokenError('no token');

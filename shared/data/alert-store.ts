@@ -40,7 +40,10 @@ export interface Alert {
   historical?: boolean;
 }
 
-export type AlertDraft = Omit<Alert, 'status' | 'count' | 'lastValue' | 'lastSeenAt' | 'acknowledgedAt' | 'acknowledgedBy' | 'resolvedAt' | 'resolvedBy' | 'historical'>;
+export type AlertDraft = Omit<
+  Alert,
+  'status' | 'count' | 'lastValue' | 'lastSeenAt' | 'acknowledgedAt' | 'acknowledgedBy' | 'resolvedAt' | 'resolvedBy' | 'historical'
+>;
 
 export const alertKeys = {
   alert: (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' }),
@@ -56,8 +59,26 @@ export const alertKeys = {
 };
 
 const ALERT_FIELDS = [
-  'alertId', 'patientId', 'orgId', 'cause', 'metric', 'priority', 'status', 'message', 'count', 'firstValue', 'lastValue',
-  'limit', 'firstSeenAt', 'lastSeenAt', 'createdAt', 'recordingId', 'acknowledgedAt', 'acknowledgedBy', 'resolvedAt', 'resolvedBy',
+  'alertId',
+  'patientId',
+  'orgId',
+  'cause',
+  'metric',
+  'priority',
+  'status',
+  'message',
+  'count',
+  'firstValue',
+  'lastValue',
+  'limit',
+  'firstSeenAt',
+  'lastSeenAt',
+  'createdAt',
+  'recordingId',
+  'acknowledgedAt',
+  'acknowledgedBy',
+  'resolvedAt',
+  'resolvedBy',
   'historical',
 ] as const;
 
@@ -128,7 +149,8 @@ async function repeatOpenAlert(table: TableClient, draft: AlertDraft): Promise<A
         TableName: table.tableName,
         Key: alertKeys.alert(String(guard['alertId'])),
         UpdateExpression:
-          'SET #count = #count + :one, lastSeenAt = :seen, message = :message' + (draft.firstValue === undefined ? '' : ', lastValue = :value'),
+          'SET #count = #count + :one, lastSeenAt = :seen, message = :message' +
+          (draft.firstValue === undefined ? '' : ', lastValue = :value'),
         // Resolved in the meantime: the repeat belongs to a new alert instead.
         ConditionExpression: 'attribute_exists(pk) AND #status <> :resolved',
         ExpressionAttributeNames: { '#count': 'count', '#status': 'status' },
@@ -153,7 +175,10 @@ async function repeatOpenAlert(table: TableClient, draft: AlertDraft): Promise<A
  * Records an alert from late data: born resolved and marked historical, counted per
  * (cause, recording) like an open alert, and never holding the live open-cause guard.
  */
-export async function recordHistoricalAlert(table: TableClient, draft: AlertDraft & { recordingId: string }): Promise<{ alert: Alert; created: boolean }> {
+export async function recordHistoricalAlert(
+  table: TableClient,
+  draft: AlertDraft & { recordingId: string },
+): Promise<{ alert: Alert; created: boolean }> {
   const alert: Alert = {
     ...draft,
     status: 'resolved',
@@ -165,7 +190,13 @@ export async function recordHistoricalAlert(table: TableClient, draft: AlertDraf
   };
   const guardKey = alertKeys.historicalCause(draft.patientId, draft.cause, draft.recordingId);
   const recorded = await transactWriteIfConditionsHold(table, [
-    { Put: { TableName: table.tableName, Item: { ...guardKey, type: 'historicalAlert', alertId: draft.alertId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Put: {
+        TableName: table.tableName,
+        Item: { ...guardKey, type: 'historicalAlert', alertId: draft.alertId },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
     { Put: { TableName: table.tableName, Item: alertItem(alert), ConditionExpression: 'attribute_not_exists(pk)' } },
   ]);
   if (recorded) return { alert: strip(alert as unknown as Record<string, unknown>), created: true };
@@ -178,7 +209,11 @@ export async function recordHistoricalAlert(table: TableClient, draft: AlertDraf
       UpdateExpression: 'SET #count = #count + :one, lastSeenAt = :seen' + (draft.firstValue === undefined ? '' : ', lastValue = :value'),
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: { '#count': 'count' },
-      ExpressionAttributeValues: { ':one': 1, ':seen': draft.firstSeenAt, ...(draft.firstValue === undefined ? {} : { ':value': draft.firstValue }) },
+      ExpressionAttributeValues: {
+        ':one': 1,
+        ':seen': draft.firstSeenAt,
+        ...(draft.firstValue === undefined ? {} : { ':value': draft.firstValue }),
+      },
       ReturnValues: 'ALL_NEW',
     }),
   );
@@ -246,7 +281,9 @@ export async function resolveAlert(table: TableClient, alert: Alert, by: string,
   ]);
   if (!resolved) throw new AlertStateError(`alert ${alert.alertId} is already resolved`);
   // Re-read: repeats counted since the caller's read belong in the answer and the push.
-  const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: alertKeys.alert(alert.alertId), ConsistentRead: true }));
+  const { Item } = await table.doc.send(
+    new GetCommand({ TableName: table.tableName, Key: alertKeys.alert(alert.alertId), ConsistentRead: true }),
+  );
   return strip(Item ?? {});
 }
 

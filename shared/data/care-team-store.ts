@@ -43,9 +43,7 @@ function strip(item: Record<string, unknown>): CareTeamMembership {
 }
 
 export async function getMembership(table: TableClient, patientId: string, memberId: string): Promise<CareTeamMembership | undefined> {
-  const { Item } = await table.doc.send(
-    new GetCommand({ TableName: table.tableName, Key: careTeamKeys.membership(patientId, memberId) }),
-  );
+  const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: careTeamKeys.membership(patientId, memberId) }));
   return Item ? strip(Item) : undefined;
 }
 

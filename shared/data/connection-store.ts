@@ -32,7 +32,6 @@ export const connectionKeys = {
 
 const expiresAt = (nowMs: number) => Math.floor(nowMs / 1000) + CONNECTION_TTL_SECONDS;
 
-
 export async function putConnection(table: TableClient, connection: Omit<Connection, 'subscriptions'>, nowMs = Date.now()): Promise<void> {
   await table.doc.send(
     new PutCommand({
@@ -87,7 +86,12 @@ export async function listSubscriberConnectionIds(table: TableClient, patientId:
  * Adds patients to the connection's subscriptions (a set, so concurrent subscribes merge) and
  * records the connection under each patient. False when the connection is gone.
  */
-export async function addSubscriptions(table: TableClient, connection: Pick<Connection, 'connectionId' | 'userId'>, patientIds: string[], nowMs = Date.now()): Promise<boolean> {
+export async function addSubscriptions(
+  table: TableClient,
+  connection: Pick<Connection, 'connectionId' | 'userId'>,
+  patientIds: string[],
+  nowMs = Date.now(),
+): Promise<boolean> {
   try {
     await table.doc.send(
       new UpdateCommand({

@@ -70,8 +70,20 @@ export const ecgKeys = {
 };
 
 const RECORDING_FIELDS = [
-  'recordingId', 'patientId', 'orgId', 'sampleRateHz', 'lead', 'deviceId', 'status', 'createdAt', 'startedAt',
-  'chunksReceived', 'maxSeq', 'chunksAnalyzed', 'chunkCount', 'findings',
+  'recordingId',
+  'patientId',
+  'orgId',
+  'sampleRateHz',
+  'lead',
+  'deviceId',
+  'status',
+  'createdAt',
+  'startedAt',
+  'chunksReceived',
+  'maxSeq',
+  'chunksAnalyzed',
+  'chunkCount',
+  'findings',
 ] as const;
 
 function stripRecording(item: Record<string, unknown>): Recording {
@@ -101,7 +113,9 @@ export async function createRecording(table: TableClient, recording: Recording):
  * just written by another request, and a stale read would end a recording early.
  */
 export async function getRecording(table: TableClient, recordingId: string): Promise<Recording | undefined> {
-  const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: ecgKeys.recording(recordingId), ConsistentRead: true }));
+  const { Item } = await table.doc.send(
+    new GetCommand({ TableName: table.tableName, Key: ecgKeys.recording(recordingId), ConsistentRead: true }),
+  );
   return Item ? stripRecording(Item) : undefined;
 }
 
@@ -174,7 +188,12 @@ export async function putChunk(
     return 'stored';
   }
   const { Item } = await table.doc.send(
-    new GetCommand({ TableName: table.tableName, Key: ecgKeys.chunk(recordingId, seq), ProjectionExpression: 'digest', ConsistentRead: true }),
+    new GetCommand({
+      TableName: table.tableName,
+      Key: ecgKeys.chunk(recordingId, seq),
+      ProjectionExpression: 'digest',
+      ConsistentRead: true,
+    }),
   );
   if (!Item) return 'past-end';
   if (Item['digest'] !== digest) return 'conflict';
@@ -233,7 +252,10 @@ export async function setChunkCount(table: TableClient, recordingId: string, chu
   }
 }
 
-export async function getAnalysisState<Engine, Rules>(table: TableClient, recordingId: string): Promise<AnalysisState<Engine, Rules> | undefined> {
+export async function getAnalysisState<Engine, Rules>(
+  table: TableClient,
+  recordingId: string,
+): Promise<AnalysisState<Engine, Rules> | undefined> {
   const { Item } = await table.doc.send(
     new GetCommand({ TableName: table.tableName, Key: ecgKeys.state(recordingId), ConsistentRead: true }),
   );
@@ -248,7 +270,10 @@ export async function getAnalysisState<Engine, Rules>(table: TableClient, record
 }
 
 /** The stored per-chunk analyses of a recording, in sequence order (the final flush last). */
-export async function listChunkAnalyses(table: TableClient, recordingId: string): Promise<Array<Record<string, unknown> & { seq: number }>> {
+export async function listChunkAnalyses(
+  table: TableClient,
+  recordingId: string,
+): Promise<Array<Record<string, unknown> & { seq: number }>> {
   const items = await queryAll(table, {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': ecgKeys.recording(recordingId).pk, ':prefix': 'ANALYSIS#' },

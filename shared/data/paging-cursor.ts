@@ -20,7 +20,8 @@ export function createCursorCodec(secret: string): CursorCodec {
       return `${payload.toString('base64url')}.${mac.toString('base64url')}`;
     },
     decode(cursor, scope) {
-      const invalid = () => new ValidationError('cursor is not valid for this query', [{ path: 'query.cursor', message: 'not a cursor this query issued' }]);
+      const invalid = () =>
+        new ValidationError('cursor is not valid for this query', [{ path: 'query.cursor', message: 'not a cursor this query issued' }]);
       const [payload, mac] = cursor.split('.');
       if (!payload || !mac) throw invalid();
       const expected = sign(`${scope}\n${payload}`);

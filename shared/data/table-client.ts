@@ -1,7 +1,13 @@
 // The DynamoDB document client and table name every store uses. Created once per Lambda
 // container; the endpoint comes from the SDK's own AWS_ENDPOINT_URL_DYNAMODB in the twin.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  QueryCommand,
+  TransactWriteCommand,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { ENV, requireEnv } from '../config/env.ts';
 
 export interface TableClient {
@@ -44,7 +50,10 @@ const TRANSACTION_CONFLICT_ATTEMPTS = 5;
 function isTransactionConflict(error: unknown): boolean {
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
   const reasons = (error as Error & { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-  return reasons.some((reason) => reason.Code === 'TransactionConflict') && reasons.every((reason) => reason.Code === 'TransactionConflict' || reason.Code === 'None');
+  return (
+    reasons.some((reason) => reason.Code === 'TransactionConflict') &&
+    reasons.every((reason) => reason.Code === 'TransactionConflict' || reason.Code === 'None')
+  );
 }
 
 /**
@@ -68,7 +77,10 @@ export async function transactWriteIfConditionsHold(table: TableClient, items: T
 }
 
 /** Every item of a query, following LastEvaluatedKey; for partitions known to stay small. */
-export async function queryAll(table: TableClient, input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
+export async function queryAll(
+  table: TableClient,
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {

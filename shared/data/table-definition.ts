@@ -28,11 +28,7 @@ export type IndexName = keyof typeof TABLE_INDEXES;
 /** CreateTable input for DynamoDB Local and tests; the stack maps the same fields to CDK. */
 export function createTableInput(tableName: string) {
   const indexes = Object.values(TABLE_INDEXES);
-  const attributeNames = [
-    TABLE_KEYS.partitionKey,
-    TABLE_KEYS.sortKey,
-    ...indexes.flatMap((index) => [index.partitionKey, index.sortKey]),
-  ];
+  const attributeNames = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])];
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST' as const,

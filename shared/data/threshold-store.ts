@@ -79,7 +79,9 @@ export async function getThresholdsAlongFallback(
   for (let attempt = 0; pending.length > 0; attempt++) {
     if (attempt > 5) throw new Error('DynamoDB kept returning unprocessed threshold keys');
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
-    const { Responses, UnprocessedKeys } = await table.doc.send(new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: pending } } }));
+    const { Responses, UnprocessedKeys } = await table.doc.send(
+      new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: pending } } }),
+    );
     items.push(...(Responses?.[table.tableName] ?? []));
     pending = UnprocessedKeys?.[table.tableName]?.Keys ?? [];
   }

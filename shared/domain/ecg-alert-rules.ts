@@ -36,7 +36,8 @@ const FINDING_ALERTS: Partial<Record<EcgFinding['kind'], { priority: Priority; d
   irregular_rhythm: { priority: 'medium', describe: () => 'Irregular rhythm: possible atrial fibrillation' },
   st_deviation: {
     priority: 'medium',
-    describe: (finding) => `ST deviation of ${finding.kind === 'st_deviation' ? finding.deviationMv.toFixed(2) : '?'} mV in the median beat`,
+    describe: (finding) =>
+      `ST deviation of ${finding.kind === 'st_deviation' ? finding.deviationMv.toFixed(2) : '?'} mV in the median beat`,
   },
 };
 

@@ -30,13 +30,10 @@ export function assertPatientAccess(
   const isSelf = caller.userId === patient.userId;
   const isClinician = caller.role === 'clinician' && membership?.memberRole === 'clinician';
   const isCaregiver = caller.role === 'caregiver' && membership?.memberRole === 'caregiver';
-  const allowed =
-    action === 'upload' ? isSelf : action === 'manage' ? isClinician : isSelf || isClinician || isCaregiver;
+  const allowed = action === 'upload' ? isSelf : action === 'manage' ? isClinician : isSelf || isClinician || isCaregiver;
   if (!allowed) {
     throw new ForbiddenError(
-      action === 'upload'
-        ? 'only the patient can upload their own measurements'
-        : `you are not on the care team of patient ${patientId}`,
+      action === 'upload' ? 'only the patient can upload their own measurements' : `you are not on the care team of patient ${patientId}`,
     );
   }
 }

@@ -47,7 +47,8 @@ export function impossibleLimits(metric: Metric, request: Partial<ThresholdLimit
   const problems: Array<{ field: 'min' | 'max'; message: string }> = [];
   for (const field of ['min', 'max'] as const) {
     const value = request[field];
-    if (value !== undefined && (value < min || value > max)) problems.push({ field, message: `must be within ${min}–${max} ${unit}, the possible range of ${metric}` });
+    if (value !== undefined && (value < min || value > max))
+      problems.push({ field, message: `must be within ${min}–${max} ${unit}, the possible range of ${metric}` });
   }
   return problems;
 }

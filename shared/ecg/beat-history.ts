@@ -1,4 +1,11 @@
-import { MEDIAN_BEAT_COUNT, MIN_MEDIAN_BEATS, measureStDeviation, medianBeat, templateGeometry, type BeatTemplateGeometry } from './st-segment.ts';
+import {
+  MEDIAN_BEAT_COUNT,
+  MIN_MEDIAN_BEATS,
+  measureStDeviation,
+  medianBeat,
+  templateGeometry,
+  type BeatTemplateGeometry,
+} from './st-segment.ts';
 
 /**
  * The signal around recent beats, for the median beat and its ST measurement. Between calls
@@ -79,7 +86,8 @@ export class BeatHistory {
   addBeat(beat: number): void {
     const { binLength, preBins, postBins } = this.geometry;
     const center = Math.floor(beat / binLength);
-    const available = center - preBins >= this.ringEndBin - this.ring.length && (center + postBins + 1) * binLength <= this.chunkStart + this.chunk.length;
+    const available =
+      center - preBins >= this.ringEndBin - this.ring.length && (center + postBins + 1) * binLength <= this.chunkStart + this.chunk.length;
     if (!available) return;
     this.pendingBeats.push(beat);
     // Only the last few can end up in the median beat.

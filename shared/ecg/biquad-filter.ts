@@ -26,5 +26,5 @@ export function highPassBiquad(cutoffHz: number, sampleRateHz: number, q: number
 }
 
 /** Q factors of the two sections of a 4th-order Butterworth filter. */
-export const BUTTERWORTH_4_Q = [0.5411961, 1.3065630] as const;
+export const BUTTERWORTH_4_Q = [0.5411961, 1.306563] as const;
 export const BUTTERWORTH_2_Q = Math.SQRT1_2;

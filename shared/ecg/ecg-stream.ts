@@ -128,7 +128,12 @@ const MIN_PLAUSIBLE_RR_MS = 200;
 const MAX_PLAUSIBLE_RR_MS = 20000;
 
 export function createEcgStream(sampleRateHz: number, options: EcgAnalysisOptions = {}): EcgStreamState {
-  if (typeof sampleRateHz !== 'number' || !Number.isFinite(sampleRateHz) || sampleRateHz < MIN_SAMPLE_RATE || sampleRateHz > MAX_SAMPLE_RATE) {
+  if (
+    typeof sampleRateHz !== 'number' ||
+    !Number.isFinite(sampleRateHz) ||
+    sampleRateHz < MIN_SAMPLE_RATE ||
+    sampleRateHz > MAX_SAMPLE_RATE
+  ) {
     throw new RangeError(`sampleRateHz must be between ${MIN_SAMPLE_RATE} and ${MAX_SAMPLE_RATE} Hz, got ${String(sampleRateHz)}`);
   }
   const resolved = resolveOptions(options);
@@ -160,7 +165,8 @@ export function createEcgStream(sampleRateHz: number, options: EcgAnalysisOption
 function resolveOptions(options: EcgAnalysisOptions): Required<EcgAnalysisOptions> {
   const pick = (value: number | undefined, fallback: number, name: string): number => {
     if (value === undefined) return fallback;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number, got ${String(value)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+      throw new RangeError(`${name} must be a positive number, got ${String(value)}`);
     return value;
   };
   return {
@@ -170,7 +176,6 @@ function resolveOptions(options: EcgAnalysisOptions): Required<EcgAnalysisOption
     stDeviationMv: pick(options.stDeviationMv, 0.1, 'stDeviationMv'),
   };
 }
-
 
 /** Analyses the next chunk in order. Never throws for bad samples; never mutates `state`. */
 export function analyzeChunk(state: EcgStreamState, samples: Samples): { state: EcgStreamState; result: ChunkAnalysis } {
@@ -355,7 +360,10 @@ class StreamRun {
     this.s.pendingBeats = this.s.pendingBeats.concat(detected);
     for (const window of this.windows) {
       const noisyBand = window.issues.length === 1 && window.issues[0] === 'high_noise';
-      if ((noisyBand || (window.usable && implausiblyCloseBeats(candidates, window, this.fs))) && !regularBeatsAround(candidates, window, this.fs)) {
+      if (
+        (noisyBand || (window.usable && implausiblyCloseBeats(candidates, window, this.fs))) &&
+        !regularBeatsAround(candidates, window, this.fs)
+      ) {
         window.issues = ['high_noise'];
         window.usable = false;
       } else if (noisyBand) {
@@ -363,7 +371,8 @@ class StreamRun {
         window.usable = true;
       }
       this.s.recentWindows.push(window.startSample, window.endSample, window.usable ? 1 : 0);
-      if (this.s.recentWindows.length > 3 * RECENT_WINDOWS) this.s.recentWindows.splice(0, this.s.recentWindows.length - 3 * RECENT_WINDOWS);
+      if (this.s.recentWindows.length > 3 * RECENT_WINDOWS)
+        this.s.recentWindows.splice(0, this.s.recentWindows.length - 3 * RECENT_WINDOWS);
       if (!window.usable) this.s.totals.unusableSamples += window.endSample - window.startSample;
       this.releaseBeats(window.endSample);
     }
@@ -413,7 +422,8 @@ class StreamRun {
     s.rateRrMs.push(rrMs);
     if (s.rateRrMs.length > RATE_RR_COUNT) s.rateRrMs.shift();
 
-    if (rrMs > s.options.pauseSeconds * 1000) this.addFinding({ kind: 'pause', rrSeconds: rrMs / 1000, startSample: previous, endSample: beat });
+    if (rrMs > s.options.pauseSeconds * 1000)
+      this.addFinding({ kind: 'pause', rrSeconds: rrMs / 1000, startSample: previous, endSample: beat });
     this.trackRate(previous, beat);
     this.trackRhythm(rrMs, beat);
     // Premature beats (PVCs, APCs) would distort the median beat's morphology.
@@ -425,7 +435,9 @@ class StreamRun {
     const w = this.s.recentWindows;
     let covered = Number.POSITIVE_INFINITY;
     for (let k = 0; k + 2 < w.length; k += 3) {
-      const start = w[k]!, end = w[k + 1]!, usable = w[k + 2]!;
+      const start = w[k]!,
+        end = w[k + 1]!,
+        usable = w[k + 2]!;
       if (end <= from || start > to) continue;
       if (usable === 0) return false;
       covered = Math.min(covered, start);
@@ -463,7 +475,8 @@ class StreamRun {
     if (this.episode === undefined) this.episode = { kind, startSample: previous, endSample: beat, heartRateBpm: bpm };
     else {
       this.episode.endSample = beat;
-      this.episode.heartRateBpm = kind === 'bradycardia' ? Math.min(this.episode.heartRateBpm, bpm) : Math.max(this.episode.heartRateBpm, bpm);
+      this.episode.heartRateBpm =
+        kind === 'bradycardia' ? Math.min(this.episode.heartRateBpm, bpm) : Math.max(this.episode.heartRateBpm, bpm);
     }
   }
 
@@ -488,7 +501,12 @@ class StreamRun {
     const rhythm = classifyRrRhythm(measures);
     s.rhythmSeconds[rhythm] += seconds;
     if (report && rhythm === 'af') {
-      this.addFinding({ kind: 'irregular_rhythm', measures: { ...measures, windowSeconds: seconds }, startSample: s.rhythmSegmentStart, endSample });
+      this.addFinding({
+        kind: 'irregular_rhythm',
+        measures: { ...measures, windowSeconds: seconds },
+        startSample: s.rhythmSegmentStart,
+        endSample,
+      });
     }
     s.rhythmSegmentRrMs = [];
   }
@@ -515,7 +533,12 @@ class StreamRun {
     if (st !== undefined) {
       s.totals.stDeviationMv = st.deviationMv;
       if (Math.abs(st.deviationMv) >= s.options.stDeviationMv) {
-        const finding: EcgFinding = { kind: 'st_deviation', deviationMv: st.deviationMv, startSample: st.firstBeat, endSample: st.lastBeat };
+        const finding: EcgFinding = {
+          kind: 'st_deviation',
+          deviationMv: st.deviationMv,
+          startSample: st.firstBeat,
+          endSample: st.lastBeat,
+        };
         findings.push(finding);
         if (!s.totals.flags.includes('st_deviation')) s.totals.flags.push('st_deviation');
       }
@@ -538,7 +561,11 @@ class StreamRun {
     };
     const heartRate = heartRateFromRr(this.rrIntervalsMs);
     if (heartRate !== undefined) result.heartRate = heartRate;
-    const hrv = hrvOfRecent(s.recentRrMs, s.recentRrContiguous.map((c) => c === 1), Math.max(MIN_HRV_SECONDS, sampleCount / this.fs));
+    const hrv = hrvOfRecent(
+      s.recentRrMs,
+      s.recentRrContiguous.map((c) => c === 1),
+      Math.max(MIN_HRV_SECONDS, sampleCount / this.fs),
+    );
     if (hrv !== undefined) result.hrv = hrv;
     return result;
   }

@@ -172,7 +172,23 @@ export class QrsDetector {
     const hp = highPassBiquad(5, fs, BUTTERWORTH_2_Q);
     const lp1 = lowPassBiquad(15, fs, BUTTERWORTH_4_Q[0]);
     const lp2 = lowPassBiquad(15, fs, BUTTERWORTH_4_Q[1]);
-    this.coefficients = Float64Array.from([hp.b0, hp.b1, hp.b2, hp.a1, hp.a2, lp1.b0, lp1.b1, lp1.b2, lp1.a1, lp1.a2, lp2.b0, lp2.b1, lp2.b2, lp2.a1, lp2.a2]);
+    this.coefficients = Float64Array.from([
+      hp.b0,
+      hp.b1,
+      hp.b2,
+      hp.a1,
+      hp.a2,
+      lp1.b0,
+      lp1.b1,
+      lp1.b2,
+      lp1.a1,
+      lp1.a2,
+      lp2.b0,
+      lp2.b1,
+      lp2.b2,
+      lp2.a1,
+      lp2.a2,
+    ]);
 
     this.nextSample = state.nextSample;
     this.filterMemory = Float64Array.from(state.filterMemory);
@@ -232,7 +248,8 @@ export class QrsDetector {
       lastBeat: this.lastBeat,
       lastDecay: this.lastDecay,
       decaySteps: this.decaySteps,
-      searchback: this.searchbackPosition >= 0 ? [this.searchbackPosition, this.searchbackHeight, this.searchbackBeat, this.searchbackSlope] : [],
+      searchback:
+        this.searchbackPosition >= 0 ? [this.searchbackPosition, this.searchbackHeight, this.searchbackBeat, this.searchbackSlope] : [],
       learningPeaks: this.learningPeaks === null ? null : [...this.learningPeaks],
       learningEnd: this.learningEnd,
     };
@@ -281,11 +298,28 @@ export class QrsDetector {
   /** Filters, integrates and scans samples [from, to) of the current chunk. */
   private processSegment(samples: Float64Array, bandPassOut: Float64Array, beats: number[], from: number, to: number): void {
     const c = this.coefficients;
-    const hb0 = c[0]!, hb1 = c[1]!, hb2 = c[2]!, ha1 = c[3]!, ha2 = c[4]!;
-    const pb0 = c[5]!, pb1 = c[6]!, pb2 = c[7]!, pa1 = c[8]!, pa2 = c[9]!;
-    const qb0 = c[10]!, qb1 = c[11]!, qb2 = c[12]!, qa1 = c[13]!, qa2 = c[14]!;
+    const hb0 = c[0]!,
+      hb1 = c[1]!,
+      hb2 = c[2]!,
+      ha1 = c[3]!,
+      ha2 = c[4]!;
+    const pb0 = c[5]!,
+      pb1 = c[6]!,
+      pb2 = c[7]!,
+      pa1 = c[8]!,
+      pa2 = c[9]!;
+    const qb0 = c[10]!,
+      qb1 = c[11]!,
+      qb2 = c[12]!,
+      qa1 = c[13]!,
+      qa2 = c[14]!;
     const mem = this.filterMemory;
-    let h1 = mem[0]!, h2 = mem[1]!, p1 = mem[2]!, p2 = mem[3]!, q1 = mem[4]!, q2 = mem[5]!;
+    let h1 = mem[0]!,
+      h2 = mem[1]!,
+      p1 = mem[2]!,
+      p2 = mem[3]!,
+      q1 = mem[4]!,
+      q2 = mem[5]!;
     const integratorRing = this.integratorRing;
     const integratorLength = this.integratorLength;
     const fs = this.fs;
@@ -336,7 +370,12 @@ export class QrsDetector {
       history[i & 1] = integratorSum;
     }
 
-    mem[0] = h1; mem[1] = h2; mem[2] = p1; mem[3] = p2; mem[4] = q1; mem[5] = q2;
+    mem[0] = h1;
+    mem[1] = h2;
+    mem[2] = p1;
+    mem[3] = p2;
+    mem[4] = q1;
+    mem[5] = q2;
     this.integratorIndex = integratorIndex;
     this.integratorSum = integratorSum;
     this.previousBandPass = previousBandPass;
@@ -371,7 +410,8 @@ export class QrsDetector {
     if (this.heldPosition >= 0) next = this.heldPosition + this.blanking;
     if (this.learningPeaks !== null) return Math.min(next, this.learningEnd);
     const gapStart = this.lastQrs + this.searchbackAfter + 1;
-    if (this.searchbackPosition >= 0 && this.searchbackHeight > 0.5 * this.threshold && this.searchbackHeight > this.minQrsEnergy) return Math.min(next, gapStart);
+    if (this.searchbackPosition >= 0 && this.searchbackHeight > 0.5 * this.threshold && this.searchbackHeight > this.minQrsEnergy)
+      return Math.min(next, gapStart);
     // Decay spent and no search-back candidate: nothing is due until the next peak.
     if (this.decaySteps >= MAX_DECAY_STEPS) return next;
     return Math.min(next, Math.max(gapStart, this.lastQrs + this.decayAfter + 1, this.lastDecay + this.decayEvery));
@@ -457,7 +497,8 @@ export class QrsDetector {
   private classify(position: number, height: number, rPeak: number, slope: number, beats: number[]): void {
     const sinceQrs = position - this.lastQrs;
     const looksLikeTWave = this.lastQrs >= 0 && sinceQrs < this.tWaveWindow && slope < 0.5 * this.lastQrsSlope;
-    if (height > this.threshold && height > this.minQrsEnergy && !looksLikeTWave && this.acceptBeat(position, height, rPeak, slope, beats)) return;
+    if (height > this.threshold && height > this.minQrsEnergy && !looksLikeTWave && this.acceptBeat(position, height, rPeak, slope, beats))
+      return;
     shiftIn(this.noisePeaks, height);
     this.updateThreshold();
     if (sinceQrs >= this.tWaveWindow && height > this.searchbackHeight) {

@@ -55,7 +55,8 @@ export function measureRrIrregularity(rrMs: readonly number[]): RrIrregularity {
   }
   const sortedClean = [...clean].sort((a, b) => a - b);
   const medianClean = medianOfSorted(sortedClean);
-  const normalizedMedianSuccessiveDifference = diffs.length > 0 && medianClean > 0 ? medianOfSorted(diffs.sort((a, b) => a - b)) / medianClean : 0;
+  const normalizedMedianSuccessiveDifference =
+    diffs.length > 0 && medianClean > 0 ? medianOfSorted(diffs.sort((a, b) => a - b)) / medianClean : 0;
   return {
     rrCount: n,
     meanRrMs,
@@ -101,7 +102,9 @@ function turningPointRatio(rrMs: readonly number[]): number {
   if (rrMs.length < 3) return 0;
   let turns = 0;
   for (let i = 1; i + 1 < rrMs.length; i++) {
-    const a = rrMs[i - 1]!, b = rrMs[i]!, c = rrMs[i + 1]!;
+    const a = rrMs[i - 1]!,
+      b = rrMs[i]!,
+      c = rrMs[i + 1]!;
     if ((b > a && b > c) || (b < a && b < c)) turns++;
   }
   return turns / (rrMs.length - 2);

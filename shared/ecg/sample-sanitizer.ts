@@ -8,7 +8,10 @@ export type Samples = Int16Array | Float32Array | Float64Array | readonly number
  * `invalid` so the quality check can count them. Nothing here throws on bad data.
  * `invalid` is only meaningful when `invalidCount` > 0 (it is not cleared otherwise).
  */
-export function sanitizeSamples(samples: Samples, lastValid: number): { values: Float64Array; invalid: Uint8Array; invalidCount: number; lastValidValue: number } {
+export function sanitizeSamples(
+  samples: Samples,
+  lastValid: number,
+): { values: Float64Array; invalid: Uint8Array; invalidCount: number; lastValidValue: number } {
   const n = samples.length;
   const values = scratchValues(n);
   const invalid = scratchInvalid(n);

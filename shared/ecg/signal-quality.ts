@@ -181,7 +181,14 @@ export class SignalQualityTracker {
    * for the first slope) and `invalid` (1 where the input sample was unusable; all zero when
    * `invalidCount` is 0). Appends the windows that closed to `closed`.
    */
-  process(raw: Float64Array, bandPass: Float64Array, bandPassBefore: number, invalid: Uint8Array, invalidCount: number, closed: QualityWindow[]): void {
+  process(
+    raw: Float64Array,
+    bandPass: Float64Array,
+    bandPassBefore: number,
+    invalid: Uint8Array,
+    invalidCount: number,
+    closed: QualityWindow[],
+  ): void {
     this.previousBandPass = bandPassBefore;
     const count = raw.length;
     for (let from = 0; from < count; from += SEGMENT_LENGTH) {
@@ -189,7 +196,14 @@ export class SignalQualityTracker {
     }
   }
 
-  private processSegment(raw: Float64Array, bandPass: Float64Array, invalid: Uint8Array | null, from: number, to: number, closed: QualityWindow[]): void {
+  private processSegment(
+    raw: Float64Array,
+    bandPass: Float64Array,
+    invalid: Uint8Array | null,
+    from: number,
+    to: number,
+    closed: QualityWindow[],
+  ): void {
     const blockLength = this.blockLength;
     let i = from;
     while (i < to) {
@@ -303,7 +317,12 @@ export class SignalQualityTracker {
     // A short tail at the end of a recording says little about flatness or noise.
     const fullEnough = blocks * 2 >= BLOCKS_PER_WINDOW;
     const issues: QualityIssue[] = [];
-    if (this.invalidCount / length > INVALID_SHARE || clipped / length > CLIPPED_SHARE || (range === 0 && Math.abs(maximum) >= ABSURD_MICROVOLTS)) issues.push('saturation');
+    if (
+      this.invalidCount / length > INVALID_SHARE ||
+      clipped / length > CLIPPED_SHARE ||
+      (range === 0 && Math.abs(maximum) >= ABSURD_MICROVOLTS)
+    )
+      issues.push('saturation');
     else if (!fullEnough) {
       // Too short to judge flatness or noise alone: it shares the verdict of the window before.
       for (const issue of this.previousIssues) if (issue !== 'saturation') issues.push(issue);

@@ -33,7 +33,10 @@ export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
 type Routes = (typeof ROUTES)[number];
 type RouteKeyOf<R> = R extends { method: infer M extends string; path: infer P extends string } ? `${M} ${P}` : never;
-type RouteByKey<K extends string> = Extract<Routes, { method: K extends `${infer M} ${string}` ? M : never; path: K extends `${string} ${infer P}` ? P : never }>;
+type RouteByKey<K extends string> = Extract<
+  Routes,
+  { method: K extends `${infer M} ${string}` ? M : never; path: K extends `${string} ${infer P}` ? P : never }
+>;
 type Parsed<R, Part extends 'params' | 'query' | 'body'> = R extends { [key in Part]: infer S extends z.ZodType } ? z.output<S> : undefined;
 type CallerOf<R> = R extends { auth: 'jwt' } ? Caller : undefined;
 
@@ -159,7 +162,14 @@ export function httpFunction<F extends HttpFunctionName>(
     const params = route.params ? parseRequestPart('params', route.params, event.pathParameters ?? {}) : undefined;
     const query = route.query ? parseRequestPart('query', route.query, event.queryStringParameters ?? {}) : undefined;
     const body = route.body ? parseRequestPart('body', route.body, parseJsonBody(event)) : undefined;
-    const result = await implementation({ caller, params, query, body, requestId: context.awsRequestId, event } as RouteRequest<RouteDefinition>);
+    const result = await implementation({
+      caller,
+      params,
+      query,
+      body,
+      requestId: context.awsRequestId,
+      event,
+    } as RouteRequest<RouteDefinition>);
     if (result instanceof HttpResponse) return jsonResponse(result.status, result.body, result.headers);
     return jsonResponse(route.successStatus, result);
   };
@@ -176,11 +186,18 @@ export function httpFunction<F extends HttpFunctionName>(
       // Unknown failures are ours: log the error itself (no request data) and hide internals.
       logger.error('unhandled error', error instanceof Error ? error : new Error(String(error)));
       request.response = problemResponse(
-        new HttpError(500, 'internal-error', 'Internal error', `something went wrong on our side; quote request ${instance ?? request.context.awsRequestId}`),
+        new HttpError(
+          500,
+          'internal-error',
+          'Internal error',
+          `something went wrong on our side; quote request ${instance ?? request.context.awsRequestId}`,
+        ),
         instance,
       );
     },
   };
 
-  return middy(core).use(injectLambdaContext(logger, { resetKeys: true })).use(problems);
+  return middy(core)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(problems);
 }

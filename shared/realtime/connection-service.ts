@@ -13,7 +13,11 @@ import type { Notifier } from './connection-notifier.ts';
 import { requirePatientAccess } from '../services/patient-access-check.ts';
 
 /** The caller behind a token, or undefined when the token is bad or has no Vigil account. */
-export async function authorizeConnection(verifier: AccessTokenVerifier, table: TableClient, token: string | undefined): Promise<Caller | undefined> {
+export async function authorizeConnection(
+  verifier: AccessTokenVerifier,
+  table: TableClient,
+  token: string | undefined,
+): Promise<Caller | undefined> {
   if (!token) return undefined;
   try {
     const { sub } = await verifier.verify(token);
@@ -55,9 +59,18 @@ function parseMessage(body: string | undefined): unknown {
   }
 }
 
-const errorReply = (message: string, errors?: Array<{ path: string; message: string }>) => ({ type: 'error', message, ...(errors ? { errors } : {}) });
+const errorReply = (message: string, errors?: Array<{ path: string; message: string }>) => ({
+  type: 'error',
+  message,
+  ...(errors ? { errors } : {}),
+});
 
-export async function subscribe(deps: ConnectionServiceDependencies, connectionId: string, caller: Caller, body: string | undefined): Promise<void> {
+export async function subscribe(
+  deps: ConnectionServiceDependencies,
+  connectionId: string,
+  caller: Caller,
+  body: string | undefined,
+): Promise<void> {
   const parsed = SubscribeMessage.safeParse(parseMessage(body));
   if (!parsed.success) {
     await deps.notifier.toConnection(connectionId, errorReply('invalid subscribe message', fieldProblems('body', parsed.error)));
@@ -85,7 +98,11 @@ export async function subscribe(deps: ConnectionServiceDependencies, connectionI
   await deps.notifier.toConnection(connectionId, { type: 'subscribed', patientIds });
 }
 
-export async function handleDefaultMessage(deps: ConnectionServiceDependencies, connectionId: string, body: string | undefined): Promise<void> {
+export async function handleDefaultMessage(
+  deps: ConnectionServiceDependencies,
+  connectionId: string,
+  body: string | undefined,
+): Promise<void> {
   const message = parseMessage(body);
   if (PingMessage.safeParse(message).success) {
     await deps.notifier.toConnection(connectionId, { type: 'pong' });
@@ -93,6 +110,8 @@ export async function handleDefaultMessage(deps: ConnectionServiceDependencies, 
   }
   await deps.notifier.toConnection(
     connectionId,
-    errorReply(message === undefined ? 'messages must be JSON objects' : 'unknown action; send {"action":"subscribe",…} or {"action":"ping"}'),
+    errorReply(
+      message === undefined ? 'messages must be JSON objects' : 'unknown action; send {"action":"subscribe",…} or {"action":"ping"}',
+    ),
   );
 }

@@ -86,7 +86,11 @@ export async function listAlerts(deps: AlertServiceDependencies, caller: Caller,
   const patientIds = await patientsVisibleTo(deps, caller, request.patientId);
   const pages = await Promise.all(
     patientIds.map((patientId) =>
-      queryPatientAlerts(deps.table, patientId, { limit: limit + 1, ...(request.status ? { status: request.status } : {}), ...(before ? { before } : {}) }),
+      queryPatientAlerts(deps.table, patientId, {
+        limit: limit + 1,
+        ...(request.status ? { status: request.status } : {}),
+        ...(before ? { before } : {}),
+      }),
     ),
   );
   const merged = pages.flat().sort((a, b) => (alertKeys.order(a) < alertKeys.order(b) ? 1 : -1));

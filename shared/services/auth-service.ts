@@ -31,12 +31,19 @@ export async function signIn(identity: IdentityProvider, email: string, password
   } catch (error) {
     if (error instanceof InvalidCredentialsError) throw new UnauthorizedError('email or password is wrong');
     if (error instanceof NewPasswordRequiredError) {
-      throw newPasswordProblem('this account still has the temporary password of its invitation: sign in again with newPassword, a password of your own', 'required on the first sign-in of an invited account');
+      throw newPasswordProblem(
+        'this account still has the temporary password of its invitation: sign in again with newPassword, a password of your own',
+        'required on the first sign-in of an invited account',
+      );
     }
     if (error instanceof NoNewPasswordExpectedError) {
-      throw newPasswordProblem('this account already has a password of its own; newPassword is only for the first sign-in of an invited account', 'not expected for this account');
+      throw newPasswordProblem(
+        'this account already has a password of its own; newPassword is only for the first sign-in of an invited account',
+        'not expected for this account',
+      );
     }
-    if (error instanceof WeakPasswordError) throw newPasswordProblem(`newPassword does not meet the policy: ${error.message}`, 'does not meet the password policy');
+    if (error instanceof WeakPasswordError)
+      throw newPasswordProblem(`newPassword does not meet the policy: ${error.message}`, 'does not meet the password policy');
     throw error;
   }
 }

@@ -58,9 +58,13 @@ export function findingsOf(summary: RecordingSummary): RecordingFindings {
     analyzedSeconds: round(summary.analyzedSeconds, 3),
     beatCount: summary.beatCount,
     ...(summary.heartRate
-      ? { heartRate: { mean: round(summary.heartRate.meanBpm), min: round(summary.heartRate.minBpm), max: round(summary.heartRate.maxBpm) } }
+      ? {
+          heartRate: { mean: round(summary.heartRate.meanBpm), min: round(summary.heartRate.minBpm), max: round(summary.heartRate.maxBpm) },
+        }
       : {}),
-    ...(summary.hrv ? { hrv: { sdnnMs: round(summary.hrv.sdnnMs), rmssdMs: round(summary.hrv.rmssdMs), pnn50: round(summary.hrv.pnn50, 3) } } : {}),
+    ...(summary.hrv
+      ? { hrv: { sdnnMs: round(summary.hrv.sdnnMs), rmssdMs: round(summary.hrv.rmssdMs), pnn50: round(summary.hrv.pnn50, 3) } }
+      : {}),
     rhythm: summary.rhythm,
     ...(summary.stDeviationMv === undefined ? {} : { stDeviationMv: round(summary.stDeviationMv, 3) }),
     unusableSeconds: round(summary.unusableSeconds, 3),
@@ -175,7 +179,13 @@ export async function advanceRecordingAnalysis(
       final: atEnd,
       beats: result.beats.length,
       ...(result.heartRate
-        ? { heartRate: { meanBpm: round(result.heartRate.meanBpm), minBpm: round(result.heartRate.minBpm), maxBpm: round(result.heartRate.maxBpm) } }
+        ? {
+            heartRate: {
+              meanBpm: round(result.heartRate.meanBpm),
+              minBpm: round(result.heartRate.minBpm),
+              maxBpm: round(result.heartRate.maxBpm),
+            },
+          }
         : {}),
       findings,
     });

@@ -4,13 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { ECG_LIMITS } from '../api/schemas.ts';
 import type { Caller } from '../domain/caller.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../http/errors.ts';
-import {
-  createRecording,
-  getRecording,
-  putChunk,
-  setChunkCount,
-  type Recording,
-} from '../data/ecg-store.ts';
+import { createRecording, getRecording, putChunk, setChunkCount, type Recording } from '../data/ecg-store.ts';
 import type { TableClient } from '../data/table-client.ts';
 import type { EcgChunkQueue } from '../messaging/ecg-chunk-queue.ts';
 import { requirePatientAccess } from './patient-access-check.ts';
@@ -88,12 +82,15 @@ export async function uploadChunk(deps: EcgIngestDependencies, caller: Caller, r
   if (samples.length === 0) throw new ValidationError('a chunk needs at least one sample', [{ path: field, message: 'empty' }]);
   const maxSamples = recording.sampleRateHz * ECG_LIMITS.maxChunkSeconds;
   if (samples.length > maxSamples) {
-    throw new ValidationError(`a chunk holds at most ${ECG_LIMITS.maxChunkSeconds} s: ${maxSamples} samples at ${recording.sampleRateHz} Hz, not ${samples.length}`, [
-      { path: field, message: `at most ${maxSamples} samples` },
-    ]);
+    throw new ValidationError(
+      `a chunk holds at most ${ECG_LIMITS.maxChunkSeconds} s: ${maxSamples} samples at ${recording.sampleRateHz} Hz, not ${samples.length}`,
+      [{ path: field, message: `at most ${maxSamples} samples` }],
+    );
   }
   if (recording.chunkCount !== undefined && seq >= recording.chunkCount) {
-    throw new ConflictError(`recording ${recordingId} was completed with ${recording.chunkCount} chunk${recording.chunkCount === 1 ? '' : 's'}; seq ${seq} is past its end`);
+    throw new ConflictError(
+      `recording ${recordingId} was completed with ${recording.chunkCount} chunk${recording.chunkCount === 1 ? '' : 's'}; seq ${seq} is past its end`,
+    );
   }
   const now = deps.now?.() ?? new Date();
   const expiresAt = Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400;
@@ -130,7 +127,8 @@ export async function completeUpload(deps: EcgIngestDependencies, caller: Caller
     const completed = await setChunkCount(deps.table, recordingId, received);
     if (!completed) {
       const current = await getRecording(deps.table, recordingId);
-      if (current?.chunkCount === undefined) throw new ConflictError(`chunks of recording ${recordingId} arrived while it was being completed; complete it again`);
+      if (current?.chunkCount === undefined)
+        throw new ConflictError(`chunks of recording ${recordingId} arrived while it was being completed; complete it again`);
       recording = current;
     } else {
       recording = completed;

@@ -19,7 +19,10 @@ function thresholdFrom(metric: Metric, request: Partial<ThresholdLimits>): Thres
   const problems = impossibleLimits(metric, request);
   if (problems.length > 0) {
     const detail = problems.map((p) => `${p.field} ${p.message}`).join('; ');
-    throw new ValidationError(detail, problems.map((p) => ({ path: `body.${p.field}`, message: p.message })));
+    throw new ValidationError(
+      detail,
+      problems.map((p) => ({ path: `body.${p.field}`, message: p.message })),
+    );
   }
   return completeThreshold(request);
 }
@@ -49,7 +52,12 @@ export async function setClinicianThreshold(
   metric: Metric,
   request: Partial<ThresholdLimits>,
 ): Promise<Threshold> {
-  const threshold: Threshold & { scope: 'clinician' } = { metric, scope: 'clinician', ...thresholdFrom(metric, request), ...stamp(deps, caller) };
+  const threshold: Threshold & { scope: 'clinician' } = {
+    metric,
+    scope: 'clinician',
+    ...thresholdFrom(metric, request),
+    ...stamp(deps, caller),
+  };
   await putThreshold(deps.table, caller.userId, threshold);
   return threshold;
 }
@@ -70,14 +78,24 @@ export async function resolvePatientThreshold(table: TableClient, patient: UserR
   return effectiveThreshold(metric, stored);
 }
 
-export async function getPatientThreshold(deps: ThresholdServiceDependencies, caller: Caller, patientId: string, metric: Metric): Promise<Threshold> {
+export async function getPatientThreshold(
+  deps: ThresholdServiceDependencies,
+  caller: Caller,
+  patientId: string,
+  metric: Metric,
+): Promise<Threshold> {
   const patient = await requirePatientAccess(deps.table, caller, patientId, 'manage');
   const threshold = await resolvePatientThreshold(deps.table, patient, metric);
   if (!threshold) throw new NotFoundError(`no threshold applies to ${metric} for patient ${patientId}`);
   return threshold;
 }
 
-export async function removePatientThreshold(deps: ThresholdServiceDependencies, caller: Caller, patientId: string, metric: Metric): Promise<void> {
+export async function removePatientThreshold(
+  deps: ThresholdServiceDependencies,
+  caller: Caller,
+  patientId: string,
+  metric: Metric,
+): Promise<void> {
   await requirePatientAccess(deps.table, caller, patientId, 'manage');
   const removed = await deleteThreshold(deps.table, 'patient', patientId, metric);
   if (!removed) throw new NotFoundError(`patient ${patientId} has no own threshold for ${metric}`);

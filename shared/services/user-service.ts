@@ -37,15 +37,23 @@ export function publicUser(user: UserRecord) {
 async function createAccount(identity: IdentityProvider, input: NewUser): Promise<string> {
   const problems = input.password === undefined ? [] : passwordProblems(input.password);
   if (problems.length > 0) {
-    throw new ValidationError(`password needs ${problems.join(', ')}`, [{ path: 'body.password', message: 'does not meet the password policy' }]);
+    throw new ValidationError(`password needs ${problems.join(', ')}`, [
+      { path: 'body.password', message: 'does not meet the password policy' },
+    ]);
   }
   try {
-    const { sub } = await identity.createAccount({ email: input.email, role: input.role, ...(input.password ? { password: input.password } : {}) });
+    const { sub } = await identity.createAccount({
+      email: input.email,
+      role: input.role,
+      ...(input.password ? { password: input.password } : {}),
+    });
     return sub;
   } catch (error) {
     if (error instanceof AccountExistsError) throw new ConflictError(`a user with email ${input.email} already exists`);
     if (error instanceof WeakPasswordError) {
-      throw new ValidationError(`password does not meet the policy: ${error.message}`, [{ path: 'body.password', message: 'does not meet the password policy' }]);
+      throw new ValidationError(`password does not meet the policy: ${error.message}`, [
+        { path: 'body.password', message: 'does not meet the password policy' },
+      ]);
     }
     throw error;
   }
@@ -85,10 +93,22 @@ export async function createOrganisation(
   deps: UserServiceDependencies,
   input: { organisationName: string; email: string; password: string; name?: string },
 ) {
-  const userId = await createAccount(deps.identity, { email: input.email, name: input.name ?? input.email, role: 'admin', password: input.password });
+  const userId = await createAccount(deps.identity, {
+    email: input.email,
+    name: input.name ?? input.email,
+    role: 'admin',
+    password: input.password,
+  });
   const createdAt = (deps.now?.() ?? new Date()).toISOString();
   const organisation = { orgId: randomUUID(), name: input.organisationName, createdAt };
-  const admin: UserRecord = { userId, orgId: organisation.orgId, email: input.email, name: input.name ?? input.email, role: 'admin', createdAt };
+  const admin: UserRecord = {
+    userId,
+    orgId: organisation.orgId,
+    email: input.email,
+    name: input.name ?? input.email,
+    role: 'admin',
+    createdAt,
+  };
   await saveProfile(deps, input.email, () => createOrganisationWithAdmin(deps.table, organisation, admin));
   return { organisation, admin: publicUser(admin) };
 }

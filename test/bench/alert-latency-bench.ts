@@ -27,7 +27,10 @@ export async function measureAlertLatencies(rounds: number): Promise<number[]> {
     const samples = Array.from(syntheticEcg({ sampleRateHz: SAMPLE_RATE, seconds: 10, heartRateBpm: 150 }).samples);
     const latencies: number[] = [];
     for (let round = 0; round < rounds; round++) {
-      const recording = await api(twin, 'POST', `/v1/patients/${patientId}/ecg`, { token: patient.tokens.accessToken, body: { sampleRateHz: SAMPLE_RATE, lead: 'II' } });
+      const recording = await api(twin, 'POST', `/v1/patients/${patientId}/ecg`, {
+        token: patient.tokens.accessToken,
+        body: { sampleRateHz: SAMPLE_RATE, lead: 'II' },
+      });
       const recordingId = recording.body.recordingId as string;
       const pushed = screen.next((message) => message.type === 'alert.created' && message.alert.recordingId === recordingId);
       const started = performance.now();
@@ -51,7 +54,14 @@ export async function alertLatencyBenchmark(): Promise<BenchRow[]> {
   const ms = (value: number) => `${value.toFixed(0)} ms`;
   const subject = 'chunk PUT → alert.created push (local twin, 20 rounds)';
   return [
-    { benchmark: 'alert latency', subject, metric: 'median', value: ms(median(latencies)), budget: `≤ ${BUDGET_MS} ms`, ok: median(latencies) <= BUDGET_MS },
+    {
+      benchmark: 'alert latency',
+      subject,
+      metric: 'median',
+      value: ms(median(latencies)),
+      budget: `≤ ${BUDGET_MS} ms`,
+      ok: median(latencies) <= BUDGET_MS,
+    },
     { benchmark: 'alert latency', subject, metric: 'p90', value: ms(p90) },
     { benchmark: 'alert latency', subject, metric: 'min / max', value: `${ms(sorted[0]!)} / ${ms(sorted.at(-1)!)}` },
   ];

@@ -16,7 +16,11 @@ export function formatTable(rows: readonly BenchRow[]): string {
   const header = ['benchmark', 'subject', 'metric', 'value', 'budget', 'ok'];
   const lines = rows.map((r) => [r.benchmark, r.subject, r.metric, r.value, r.budget ?? '', r.ok === undefined ? '' : r.ok ? 'yes' : 'NO']);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const format = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const format = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [format(header), format(widths.map((w) => '-'.repeat(w))), ...lines.map(format)].join('\n');
 }
 

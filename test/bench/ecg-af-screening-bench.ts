@@ -11,7 +11,12 @@ export async function ecgAfScreeningBenchmark(): Promise<BenchRow[]> {
     .split(/\r?\n/)
     .slice(1)
     .map((line) => line.split(',') as [string, string]);
-  let tp = 0, fn = 0, tn = 0, fp = 0, noisyAsNoisy = 0, noisyTotal = 0;
+  let tp = 0,
+    fn = 0,
+    tn = 0,
+    fp = 0,
+    noisyAsNoisy = 0,
+    noisyTotal = 0;
   for (const [name, label] of labels) {
     const signal = loadWfdbChannel(cincRecord(name), 0);
     const { rhythm } = analyzeRecording(signal.microvolts, signal.sampleRateHz).summary;
@@ -27,8 +32,27 @@ export async function ecgAfScreeningBenchmark(): Promise<BenchRow[]> {
   const sensitivity = tp / (tp + fn);
   const specificity = tn / (tn + fp);
   return [
-    { benchmark: 'AF screening', subject: `cinc2017 (${tp + fn} AF)`, metric: 'sensitivity', value: `${percent(sensitivity)} (${tp}/${tp + fn})`, budget: '>= 85%', ok: sensitivity >= 0.85 },
-    { benchmark: 'AF screening', subject: `cinc2017 (${tn + fp} N+O)`, metric: 'specificity', value: `${percent(specificity)} (${tn}/${tn + fp})`, budget: '>= 90%', ok: specificity >= 0.9 },
-    { benchmark: 'AF screening', subject: `cinc2017 (${noisyTotal} noisy)`, metric: 'called noisy', value: `${noisyAsNoisy}/${noisyTotal}` },
+    {
+      benchmark: 'AF screening',
+      subject: `cinc2017 (${tp + fn} AF)`,
+      metric: 'sensitivity',
+      value: `${percent(sensitivity)} (${tp}/${tp + fn})`,
+      budget: '>= 85%',
+      ok: sensitivity >= 0.85,
+    },
+    {
+      benchmark: 'AF screening',
+      subject: `cinc2017 (${tn + fp} N+O)`,
+      metric: 'specificity',
+      value: `${percent(specificity)} (${tn}/${tn + fp})`,
+      budget: '>= 90%',
+      ok: specificity >= 0.9,
+    },
+    {
+      benchmark: 'AF screening',
+      subject: `cinc2017 (${noisyTotal} noisy)`,
+      metric: 'called noisy',
+      value: `${noisyAsNoisy}/${noisyTotal}`,
+    },
   ];
 }

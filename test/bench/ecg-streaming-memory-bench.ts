@@ -42,7 +42,12 @@ export async function ecgStreamingMemoryBenchmark(): Promise<BenchRow[]> {
   const last = heapAt.get(HOURS) ?? 0;
   const flat = last - first < 8 * 1024 * 1024;
   return [
-    { benchmark: 'streaming memory', subject: `24 h, 250 Hz, 30 s chunks (${summary.beatCount} beats)`, metric: 'peak heap / peak RSS', value: `${mb(peakHeap)} / ${mb(peakRss)}` },
+    {
+      benchmark: 'streaming memory',
+      subject: `24 h, 250 Hz, 30 s chunks (${summary.beatCount} beats)`,
+      metric: 'peak heap / peak RSS',
+      value: `${mb(peakHeap)} / ${mb(peakRss)}`,
+    },
     {
       benchmark: 'streaming memory',
       subject: 'heap after 1 h, 6 h, 12 h, 24 h',
@@ -51,7 +56,14 @@ export async function ecgStreamingMemoryBenchmark(): Promise<BenchRow[]> {
       budget: 'flat',
       ok: flat,
     },
-    { benchmark: 'streaming memory', subject: 'state between chunks', metric: 'largest JSON size', value: `${(largestState / 1024).toFixed(1)} KB`, budget: '< 100 KB', ok: largestState < 100 * 1024 },
+    {
+      benchmark: 'streaming memory',
+      subject: 'state between chunks',
+      metric: 'largest JSON size',
+      value: `${(largestState / 1024).toFixed(1)} KB`,
+      budget: '< 100 KB',
+      ok: largestState < 100 * 1024,
+    },
   ];
 }
 
@@ -81,7 +93,10 @@ class ChunkSource {
     for (let i = 0; i < length; i++) {
       const t = i / fs - 0.3;
       this.template[i] =
-        150 * Math.exp(-((t + 0.16) ** 2) / 0.0008) + 1200 * Math.exp(-(t ** 2) / 0.0002) - 250 * Math.exp(-((t - 0.025) ** 2) / 0.000128) + 300 * Math.exp(-((t - 0.3) ** 2) / 0.0032);
+        150 * Math.exp(-((t + 0.16) ** 2) / 0.0008) +
+        1200 * Math.exp(-(t ** 2) / 0.0002) -
+        250 * Math.exp(-((t - 0.025) ** 2) / 0.000128) +
+        300 * Math.exp(-((t - 0.3) ** 2) / 0.0032);
     }
   }
 

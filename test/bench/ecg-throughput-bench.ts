@@ -39,7 +39,12 @@ export async function ecgThroughputBenchmark(): Promise<BenchRow[]> {
       budget: '>= 20 M',
       ok: wall >= 20e6,
     },
-    { benchmark: 'throughput', subject: 'same runs', metric: `samples/s per CPU second (median of ${RUNS})`, value: `${(cpu / 1e6).toFixed(1)} M` },
+    {
+      benchmark: 'throughput',
+      subject: 'same runs',
+      metric: `samples/s per CPU second (median of ${RUNS})`,
+      value: `${(cpu / 1e6).toFixed(1)} M`,
+    },
     {
       benchmark: 'throughput',
       subject: 'machine reference',

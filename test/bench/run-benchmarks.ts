@@ -8,7 +8,13 @@ import { ecgThroughputBenchmark } from './ecg-throughput-bench.ts';
 import { ecgStreamingMemoryBenchmark } from './ecg-streaming-memory-bench.ts';
 import { alertLatencyBenchmark } from './alert-latency-bench.ts';
 
-const BENCHMARKS: Benchmark[] = [ecgDetectionBenchmark, ecgAfScreeningBenchmark, ecgThroughputBenchmark, ecgStreamingMemoryBenchmark, alertLatencyBenchmark];
+const BENCHMARKS: Benchmark[] = [
+  ecgDetectionBenchmark,
+  ecgAfScreeningBenchmark,
+  ecgThroughputBenchmark,
+  ecgStreamingMemoryBenchmark,
+  alertLatencyBenchmark,
+];
 
 const rows: BenchRow[] = [];
 for (const benchmark of BENCHMARKS) rows.push(...(await benchmark()));

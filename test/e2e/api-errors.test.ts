@@ -28,7 +28,10 @@ beforeAll(async () => {
   const second = await createAndSignIn(twin, clinicianToken, 'patient');
   patient = { token: first.tokens.accessToken, id: first.user.userId };
   otherPatient = { token: second.tokens.accessToken, id: second.user.userId };
-  const started = await api(twin, 'POST', `/v1/patients/${patient.id}/ecg`, { token: patient.token, body: { sampleRateHz: 250, lead: 'II' } });
+  const started = await api(twin, 'POST', `/v1/patients/${patient.id}/ecg`, {
+    token: patient.token,
+    body: { sampleRateHz: 250, lead: 'II' },
+  });
   recordingId = started.body.recordingId;
   expect((await api(twin, 'PUT', chunkPath(0), { token: patient.token, body: { samples: [1, 2, 3] } })).status).toBe(202);
 });
@@ -46,7 +49,15 @@ const expectProblem = (response: { status: number; headers: Headers; body: any }
 
 describe('bad input', () => {
   it('malformed JSON → 400 naming the body', async () => {
-    expectProblem(await api(twin, 'PUT', chunkPath(1), { token: patient.token, rawBody: '{"samples":[1,', headers: { 'content-type': 'application/json' } }), 400, 'body');
+    expectProblem(
+      await api(twin, 'PUT', chunkPath(1), {
+        token: patient.token,
+        rawBody: '{"samples":[1,',
+        headers: { 'content-type': 'application/json' },
+      }),
+      400,
+      'body',
+    );
   });
 
   it('unknown field → 400 naming it', async () => {
@@ -58,7 +69,11 @@ describe('bad input', () => {
   });
 
   it('impossible sample rate → 400 naming the field', async () => {
-    expectProblem(await api(twin, 'POST', `/v1/patients/${patient.id}/ecg`, { token: patient.token, body: { sampleRateHz: 50, lead: 'II' } }), 400, 'body.sampleRateHz');
+    expectProblem(
+      await api(twin, 'POST', `/v1/patients/${patient.id}/ecg`, { token: patient.token, body: { sampleRateHz: 50, lead: 'II' } }),
+      400,
+      'body.sampleRateHz',
+    );
   });
 
   it('a chunk longer than a minute → 400 saying the limit', async () => {
@@ -68,12 +83,20 @@ describe('bad input', () => {
   });
 
   it('a body over the API limit → 413 problem', async () => {
-    const response = await api(twin, 'PUT', chunkPath(1), { token: patient.token, rawBody: `{"samples":[${'1,'.repeat(600_000)}1]}`, headers: { 'content-type': 'application/json' } });
+    const response = await api(twin, 'PUT', chunkPath(1), {
+      token: patient.token,
+      rawBody: `{"samples":[${'1,'.repeat(600_000)}1]}`,
+      headers: { 'content-type': 'application/json' },
+    });
     expectProblem(response, 413);
   });
 
-  it('a body over API Gateway\'s 10 MB limit → 413 from the gateway', async () => {
-    const response = await api(twin, 'PUT', chunkPath(1), { token: patient.token, rawBody: Buffer.alloc(10 * 1024 * 1024 + 1, 32), headers: { 'content-type': 'application/json' } });
+  it("a body over API Gateway's 10 MB limit → 413 from the gateway", async () => {
+    const response = await api(twin, 'PUT', chunkPath(1), {
+      token: patient.token,
+      rawBody: Buffer.alloc(10 * 1024 * 1024 + 1, 32),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.status).toBe(413);
   });
 
@@ -84,7 +107,8 @@ describe('bad input', () => {
   });
 
   it('a sequence number not in decimal digits → 400 naming it, nothing stored', async () => {
-    for (const seq of ['%20', '0x1', '1e1']) expectProblem(await api(twin, 'PUT', chunkPath(seq), { token: patient.token, body: { samples: [7] } }), 400, 'params.seq');
+    for (const seq of ['%20', '0x1', '1e1'])
+      expectProblem(await api(twin, 'PUT', chunkPath(seq), { token: patient.token, body: { samples: [7] } }), 400, 'params.seq');
     expect((await api(twin, 'PUT', chunkPath(0), { token: patient.token, body: { samples: [1, 2, 3] } })).status).toBe(202);
   });
 
@@ -130,7 +154,10 @@ describe('bad callers', () => {
   });
 
   it('wrong credentials → 401 problem that does not say which part was wrong', async () => {
-    for (const body of [{ email: 'nobody@example.org', password: STRONG_PASSWORD }, { email: adminEmail, password: `${STRONG_PASSWORD}-not` }]) {
+    for (const body of [
+      { email: 'nobody@example.org', password: STRONG_PASSWORD },
+      { email: adminEmail, password: `${STRONG_PASSWORD}-not` },
+    ]) {
       const response = await api(twin, 'POST', '/v1/auth/login', { body });
       expectProblem(response, 401);
       expect(response.body.detail).toBe('email or password is wrong');
@@ -140,31 +167,70 @@ describe('bad callers', () => {
   it("another patient's recording → 403, and their upload is refused", async () => {
     expectProblem(await api(twin, 'GET', `/v1/ecg/${recordingId}`, { token: otherPatient.token }), 403);
     expectProblem(await api(twin, 'PUT', chunkPath(1), { token: otherPatient.token, body: { samples: [1] } }), 403);
-    expectProblem(await api(twin, 'POST', `/v1/patients/${patient.id}/ecg`, { token: otherPatient.token, body: { sampleRateHz: 250, lead: 'II' } }), 403);
+    expectProblem(
+      await api(twin, 'POST', `/v1/patients/${patient.id}/ecg`, { token: otherPatient.token, body: { sampleRateHz: 250, lead: 'II' } }),
+      403,
+    );
   });
 
   it('a role that may not create users → 403; a clinician may not create clinicians', async () => {
-    expectProblem(await api(twin, 'POST', '/v1/users', { token: patient.token, body: { email: `x-${randomUUID()}@example.org`, name: 'X', role: 'patient', password: STRONG_PASSWORD } }), 403);
-    expectProblem(await api(twin, 'POST', '/v1/users', { token: clinicianToken, body: { email: `x-${randomUUID()}@example.org`, name: 'X', role: 'clinician', password: STRONG_PASSWORD } }), 403);
+    expectProblem(
+      await api(twin, 'POST', '/v1/users', {
+        token: patient.token,
+        body: { email: `x-${randomUUID()}@example.org`, name: 'X', role: 'patient', password: STRONG_PASSWORD },
+      }),
+      403,
+    );
+    expectProblem(
+      await api(twin, 'POST', '/v1/users', {
+        token: clinicianToken,
+        body: { email: `x-${randomUUID()}@example.org`, name: 'X', role: 'clinician', password: STRONG_PASSWORD },
+      }),
+      403,
+    );
   });
 
   it('a user with a weak password → 400 naming the field', async () => {
-    expectProblem(await api(twin, 'POST', '/v1/users', { token: adminToken, body: { email: `x-${randomUUID()}@example.org`, name: 'X', role: 'clinician', password: 'short' } }), 400, 'body.password');
+    expectProblem(
+      await api(twin, 'POST', '/v1/users', {
+        token: adminToken,
+        body: { email: `x-${randomUUID()}@example.org`, name: 'X', role: 'clinician', password: 'short' },
+      }),
+      400,
+      'body.password',
+    );
   });
 
   it('a threshold outside what the metric can read → 400 naming the limit', async () => {
-    const response = await api(twin, 'PUT', `/v1/patients/${patient.id}/thresholds/heart_rate`, { token: clinicianToken, body: { max: -5 } });
+    const response = await api(twin, 'PUT', `/v1/patients/${patient.id}/thresholds/heart_rate`, {
+      token: clinicianToken,
+      body: { max: -5 },
+    });
     expectProblem(response, 400, 'body.max');
     expect(response.body.detail).toContain('0–350 /min');
   });
 
   it('a recording dated more than a few minutes ahead → 400 naming startedAt', async () => {
     const startedAt = new Date(Date.now() + 3600_000).toISOString();
-    expectProblem(await api(twin, 'POST', `/v1/patients/${patient.id}/ecg`, { token: patient.token, body: { sampleRateHz: 250, lead: 'II', startedAt } }), 400, 'body.startedAt');
+    expectProblem(
+      await api(twin, 'POST', `/v1/patients/${patient.id}/ecg`, {
+        token: patient.token,
+        body: { sampleRateHz: 250, lead: 'II', startedAt },
+      }),
+      400,
+      'body.startedAt',
+    );
   });
 
   it('a threshold whose dead-band could never clear → 400 naming it', async () => {
-    expectProblem(await api(twin, 'PUT', `/v1/patients/${patient.id}/thresholds/heart_rate`, { token: clinicianToken, body: { min: 50, max: 60, deadBand: 10 } }), 400, 'body.deadBand');
+    expectProblem(
+      await api(twin, 'PUT', `/v1/patients/${patient.id}/thresholds/heart_rate`, {
+        token: clinicianToken,
+        body: { min: 50, max: 60, deadBand: 10 },
+      }),
+      400,
+      'body.deadBand',
+    );
   });
 
   it('a duplicate email → 409', async () => {
@@ -179,15 +245,22 @@ describe('bad callers', () => {
   });
 
   it('a patient may not set thresholds', async () => {
-    expectProblem(await api(twin, 'PUT', `/v1/patients/${patient.id}/thresholds/heart_rate`, { token: patient.token, body: { max: 200 } }), 403);
+    expectProblem(
+      await api(twin, 'PUT', `/v1/patients/${patient.id}/thresholds/heart_rate`, { token: patient.token, body: { max: 200 } }),
+      403,
+    );
   });
 });
 
 describe('completing a recording', () => {
   it('refuses while a chunk is missing, then fixes the length and refuses chunks past it', async () => {
-    const started = await api(twin, 'POST', `/v1/patients/${patient.id}/ecg`, { token: patient.token, body: { sampleRateHz: 250, lead: 'II' } });
+    const started = await api(twin, 'POST', `/v1/patients/${patient.id}/ecg`, {
+      token: patient.token,
+      body: { sampleRateHz: 250, lead: 'II' },
+    });
     const id = started.body.recordingId as string;
-    for (const seq of [0, 2]) expect((await api(twin, 'PUT', chunkPath(seq, id), { token: patient.token, body: { samples: [seq] } })).status).toBe(202);
+    for (const seq of [0, 2])
+      expect((await api(twin, 'PUT', chunkPath(seq, id), { token: patient.token, body: { samples: [seq] } })).status).toBe(202);
     const gap = await api(twin, 'POST', `/v1/ecg/${id}/complete`, { token: patient.token });
     expectProblem(gap, 409);
     expect(gap.body.detail).toContain('1 of seq 0…2 are missing');
@@ -200,7 +273,10 @@ describe('completing a recording', () => {
   });
 
   it('refuses to complete a recording with no chunks', async () => {
-    const started = await api(twin, 'POST', `/v1/patients/${patient.id}/ecg`, { token: patient.token, body: { sampleRateHz: 250, lead: 'II' } });
+    const started = await api(twin, 'POST', `/v1/patients/${patient.id}/ecg`, {
+      token: patient.token,
+      body: { sampleRateHz: 250, lead: 'II' },
+    });
     expectProblem(await api(twin, 'POST', `/v1/ecg/${started.body.recordingId}/complete`, { token: patient.token }), 409);
   });
 });

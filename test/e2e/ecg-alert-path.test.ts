@@ -41,7 +41,10 @@ describe('ECG to alert, end to end', () => {
   let alertId: string;
 
   it('lets the clinician set the heart-rate threshold for their patient', async () => {
-    const response = await api(twin, 'PUT', `/v1/patients/${patientId}/thresholds/heart_rate`, { token: clinicianToken, body: { max: 100 } });
+    const response = await api(twin, 'PUT', `/v1/patients/${patientId}/thresholds/heart_rate`, {
+      token: clinicianToken,
+      body: { max: 100 },
+    });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ metric: 'heart_rate', scope: 'patient', max: 100 });
     const effective = await api(twin, 'GET', `/v1/patients/${patientId}/thresholds/heart_rate`, { token: clinicianToken });
@@ -59,11 +62,23 @@ describe('ECG to alert, end to end', () => {
   it('takes a recording from the patient and pushes a heart-rate alert to the clinician', async () => {
     // A connection whose $disconnect never arrived (a phone that lost its network): the push
     // to it gets 410 and must remove exactly that record.
-    const table = createTableClient(twin.state.tableName, new DynamoDBClient({ region: twin.state.region, credentials: LOCAL_CREDENTIALS, endpoint: twin.state.dynamoDbEndpoint }));
+    const table = createTableClient(
+      twin.state.tableName,
+      new DynamoDBClient({ region: twin.state.region, credentials: LOCAL_CREDENTIALS, endpoint: twin.state.dynamoDbEndpoint }),
+    );
     const live = await listConnectionIdsOfUser(table, clinicianId);
-    await putConnection(table, { connectionId: 'c3RhbGUtY29ubmVjdGlvbg==', userId: clinicianId, orgId: crypto.randomUUID(), role: 'clinician', connectedAt: new Date().toISOString() });
+    await putConnection(table, {
+      connectionId: 'c3RhbGUtY29ubmVjdGlvbg==',
+      userId: clinicianId,
+      orgId: crypto.randomUUID(),
+      role: 'clinician',
+      connectedAt: new Date().toISOString(),
+    });
 
-    const started = await api(twin, 'POST', `/v1/patients/${patientId}/ecg`, { token: patientToken, body: { sampleRateHz: SAMPLE_RATE, lead: 'II' } });
+    const started = await api(twin, 'POST', `/v1/patients/${patientId}/ecg`, {
+      token: patientToken,
+      body: { sampleRateHz: SAMPLE_RATE, lead: 'II' },
+    });
     expect(started.status).toBe(201);
     recordingId = started.body.recordingId;
 
@@ -78,33 +93,62 @@ describe('ECG to alert, end to end', () => {
 
     const pushed = await screen.next((message) => message.type === 'alert.created');
     expect(Date.now() - uploadedAt).toBeLessThan(15_000);
-    expect(pushed.alert).toMatchObject({ patientId, cause: 'heart_rate.high', metric: 'heart_rate', priority: 'high', status: 'open', limit: 100, recordingId });
+    expect(pushed.alert).toMatchObject({
+      patientId,
+      cause: 'heart_rate.high',
+      metric: 'heart_rate',
+      priority: 'high',
+      status: 'open',
+      limit: 100,
+      recordingId,
+    });
     expect(pushed.alert.firstValue).toBeGreaterThan(140);
     expect(pushed.alert.firstValue).toBeLessThan(160);
     alertId = pushed.alert.alertId;
 
     // The live screen may hear the push before the stale record's removal has finished.
-    await eventually(async () => ((await getConnection(table, 'c3RhbGUtY29ubmVjdGlvbg==')) ? undefined : true), 5_000, 'the stale connection to be removed');
+    await eventually(
+      async () => ((await getConnection(table, 'c3RhbGUtY29ubmVjdGlvbg==')) ? undefined : true),
+      5_000,
+      'the stale connection to be removed',
+    );
     expect(await listConnectionIdsOfUser(table, clinicianId)).toEqual(live);
   });
 
   it('keeps one open alert for the ongoing breach, counting the repeats', async () => {
-    const alerts = await eventually(async () => {
-      const response = await api(twin, 'GET', '/v1/alerts?status=open', { token: clinicianToken });
-      return response.body.items?.[0]?.count >= 3 ? response.body.items : undefined;
-    }, 20_000, 'three analysed chunks on the alert');
-    expect(alerts.map((alert: { cause: string; message: string }) => [alert.cause, alert.message])).toEqual([['heart_rate.high', expect.any(String)]]);
+    const alerts = await eventually(
+      async () => {
+        const response = await api(twin, 'GET', '/v1/alerts?status=open', { token: clinicianToken });
+        return response.body.items?.[0]?.count >= 3 ? response.body.items : undefined;
+      },
+      20_000,
+      'three analysed chunks on the alert',
+    );
+    expect(alerts.map((alert: { cause: string; message: string }) => [alert.cause, alert.message])).toEqual([
+      ['heart_rate.high', expect.any(String)],
+    ]);
     expect(alerts[0]).toMatchObject({ alertId, status: 'open', count: 3 });
   });
 
   it('shows the recording with its findings', async () => {
     // Alerts are raised just before a chunk's analysis is committed, so wait for the commit.
-    const recording = await eventually(async () => {
-      const response = await api(twin, 'GET', `/v1/ecg/${recordingId}`, { token: clinicianToken });
-      return response.body.chunksAnalyzed === 3 ? response : undefined;
-    }, 20_000, 'three analysed chunks');
+    const recording = await eventually(
+      async () => {
+        const response = await api(twin, 'GET', `/v1/ecg/${recordingId}`, { token: clinicianToken });
+        return response.body.chunksAnalyzed === 3 ? response : undefined;
+      },
+      20_000,
+      'three analysed chunks',
+    );
     expect(recording.status).toBe(200);
-    expect(recording.body).toMatchObject({ recordingId, patientId, sampleRateHz: SAMPLE_RATE, lead: 'II', chunksReceived: 3, chunksAnalyzed: 3 });
+    expect(recording.body).toMatchObject({
+      recordingId,
+      patientId,
+      sampleRateHz: SAMPLE_RATE,
+      lead: 'II',
+      chunksReceived: 3,
+      chunksAnalyzed: 3,
+    });
     expect(recording.body.findings.heartRate.mean).toBeGreaterThan(145);
     expect(recording.body.findings.heartRate.mean).toBeLessThan(155);
     expect(recording.body.findings.beatCount).toBeGreaterThanOrEqual(70);
@@ -125,8 +169,14 @@ describe('ECG to alert, end to end', () => {
     const resolved = await api(twin, 'POST', `/v1/alerts/${alertId}/resolve`, { token: clinicianToken });
     expect(resolved.status).toBe(200);
     expect(resolved.body).toMatchObject({ alertId, status: 'resolved', count: 3 });
-    expect((await screen.next((message) => message.type === 'alert.updated' && message.alert.status === 'resolved')).alert.alertId).toBe(alertId);
-    expect((await api(twin, 'GET', '/v1/alerts?status=resolved', { token: clinicianToken })).body.items.map((a: { alertId: string }) => a.alertId)).toEqual([alertId]);
+    expect((await screen.next((message) => message.type === 'alert.updated' && message.alert.status === 'resolved')).alert.alertId).toBe(
+      alertId,
+    );
+    expect(
+      (await api(twin, 'GET', '/v1/alerts?status=resolved', { token: clinicianToken })).body.items.map(
+        (a: { alertId: string }) => a.alertId,
+      ),
+    ).toEqual([alertId]);
     expect((await api(twin, 'POST', `/v1/alerts/${alertId}/resolve`, { token: clinicianToken })).status).toBe(409);
   });
 
@@ -134,10 +184,14 @@ describe('ECG to alert, end to end', () => {
     const completed = await api(twin, 'POST', `/v1/ecg/${recordingId}/complete`, { token: patientToken });
     expect(completed.status).toBe(200);
     expect(completed.body.chunkCount).toBe(3);
-    const analyzed = await eventually(async () => {
-      const response = await api(twin, 'GET', `/v1/ecg/${recordingId}`, { token: patientToken });
-      return response.body.status === 'analyzed' ? response.body : undefined;
-    }, 20_000, 'the recording to be analysed');
+    const analyzed = await eventually(
+      async () => {
+        const response = await api(twin, 'GET', `/v1/ecg/${recordingId}`, { token: patientToken });
+        return response.body.status === 'analyzed' ? response.body : undefined;
+      },
+      20_000,
+      'the recording to be analysed',
+    );
     expect(analyzed.findings.beatCount).toBeGreaterThanOrEqual(74);
     expect(analyzed.findings.flags).toContain('tachycardia');
   });

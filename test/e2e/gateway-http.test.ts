@@ -108,13 +108,16 @@ describe('HTTP API payload format 2.0', () => {
     expect(Buffer.from(event.body ?? '', 'base64')).toEqual(Buffer.from([0, 255, 1]));
   });
 
-  it('sends the handler\'s cookies as Set-Cookie', async () => {
+  it("sends the handler's cookies as Set-Cookie", async () => {
     const response = await fetch(`${twin.httpUrl}/v1/users/me`, { headers: bearer(clinicianAdmin) });
     expect(response.headers.getSetCookie()).toEqual(['fixture=1; Path=/']);
   });
 
   it('answers 404 {"message":"Not Found"} for a route not in the table', async () => {
-    for (const [method, path] of [['GET', '/v1/nowhere'], ['DELETE', '/v1/health']] as const) {
+    for (const [method, path] of [
+      ['GET', '/v1/nowhere'],
+      ['DELETE', '/v1/health'],
+    ] as const) {
       const response = await fetch(`${twin.httpUrl}${path}`, { method });
       expect(response.status).toBe(404);
       expect(await response.json()).toEqual({ message: 'Not Found' });
@@ -130,7 +133,9 @@ describe('HTTP API limits and failures', () => {
   });
 
   it('answers 413 for a chunked body over 10 MB and keeps serving after the cut-off', async () => {
-    const { status } = await rawPost('/v1/ecg/r1/chunks/0', Buffer.alloc(10 * 1024 * 1024 + 1, 97), clinicianAdmin.accessToken, { chunked: true });
+    const { status } = await rawPost('/v1/ecg/r1/chunks/0', Buffer.alloc(10 * 1024 * 1024 + 1, 97), clinicianAdmin.accessToken, {
+      chunked: true,
+    });
     expect(status).toBe(413);
     // The gateway cuts off a client still sending 5 s after its 413; that must not take the twin down.
     await new Promise((resolve) => setTimeout(resolve, 5_500));
@@ -144,15 +149,17 @@ describe('HTTP API limits and failures', () => {
   });
 
   it('answers 500 when the function times out before the integration does, as a 29 s Lambda behind a 30 s API does', async () => {
-    const server = createServer(createHttpGateway({
-      routes: ROUTES,
-      functions: HTTP_FUNCTIONS,
-      loader: fixtureHandlerLoader({ [HTTP_FUNCTIONS.health.entry]: 'slow-handler.ts' }),
-      verifier: { verify: () => Promise.reject(new Error('no tokens here')) },
-      functionTimeoutMs: 300,
-      integrationTimeoutMs: 1_000,
-      log: () => undefined,
-    }));
+    const server = createServer(
+      createHttpGateway({
+        routes: ROUTES,
+        functions: HTTP_FUNCTIONS,
+        loader: fixtureHandlerLoader({ [HTTP_FUNCTIONS.health.entry]: 'slow-handler.ts' }),
+        verifier: { verify: () => Promise.reject(new Error('no tokens here')) },
+        functionTimeoutMs: 300,
+        integrationTimeoutMs: 1_000,
+        log: () => undefined,
+      }),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as AddressInfo;
@@ -175,7 +182,11 @@ describe('HTTP API limits and failures', () => {
 /** A PUT with a declared length, or with `chunked` a body sent in 1 MiB pieces and no length. */
 function rawPost(path: string, body: Buffer, token: string, { chunked = false } = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...(chunked ? {} : { 'content-length': body.length }) };
+    const headers = {
+      'content-type': 'application/json',
+      authorization: `Bearer ${token}`,
+      ...(chunked ? {} : { 'content-length': body.length }),
+    };
     const req = request(`${twin.httpUrl}${path}`, { method: 'PUT', headers }, (res) => {
       let text = '';
       res.setEncoding('utf8');

@@ -18,7 +18,11 @@ beforeAll(async () => {
     queueVisibilityTimeoutSeconds: 1,
     log: () => undefined,
   });
-  sqs = new SQSClient({ endpoint: twin.state.sqsEndpoint, region: twin.state.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  sqs = new SQSClient({
+    endpoint: twin.state.sqsEndpoint,
+    region: twin.state.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   clearRecordedEvents();
 });
 
@@ -30,25 +34,31 @@ afterAll(async () => {
 const records = () => recordedEvents('ecg-analyzer') as SQSRecord[];
 
 async function send(recordingId: string, body: object): Promise<string> {
-  const { MessageId } = await sqs.send(new SendMessageCommand({
-    QueueUrl: twin.state.queueUrl,
-    MessageBody: JSON.stringify(body),
-    MessageGroupId: recordingId,
-    MessageDeduplicationId: `${recordingId}-${JSON.stringify(body)}`,
-  }));
+  const { MessageId } = await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: twin.state.queueUrl,
+      MessageBody: JSON.stringify(body),
+      MessageGroupId: recordingId,
+      MessageDeduplicationId: `${recordingId}-${JSON.stringify(body)}`,
+    }),
+  );
   return MessageId ?? '';
 }
 
 async function queueDepth(queueUrl: string): Promise<number> {
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({
-    QueueUrl: queueUrl,
-    AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-  }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
   return Number(Attributes?.['ApproximateNumberOfMessages'] ?? 0) + Number(Attributes?.['ApproximateNumberOfMessagesNotVisible'] ?? 0);
 }
 
 describe('SQS event source', () => {
-  it('deletes what succeeded, retries what batchItemFailures names, and parks it in the DLQ after maxReceiveCount', { timeout: 30_000 }, async () => {
+  it('deletes what succeeded, retries what batchItemFailures names, and parks it in the DLQ after maxReceiveCount', {
+    timeout: 30_000,
+  }, async () => {
     const ok1 = await send('recording-a', { recordingId: 'recording-a', seq: 0 });
     const failing = await send('recording-b', { recordingId: 'recording-b', seq: 0, fail: true });
     const ok2 = await send('recording-c', { recordingId: 'recording-c', seq: 0 });
@@ -65,7 +75,9 @@ describe('SQS event source', () => {
       Array.from({ length: ECG_QUEUE.maxReceiveCount }, (_, index) => String(index + 1)),
     );
 
-    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: twin.state.deadLetterQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const { Messages } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: twin.state.deadLetterQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
     expect(Messages?.map((message) => message.MessageId)).toEqual([failing]);
   });
 

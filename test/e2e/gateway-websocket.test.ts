@@ -2,7 +2,12 @@
 // context on every later event, route selection, @connections, frame and idle limits.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ApiGatewayManagementApiClient, GetConnectionCommand, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import {
+  ApiGatewayManagementApiClient,
+  GetConnectionCommand,
+  GoneException,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
 import { WEBSOCKET_FUNCTIONS } from '../../shared/api/function-catalog.ts';
 import { startLocalTwin, type LocalTwin } from '../support/local-twin.ts';
 import { fixtureHandlerLoader } from '../support/handler-fixtures.ts';
@@ -109,7 +114,10 @@ describe('WebSocket authorizer', () => {
       expect(event.requestContext.authorizer).toMatchObject({ userId: user.sub, role: 'clinician', principalId: user.sub });
     }
     expect(recordedEvents('ws-authorizer')).toHaveLength(1);
-    expect(recordedEvents('ws-authorizer')[0]).toMatchObject({ type: 'REQUEST', requestContext: { routeKey: '$connect', eventType: 'CONNECT' } });
+    expect(recordedEvents('ws-authorizer')[0]).toMatchObject({
+      type: 'REQUEST',
+      requestContext: { routeKey: '$connect', eventType: 'CONNECT' },
+    });
   });
 
   it('refuses the upgrade with 401 for a bad token, 403 for a Deny policy and 500 when the authorizer fails', async () => {
@@ -140,7 +148,9 @@ describe('@connections management API', () => {
     await waitFor(() => (twin.webSocketGateway.connectionIds().includes(connectionId) ? undefined : true));
     const attempt = management.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: 'late' }));
     await expect(attempt).rejects.toBeInstanceOf(GoneException);
-    await expect(management.send(new PostToConnectionCommand({ ConnectionId: 'never+existed/=', Data: 'x' }))).rejects.toBeInstanceOf(GoneException);
+    await expect(management.send(new PostToConnectionCommand({ ConnectionId: 'never+existed/=', Data: 'x' }))).rejects.toBeInstanceOf(
+      GoneException,
+    );
   });
 });
 

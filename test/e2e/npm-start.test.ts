@@ -19,7 +19,15 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpRoot, 'npm-start-'));
   ports = await freePorts(5);
   const [http, ws, dynamo, sqs, cognito] = ports.map(String);
-  env = { ...process.env, VIGIL_LOCAL_DIR: dataDir, VIGIL_HTTP_PORT: http, VIGIL_WS_PORT: ws, VIGIL_DYNAMODB_PORT: dynamo, VIGIL_SQS_PORT: sqs, VIGIL_COGNITO_PORT: cognito };
+  env = {
+    ...process.env,
+    VIGIL_LOCAL_DIR: dataDir,
+    VIGIL_HTTP_PORT: http,
+    VIGIL_WS_PORT: ws,
+    VIGIL_DYNAMODB_PORT: dynamo,
+    VIGIL_SQS_PORT: sqs,
+    VIGIL_COGNITO_PORT: cognito,
+  };
 });
 
 afterAll(async () => {
@@ -33,7 +41,11 @@ interface Started {
 
 /** Runs start.ts as `npm start` does and resolves once it prints that it is ready. */
 function startTwinProcess(args: string[] = []): Promise<Started> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'infra/local/start.ts'), ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'infra/local/start.ts'), ...args], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let text = '';
   child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -73,12 +85,20 @@ function listening(port: number): Promise<boolean> {
 }
 
 async function createAdmin(email: string, password: string): Promise<void> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'infra/scripts/create-admin.ts'), email, password], { cwd: REPO_ROOT, env, stdio: 'ignore' });
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'infra/scripts/create-admin.ts'), email, password], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: 'ignore',
+  });
   expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(0);
 }
 
 const login = (email: string, password: string) =>
-  fetch(`http://127.0.0.1:${ports[0]}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  fetch(`http://127.0.0.1:${ports[0]}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
 
 describe('npm start', () => {
   const email = 'admin@example.org';

@@ -9,9 +9,7 @@ beforeAll(() => {
 
 /** Unacknowledged findings as "rule at construct path", so a failure names what to fix. */
 function findings(pack: AwsSolutionsChecks | HIPAASecurityChecks): string[] {
-  return pack
-    .validateScope(vigil.stack)
-    .violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
+  return pack.validateScope(vigil.stack).violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
 }
 
 describe('cdk-nag', () => {

@@ -26,7 +26,11 @@ describe('table', () => {
     ]);
     expect(table.TimeToLiveSpecification).toEqual({ AttributeName: TABLE_KEYS.ttlAttribute, Enabled: true });
     const indexes = table.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown; Projection: unknown }[];
-    expect(indexes.map((i) => i.IndexName).sort()).toEqual(Object.values(TABLE_INDEXES).map((i) => i.indexName).sort());
+    expect(indexes.map((i) => i.IndexName).sort()).toEqual(
+      Object.values(TABLE_INDEXES)
+        .map((i) => i.indexName)
+        .sort(),
+    );
     for (const index of Object.values(TABLE_INDEXES)) {
       expect(indexes.find((i) => i.IndexName === index.indexName)).toMatchObject({
         KeySchema: [
@@ -79,9 +83,7 @@ describe('ECG queue', () => {
       vigil.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: vigil.logicalId(queue) }],
         PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
         },
       });
     }
@@ -151,7 +153,15 @@ describe('outputs', () => {
   it('publishes what clients, scripts and the local tools need', () => {
     const outputs = Object.keys(vigil.template.toJSON().Outputs as object);
     expect(outputs).toEqual(
-      expect.arrayContaining(['HttpApiUrl', 'WebSocketUrl', 'WebSocketManagementEndpoint', 'UserPoolId', 'UserPoolClientId', 'TableName', 'EcgQueueUrl']),
+      expect.arrayContaining([
+        'HttpApiUrl',
+        'WebSocketUrl',
+        'WebSocketManagementEndpoint',
+        'UserPoolId',
+        'UserPoolClientId',
+        'TableName',
+        'EcgQueueUrl',
+      ]),
     );
   });
 });

@@ -7,13 +7,7 @@ import {
   type FunctionDefinition,
 } from '../../shared/api/function-catalog.ts';
 import { ENV } from '../../shared/config/env.ts';
-import {
-  ECG_RETENTION_DAYS,
-  referencedIds,
-  synthesizeVigil,
-  type FunctionName,
-  type SynthesizedVigil,
-} from './synthesized-stack.ts';
+import { ECG_RETENTION_DAYS, referencedIds, synthesizeVigil, type FunctionName, type SynthesizedVigil } from './synthesized-stack.ts';
 
 let vigil: SynthesizedVigil;
 beforeAll(() => {
@@ -27,7 +21,10 @@ const not = (names: FunctionName[]) => ALL.filter((name) => !names.includes(name
 
 /** The resources (as logical ids they reference) of statements allowing `action`. */
 const resourcesAllowing = (name: FunctionName, action: string) =>
-  vigil.statementsOf(name).filter((s) => [s.Action].flat().includes(action)).flatMap((s) => referencedIds(s.Resource));
+  vigil
+    .statementsOf(name)
+    .filter((s) => [s.Action].flat().includes(action))
+    .flatMap((s) => referencedIds(s.Resource));
 
 describe('every function', () => {
   it.each(ALL)('%s runs on Node.js 24 on arm64 from an esbuild bundle', (name) => {
@@ -72,7 +69,13 @@ describe('table access follows the catalog', () => {
 
   it.each(where((d) => d.access.table === 'read'))('%s can read but not write the table', (name) => {
     expect(resourcesAllowing(name, 'dynamodb:Query')).toContain(tableId());
-    for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'kms:GenerateDataKey']) {
+    for (const write of [
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+      'kms:GenerateDataKey',
+    ]) {
       expect(vigil.actionsOf(name)).not.toContain(write);
     }
     expect(vigil.environmentOf(name)[ENV.tableName]).toEqual({ Ref: tableId() });

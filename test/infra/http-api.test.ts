@@ -27,7 +27,9 @@ function functionBehind(route: Record<string, unknown>): string | undefined {
 
 describe('HTTP API', () => {
   it('has exactly the routes of the route table, no more', () => {
-    const deployed = httpRoutes().map(([, r]) => r.Properties.RouteKey).sort();
+    const deployed = httpRoutes()
+      .map(([, r]) => r.Properties.RouteKey)
+      .sort();
     expect(deployed).toEqual(ROUTES.map(routeKey).sort());
   });
 
@@ -53,7 +55,19 @@ describe('HTTP API', () => {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
-        Issuer: { 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/', { Ref: vigil.logicalId(vigil.stack.auth.userPool) }]] },
+        Issuer: {
+          'Fn::Join': [
+            '',
+            [
+              'https://cognito-idp.',
+              { Ref: 'AWS::Region' },
+              '.',
+              { Ref: 'AWS::URLSuffix' },
+              '/',
+              { Ref: vigil.logicalId(vigil.stack.auth.userPool) },
+            ],
+          ],
+        },
         Audience: [{ Ref: vigil.logicalId(vigil.stack.auth.client) }],
       },
     });

@@ -66,8 +66,7 @@ export function synthesizeVigil(options: { bundle?: boolean } = {}): Synthesized
     logicalId,
     functionLogicalId,
     functionProperties,
-    environmentOf: (name) =>
-      ((functionProperties(name).Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}),
+    environmentOf: (name) => (functionProperties(name).Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {},
     statementsOf,
     actionsOf: (name) => new Set(statementsOf(name).flatMap((s) => [s.Action].flat())),
   };

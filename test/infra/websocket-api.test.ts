@@ -27,7 +27,11 @@ describe('WebSocket API', () => {
   });
 
   it('has exactly the routes WEBSOCKET_ROUTES lists', () => {
-    expect(wsRoutes().map((r) => r.Properties.RouteKey).sort()).toEqual(Object.keys(WEBSOCKET_ROUTES).sort());
+    expect(
+      wsRoutes()
+        .map((r) => r.Properties.RouteKey)
+        .sort(),
+    ).toEqual(Object.keys(WEBSOCKET_ROUTES).sort());
   });
 
   it.each(Object.entries(WEBSOCKET_ROUTES))('%s goes to %s', (key, fn) => {

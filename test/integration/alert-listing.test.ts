@@ -12,7 +12,11 @@ import { ValidationError } from '../../shared/http/errors.ts';
 import { testTable } from './support/table.ts';
 
 const table = testTable();
-const silent: Notifier = { toUsers: async () => ({ delivered: 0, gone: 0 }), toPatientSubscribers: async () => ({ delivered: 0, gone: 0 }), toConnection: async () => true };
+const silent: Notifier = {
+  toUsers: async () => ({ delivered: 0, gone: 0 }),
+  toPatientSubscribers: async () => ({ delivered: 0, gone: 0 }),
+  toConnection: async () => true,
+};
 const deps = { table, notifier: silent, cursors: createCursorCodec('integration-secret') };
 
 async function clinicianWithPatients(count: number) {
@@ -22,7 +26,15 @@ async function clinicianWithPatients(count: number) {
   const patients: string[] = [];
   for (let i = 0; i < count; i++) {
     const userId = randomUUID();
-    await createUser(table, { userId, orgId, email: `p-${userId}@example.org`, name: 'P', role: 'patient', createdAt: 'now', primaryClinicianId: clinician.userId });
+    await createUser(table, {
+      userId,
+      orgId,
+      email: `p-${userId}@example.org`,
+      name: 'P',
+      role: 'patient',
+      createdAt: 'now',
+      primaryClinicianId: clinician.userId,
+    });
     patients.push(userId);
   }
   return { clinician, patients, orgId };
@@ -34,8 +46,14 @@ describe('listing alerts (DynamoDB Local)', () => {
     const created: string[] = [];
     for (let i = 0; i < 7; i++) {
       const { alert } = await openOrRepeatAlert(table, {
-        alertId: randomUUID(), patientId: patients[i % 3]!, orgId, cause: `cause-${i}`, priority: 'high', message: 'm',
-        firstSeenAt: 'now', createdAt: `2026-11-22T04:00:0${i}.000Z`,
+        alertId: randomUUID(),
+        patientId: patients[i % 3]!,
+        orgId,
+        cause: `cause-${i}`,
+        priority: 'high',
+        message: 'm',
+        firstSeenAt: 'now',
+        createdAt: `2026-11-22T04:00:0${i}.000Z`,
       });
       created.push(alert.alertId);
     }
@@ -53,7 +71,16 @@ describe('listing alerts (DynamoDB Local)', () => {
     const mine = await clinicianWithPatients(1);
     const theirs = await clinicianWithPatients(1);
     for (let i = 0; i < 3; i++) {
-      await openOrRepeatAlert(table, { alertId: randomUUID(), patientId: theirs.patients[0]!, orgId: theirs.orgId, cause: `c${i}`, priority: 'low', message: 'm', firstSeenAt: 'now', createdAt: `2026-11-22T05:00:0${i}.000Z` });
+      await openOrRepeatAlert(table, {
+        alertId: randomUUID(),
+        patientId: theirs.patients[0]!,
+        orgId: theirs.orgId,
+        cause: `c${i}`,
+        priority: 'low',
+        message: 'm',
+        firstSeenAt: 'now',
+        createdAt: `2026-11-22T05:00:0${i}.000Z`,
+      });
     }
     expect((await listAlerts(deps, mine.clinician, {})).items).toEqual([]);
     const page = await listAlerts(deps, theirs.clinician, { limit: 1 });

@@ -38,7 +38,13 @@ describe('alert store (DynamoDB Local)', () => {
     const second = await openOrRepeatAlert(table, draft(patientId, { firstValue: 131, firstSeenAt: '2026-11-22T04:00:10.000Z' }));
     expect(first.created).toBe(true);
     expect(second.created).toBe(false);
-    expect(second.alert).toMatchObject({ alertId: first.alert.alertId, count: 2, firstValue: 120, lastValue: 131, lastSeenAt: '2026-11-22T04:00:10.000Z' });
+    expect(second.alert).toMatchObject({
+      alertId: first.alert.alertId,
+      count: 2,
+      firstValue: 120,
+      lastValue: 131,
+      lastSeenAt: '2026-11-22T04:00:10.000Z',
+    });
     expect(await queryPatientAlerts(table, patientId, { status: 'open', limit: 10 })).toHaveLength(1);
   });
 
@@ -87,7 +93,7 @@ describe('alert store (DynamoDB Local)', () => {
     expect(next.alert.alertId).not.toBe(alert.alertId);
   });
 
-  it('pages a patient\'s alerts newest first from a position', async () => {
+  it("pages a patient's alerts newest first from a position", async () => {
     const patientId = randomUUID();
     for (let i = 0; i < 5; i++) {
       await openOrRepeatAlert(table, draft(patientId, { cause: `cause-${i}`, createdAt: `2026-11-22T04:0${i}:00.000Z` }));

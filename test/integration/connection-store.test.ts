@@ -29,7 +29,10 @@ describe('connection store (DynamoDB Local)', () => {
     const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: connectionKeys.connection(connectionId) }));
     expect(Item?.['expiresAt']).toBe(now / 1000 + CONNECTION_TTL_SECONDS);
 
-    await Promise.all([addSubscriptions(table, { connectionId, userId }, [patients[0]!]), addSubscriptions(table, { connectionId, userId }, ['third'])]);
+    await Promise.all([
+      addSubscriptions(table, { connectionId, userId }, [patients[0]!]),
+      addSubscriptions(table, { connectionId, userId }, ['third']),
+    ]);
     expect((await getConnection(table, connectionId))?.subscriptions.sort()).toEqual([...patients, 'third'].sort());
 
     await deleteConnection(table, connectionId);

@@ -27,11 +27,27 @@ function recordingNotifier() {
 async function newPatientRecording(startedAt = new Date().toISOString()) {
   const orgId = randomUUID();
   const patientId = randomUUID();
-  await createUser(table, { userId: patientId, orgId, email: `p-${patientId}@example.org`, name: 'P', role: 'patient', createdAt: '2026-11-22T04:00:00.000Z', primaryClinicianId: randomUUID() });
+  await createUser(table, {
+    userId: patientId,
+    orgId,
+    email: `p-${patientId}@example.org`,
+    name: 'P',
+    role: 'patient',
+    createdAt: '2026-11-22T04:00:00.000Z',
+    primaryClinicianId: randomUUID(),
+  });
   const recordingId = randomUUID();
   await createRecording(table, {
-    recordingId, patientId, orgId, sampleRateHz: SAMPLE_RATE, lead: 'II', status: 'recording',
-    createdAt: new Date().toISOString(), startedAt, chunksReceived: 0, chunksAnalyzed: 0,
+    recordingId,
+    patientId,
+    orgId,
+    sampleRateHz: SAMPLE_RATE,
+    lead: 'II',
+    status: 'recording',
+    createdAt: new Date().toISOString(),
+    startedAt,
+    chunksReceived: 0,
+    chunksAnalyzed: 0,
     findings: { analyzedSeconds: 0, beatCount: 0, flags: [] },
   });
   return { recordingId, patientId };
@@ -70,7 +86,11 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
 
     expect(await storedBeats(recordingId)).toEqual(whole.beats);
     const recording = await getRecording(table, recordingId);
-    expect(recording).toMatchObject({ status: 'analyzed', chunksAnalyzed: 6, findings: { beatCount: whole.beats.length, analyzedSeconds: 60 } });
+    expect(recording).toMatchObject({
+      status: 'analyzed',
+      chunksAnalyzed: 6,
+      findings: { beatCount: whole.beats.length, analyzedSeconds: 60 },
+    });
     expect(recording?.findings.heartRate?.mean).toBeCloseTo(72, 0);
     // One push per chunk, each once and in order, then the final one, which names no chunk.
     const analyzed = pushes.filter((push) => push.type === 'ecg.analyzed');
@@ -82,9 +102,19 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
     const { recordingId } = await newPatientRecording();
     const { notifier } = recordingNotifier();
     await putChunk(table, recordingId, 1, chunks[1]!, 2_000_000_000, 'now');
-    expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toEqual({ analyzedChunks: 0, finished: false, backlog: false, nextSeq: 0 });
+    expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toEqual({
+      analyzedChunks: 0,
+      finished: false,
+      backlog: false,
+      nextSeq: 0,
+    });
     await putChunk(table, recordingId, 0, chunks[0]!, 2_000_000_000, 'now');
-    expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toEqual({ analyzedChunks: 2, finished: false, backlog: false, nextSeq: 2 });
+    expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toEqual({
+      analyzedChunks: 2,
+      finished: false,
+      backlog: false,
+      nextSeq: 2,
+    });
   });
 
   it('leaves a backlog for the retry when the invocation runs out of time', async () => {
@@ -93,7 +123,12 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
     for (let seq = 0; seq < 3; seq++) await putChunk(table, recordingId, seq, chunks[seq]!, 2_000_000_000, 'now');
     let calls = 0;
     const outOfTimeAfterOne = () => (calls++ === 0 ? 60_000 : ANALYSIS_TIME_RESERVE_MS - 1);
-    expect(await advanceRecordingAnalysis({ table, notifier }, recordingId, outOfTimeAfterOne)).toEqual({ analyzedChunks: 1, finished: false, backlog: true, nextSeq: 1 });
+    expect(await advanceRecordingAnalysis({ table, notifier }, recordingId, outOfTimeAfterOne)).toEqual({
+      analyzedChunks: 1,
+      finished: false,
+      backlog: true,
+      nextSeq: 1,
+    });
     expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toMatchObject({ analyzedChunks: 2 });
   });
 
@@ -106,7 +141,9 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
       await advanceRecordingAnalysis({ table, notifier }, recordingId);
     }
     const alerts = await queryPatientAlerts(table, patientId, { limit: 10 });
-    expect(alerts.map((alert) => [alert.cause, alert.status, alert.historical, alert.count])).toEqual([['ecg.signal_quality', 'resolved', true, 3]]);
+    expect(alerts.map((alert) => [alert.cause, alert.status, alert.historical, alert.count])).toEqual([
+      ['ecg.signal_quality', 'resolved', true, 3],
+    ]);
     expect(alerts[0]!.firstSeenAt < new Date(Date.now() - 86_400_000).toISOString()).toBe(true);
     expect(pushes.filter((push) => push.type.startsWith('alert.'))).toEqual([]);
     expect(await queryPatientAlerts(table, patientId, { status: 'open', limit: 10 })).toEqual([]);

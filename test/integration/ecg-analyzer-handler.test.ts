@@ -40,7 +40,14 @@ function chunkEvent(recordingId: string, seq: number): SQSEvent {
         messageId: randomUUID(),
         receiptHandle: 'r',
         body: JSON.stringify({ recordingId, seq }),
-        attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0', MessageGroupId: recordingId, MessageDeduplicationId: `${recordingId}-${seq}` },
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: '0',
+          SenderId: 'x',
+          ApproximateFirstReceiveTimestamp: '0',
+          MessageGroupId: recordingId,
+          MessageDeduplicationId: `${recordingId}-${seq}`,
+        },
         messageAttributes: {},
         md5OfBody: '',
         eventSource: 'aws:sqs',
@@ -55,27 +62,59 @@ describe('ECG analyzer handler', () => {
   it('continues a backlog through its own message and reports no failure', async () => {
     const orgId = randomUUID();
     const patientId = randomUUID();
-    await createUser(table, { userId: patientId, orgId, email: `p-${patientId}@example.org`, name: 'P', role: 'patient', createdAt: 'now' });
+    await createUser(table, {
+      userId: patientId,
+      orgId,
+      email: `p-${patientId}@example.org`,
+      name: 'P',
+      role: 'patient',
+      createdAt: 'now',
+    });
     const recordingId = randomUUID();
     await createRecording(table, {
-      recordingId, patientId, orgId, sampleRateHz: 250, lead: 'II', status: 'recording', createdAt: 'now',
-      startedAt: '2026-11-22T04:00:00.000Z', chunksReceived: 0, chunksAnalyzed: 0, findings: { analyzedSeconds: 0, beatCount: 0, flags: [] },
+      recordingId,
+      patientId,
+      orgId,
+      sampleRateHz: 250,
+      lead: 'II',
+      status: 'recording',
+      createdAt: 'now',
+      startedAt: '2026-11-22T04:00:00.000Z',
+      chunksReceived: 0,
+      chunksAnalyzed: 0,
+      findings: { analyzedSeconds: 0, beatCount: 0, flags: [] },
     });
     const { samples } = syntheticEcg({ sampleRateHz: 250, seconds: 30, heartRateBpm: 70 });
-    for (let seq = 0; seq < 3; seq++) await putChunk(table, recordingId, seq, samples.subarray(seq * 2500, (seq + 1) * 2500), 2_000_000_000, 'now');
+    for (let seq = 0; seq < 3; seq++)
+      await putChunk(table, recordingId, seq, samples.subarray(seq * 2500, (seq + 1) * 2500), 2_000_000_000, 'now');
 
     const { handler } = await import('../../functions/ecg-analyzer/handler.ts');
     let checks = 0;
     // Time for one chunk only: the second check finds the invocation nearly out of time.
-    const response = await handler(chunkEvent(recordingId, 0), context(() => (checks++ === 0 ? 60_000 : 1_000)));
+    const response = await handler(
+      chunkEvent(recordingId, 0),
+      context(() => (checks++ === 0 ? 60_000 : 1_000)),
+    );
 
     expect(response.batchItemFailures).toEqual([]);
     expect((await getRecording(table, recordingId))?.chunksAnalyzed).toBe(1);
-    const client = new SQSClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: sqs.sqs!.endpoint, useQueueUrlAsEndpoint: false });
-    const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl: sqs.sqs!.queues.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-    expect(Messages.map((message) => JSON.parse(message.Body ?? '{}'))).toEqual([{ recordingId, seq: 1, continuation: expect.any(String) }]);
+    const client = new SQSClient({
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      endpoint: sqs.sqs!.endpoint,
+      useQueueUrlAsEndpoint: false,
+    });
+    const { Messages = [] } = await client.send(
+      new ReceiveMessageCommand({ QueueUrl: sqs.sqs!.queues.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    expect(Messages.map((message) => JSON.parse(message.Body ?? '{}'))).toEqual([
+      { recordingId, seq: 1, continuation: expect.any(String) },
+    ]);
 
-    const next = await handler(chunkEvent(recordingId, 1), context(() => 60_000));
+    const next = await handler(
+      chunkEvent(recordingId, 1),
+      context(() => 60_000),
+    );
     expect(next.batchItemFailures).toEqual([]);
     expect((await getRecording(table, recordingId))?.chunksAnalyzed).toBe(3);
   });

@@ -76,7 +76,9 @@ describe('ECG store (DynamoDB Local)', () => {
 
   it('counts every chunk when uploads race each other on the recording', async () => {
     const { recordingId } = await newRecording();
-    await Promise.all(Array.from({ length: 12 }, (_, seq) => putChunk(table, recordingId, seq, Int16Array.from([seq]), 2_000_000_000, 'now')));
+    await Promise.all(
+      Array.from({ length: 12 }, (_, seq) => putChunk(table, recordingId, seq, Int16Array.from([seq]), 2_000_000_000, 'now')),
+    );
     expect(await getRecording(table, recordingId)).toMatchObject({ chunksReceived: 12, maxSeq: 11 });
   });
 

@@ -30,7 +30,9 @@ describe('startLocalServices', () => {
 
   it('creates the FIFO ECG queue with its redrive policy to the FIFO DLQ', async () => {
     const client = new SQSClient({ ...config(), endpoint: services.sqs?.endpoint });
-    const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl: services.sqs?.queues.queueUrl, AttributeNames: ['All'] }));
+    const { Attributes } = await client.send(
+      new GetQueueAttributesCommand({ QueueUrl: services.sqs?.queues.queueUrl, AttributeNames: ['All'] }),
+    );
     expect(Attributes?.['FifoQueue']).toBe('true');
     expect(JSON.parse(Attributes?.['RedrivePolicy'] ?? '{}')).toEqual({
       deadLetterTargetArn: services.sqs?.queues.deadLetterQueueArn,

@@ -26,9 +26,19 @@ afterAll(() => new Promise<void>((resolve) => jwksServer.close(() => resolve()))
 
 const claims = (overrides: Record<string, unknown> = {}) => {
   const now = Math.floor(Date.now() / 1000);
-  return { sub: 'user-1', iss: issuer, client_id: CLIENT_ID, token_use: 'access', 'cognito:groups': ['clinician'], iat: now, exp: now + 600, ...overrides };
+  return {
+    sub: 'user-1',
+    iss: issuer,
+    client_id: CLIENT_ID,
+    token_use: 'access',
+    'cognito:groups': ['clinician'],
+    iat: now,
+    exp: now + 600,
+    ...overrides,
+  };
 };
-const localVerifier = () => accessTokenVerifierFromEnv({ VIGIL_USER_POOL_ID: POOL_ID, VIGIL_USER_POOL_CLIENT_ID: CLIENT_ID, VIGIL_LOCAL_ISSUER: issuer });
+const localVerifier = () =>
+  accessTokenVerifierFromEnv({ VIGIL_USER_POOL_ID: POOL_ID, VIGIL_USER_POOL_CLIENT_ID: CLIENT_ID, VIGIL_LOCAL_ISSUER: issuer });
 
 describe('access token verifier in local mode', () => {
   it('accepts an access token from the configured local issuer, keeping claims as issued', async () => {
@@ -47,7 +57,10 @@ describe('access token verifier in local mode', () => {
   });
 
   it('as the HTTP API authorizer, also accepts an ID token for the app client, and no other', async () => {
-    const authorizer = accessTokenVerifierFromEnv({ VIGIL_USER_POOL_ID: POOL_ID, VIGIL_USER_POOL_CLIENT_ID: CLIENT_ID, VIGIL_LOCAL_ISSUER: issuer }, ['access', 'id']);
+    const authorizer = accessTokenVerifierFromEnv(
+      { VIGIL_USER_POOL_ID: POOL_ID, VIGIL_USER_POOL_CLIENT_ID: CLIENT_ID, VIGIL_LOCAL_ISSUER: issuer },
+      ['access', 'id'],
+    );
     const idToken = (aud: string) => signWithCognitoLocalKey(claims({ token_use: 'id', client_id: undefined, aud }));
     expect((await authorizer.verify(idToken(CLIENT_ID))).claims['token_use']).toBe('id');
     await expect(authorizer.verify(idToken('someone-else'))).rejects.toBeInstanceOf(InvalidTokenError);

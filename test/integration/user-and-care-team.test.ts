@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { createOrganisationWithAdmin, createUser, EmailTakenError, getUser, listUsersByRole, type UserRecord } from '../../shared/data/user-store.ts';
+import {
+  createOrganisationWithAdmin,
+  createUser,
+  EmailTakenError,
+  getUser,
+  listUsersByRole,
+  type UserRecord,
+} from '../../shared/data/user-store.ts';
 import { getMembership, listCareTeam, listPatientIdsOf } from '../../shared/data/care-team-store.ts';
 import { getThresholdsAlongFallback, putThreshold, deleteThreshold } from '../../shared/data/threshold-store.ts';
 import { effectiveThreshold } from '../../shared/domain/thresholds.ts';
@@ -11,9 +18,23 @@ const at = '2026-11-22T04:00:00.000Z';
 
 async function organisation() {
   const orgId = randomUUID();
-  const admin: UserRecord = { userId: randomUUID(), orgId, email: `admin-${orgId}@example.org`, name: 'Admin', role: 'admin', createdAt: at };
+  const admin: UserRecord = {
+    userId: randomUUID(),
+    orgId,
+    email: `admin-${orgId}@example.org`,
+    name: 'Admin',
+    role: 'admin',
+    createdAt: at,
+  };
   await createOrganisationWithAdmin(table, { orgId, name: 'Clinic', createdAt: at }, admin);
-  const clinician: UserRecord = { userId: randomUUID(), orgId, email: `c-${orgId}@example.org`, name: 'Dr C', role: 'clinician', createdAt: at };
+  const clinician: UserRecord = {
+    userId: randomUUID(),
+    orgId,
+    email: `c-${orgId}@example.org`,
+    name: 'Dr C',
+    role: 'clinician',
+    createdAt: at,
+  };
   await createUser(table, clinician);
   return { orgId, admin, clinician };
 }
@@ -34,7 +55,15 @@ describe('users and care teams (DynamoDB Local)', () => {
 
   it("puts a new patient on the enrolling clinician's care team", async () => {
     const { orgId, clinician } = await organisation();
-    const patient: UserRecord = { userId: randomUUID(), orgId, email: `p-${randomUUID()}@example.org`, name: 'P', role: 'patient', createdAt: at, primaryClinicianId: clinician.userId };
+    const patient: UserRecord = {
+      userId: randomUUID(),
+      orgId,
+      email: `p-${randomUUID()}@example.org`,
+      name: 'P',
+      role: 'patient',
+      createdAt: at,
+      primaryClinicianId: clinician.userId,
+    };
     await createUser(table, patient);
     expect(await getMembership(table, patient.userId, clinician.userId)).toMatchObject({ memberRole: 'clinician' });
     expect(await listPatientIdsOf(table, clinician.userId)).toEqual([patient.userId]);

@@ -9,7 +9,13 @@ import { freePort } from '../../infra/local/free-port.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/services/dynamodb-local.ts';
 import { startSqsEmulator, type SqsEmulator } from '../../infra/local/services/sqs-emulator.ts';
 import { startCognitoLocal, type CognitoLocal } from '../../infra/local/services/cognito-local.ts';
-import { ensureEcgQueues, ensureTable, ensureUserPool, type ProvisionedQueues, type ProvisionedUserPool } from '../../infra/local/provision.ts';
+import {
+  ensureEcgQueues,
+  ensureTable,
+  ensureUserPool,
+  type ProvisionedQueues,
+  type ProvisionedUserPool,
+} from '../../infra/local/provision.ts';
 import { ENV } from '../../shared/config/env.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-aws.ts';
 
@@ -47,21 +53,29 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
   try {
     const tableName = options.tableName ?? 'vigil-test';
     const [dynamo, sqs, cognito] = await Promise.all([
-      options.dynamoDb === false ? undefined : freePort().then((port) => startDynamoDbLocal({ port })).then((s: DynamoDbLocal) => {
-        stops.push(() => s.process.stop());
-        return s;
-      }),
-      options.sqs === false ? undefined : startSqsEmulator({ port: 0 }).then((s: SqsEmulator) => {
-        stops.push(() => s.stop());
-        return s;
-      }),
-      options.cognito === false ? undefined : (async () => {
-        const cwd = await mkdtemp(join(tmpdir(), 'vigil-cognito-'));
-        stops.push(() => rm(cwd, { recursive: true, force: true }));
-        const s: CognitoLocal = await startCognitoLocal({ port: await freePort(), cwd });
-        stops.push(() => s.process.stop());
-        return s;
-      })(),
+      options.dynamoDb === false
+        ? undefined
+        : freePort()
+            .then((port) => startDynamoDbLocal({ port }))
+            .then((s: DynamoDbLocal) => {
+              stops.push(() => s.process.stop());
+              return s;
+            }),
+      options.sqs === false
+        ? undefined
+        : startSqsEmulator({ port: 0 }).then((s: SqsEmulator) => {
+            stops.push(() => s.stop());
+            return s;
+          }),
+      options.cognito === false
+        ? undefined
+        : (async () => {
+            const cwd = await mkdtemp(join(tmpdir(), 'vigil-cognito-'));
+            stops.push(() => rm(cwd, { recursive: true, force: true }));
+            const s: CognitoLocal = await startCognitoLocal({ port: await freePort(), cwd });
+            stops.push(() => s.process.stop());
+            return s;
+          })(),
     ]);
     const [, queues, pool] = await Promise.all([
       dynamo === undefined ? undefined : ensureTable(dynamo.endpoint, tableName),
@@ -75,7 +89,8 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     };
     if (dynamo !== undefined) Object.assign(env, { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, [ENV.tableName]: tableName });
-    if (sqs !== undefined && queues !== undefined) Object.assign(env, { AWS_ENDPOINT_URL_SQS: sqs.endpoint, [ENV.ecgQueueUrl]: queues.queueUrl });
+    if (sqs !== undefined && queues !== undefined)
+      Object.assign(env, { AWS_ENDPOINT_URL_SQS: sqs.endpoint, [ENV.ecgQueueUrl]: queues.queueUrl });
     const issuer = cognito !== undefined && pool !== undefined ? `${cognito.issuerDomain}/${pool.userPoolId}` : undefined;
     if (cognito !== undefined && pool !== undefined && issuer !== undefined) {
       Object.assign(env, {
@@ -91,7 +106,9 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
       credentials: LOCAL_CREDENTIALS,
       ...(dynamo === undefined ? {} : { dynamoDb: { endpoint: dynamo.endpoint, tableName } }),
       ...(sqs === undefined || queues === undefined ? {} : { sqs: { endpoint: sqs.endpoint, queues, server: sqs.server } }),
-      ...(cognito === undefined || pool === undefined || issuer === undefined ? {} : { cognito: { endpoint: cognito.endpoint, issuer, ...pool } }),
+      ...(cognito === undefined || pool === undefined || issuer === undefined
+        ? {}
+        : { cognito: { endpoint: cognito.endpoint, issuer, ...pool } }),
       env,
       stop,
     };

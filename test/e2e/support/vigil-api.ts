@@ -57,11 +57,20 @@ export async function signIn(twin: RunningTwin, email: string, password = STRONG
   const response = await api(twin, 'POST', '/v1/auth/login', { body: { email, password } });
   if (response.status !== 200) throw new Error(`sign-in of ${email} failed: ${response.status} ${JSON.stringify(response.body)}`);
   const me = await api(twin, 'GET', '/v1/users/me', { token: response.body.accessToken });
-  return { email, tokens: response.body as { accessToken: string; idToken: string; refreshToken: string; expiresIn: number }, user: me.body };
+  return {
+    email,
+    tokens: response.body as { accessToken: string; idToken: string; refreshToken: string; expiresIn: number },
+    user: me.body,
+  };
 }
 
 /** Creates a user as `creator` and signs them in. */
-export async function createAndSignIn(twin: RunningTwin, creatorToken: string, role: 'admin' | 'clinician' | 'patient', name: string = role) {
+export async function createAndSignIn(
+  twin: RunningTwin,
+  creatorToken: string,
+  role: 'admin' | 'clinician' | 'patient',
+  name: string = role,
+) {
   const email = `${role}-${crypto.randomUUID()}@example.org`;
   const created = await api(twin, 'POST', '/v1/users', { token: creatorToken, body: { email, name, role, password: STRONG_PASSWORD } });
   if (created.status !== 201) throw new Error(`creating a ${role} failed: ${created.status} ${JSON.stringify(created.body)}`);
@@ -101,7 +110,10 @@ export function openSocket(twin: Pick<RunningTwin, 'wsUrl'>, token: string): Pro
           const seen = messages.find(predicate);
           if (seen) return Promise.resolve(seen);
           return new Promise((resolveMessage, rejectMessage) => {
-            const timer = setTimeout(() => rejectMessage(new Error(`no matching WebSocket message within ${timeoutMs} ms; got ${JSON.stringify(messages)}`)), timeoutMs);
+            const timer = setTimeout(
+              () => rejectMessage(new Error(`no matching WebSocket message within ${timeoutMs} ms; got ${JSON.stringify(messages)}`)),
+              timeoutMs,
+            );
             waiters.push({ predicate, resolve: (message) => (clearTimeout(timer), resolveMessage(message)) });
           });
         },

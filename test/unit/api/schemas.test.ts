@@ -14,7 +14,9 @@ describe('request schemas', () => {
   it('takes no password (an invitation) or one that meets the pool policy, and lower-cases the email', () => {
     const base = { email: 'Ada@Example.org', name: 'Ada', role: 'clinician' };
     expect(CreateUserRequest.safeParse(base).success).toBe(true);
-    expect(CreateUserRequest.safeParse({ ...base, password: 'alllowercase-123' }).error?.issues[0]?.message).toBe('password needs an upper-case letter');
+    expect(CreateUserRequest.safeParse({ ...base, password: 'alllowercase-123' }).error?.issues[0]?.message).toBe(
+      'password needs an upper-case letter',
+    );
     expect(CreateUserRequest.parse({ ...base, password: 'Correct-Horse-42' }).email).toBe('ada@example.org');
   });
   it('takes sequence numbers and page sizes in decimal digits only', () => {
@@ -27,7 +29,11 @@ describe('request schemas', () => {
     expect(AlertListQuery.safeParse({ limit: '2e1' }).error?.issues[0]?.path).toEqual(['limit']);
   });
   it('takes a recording start from the past or a few minutes ahead (clock skew), not further', () => {
-    const at = (offsetSeconds: number) => ({ sampleRateHz: 250, lead: 'II', startedAt: new Date(Date.now() + offsetSeconds * 1000).toISOString() });
+    const at = (offsetSeconds: number) => ({
+      sampleRateHz: 250,
+      lead: 'II',
+      startedAt: new Date(Date.now() + offsetSeconds * 1000).toISOString(),
+    });
     expect(StartRecordingRequest.safeParse(at(-86_400)).success).toBe(true);
     expect(StartRecordingRequest.safeParse(at(240)).success).toBe(true);
     const future = StartRecordingRequest.safeParse(at(3600)).error?.issues[0];

@@ -16,7 +16,10 @@ import {
 } from '../../../shared/auth/identity-provider.ts';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
-const identity = createCognitoIdentityProvider(new CognitoIdentityProviderClient({ region: 'eu-west-1' }), { userPoolId: 'pool', clientId: 'client' });
+const identity = createCognitoIdentityProvider(new CognitoIdentityProviderClient({ region: 'eu-west-1' }), {
+  userPoolId: 'pool',
+  clientId: 'client',
+});
 const RESULT = { AuthenticationResult: { AccessToken: 'a', IdToken: 'i', RefreshToken: 'r', ExpiresIn: 3600 } };
 const fault = (Type: typeof NotAuthorizedException | typeof InvalidPasswordException) => new Type({ message: 'no', $metadata: {} });
 
@@ -32,7 +35,9 @@ describe('signing in through the user pool', () => {
   });
 
   it('an invited account without newPassword is NewPasswordRequiredError; with one it answers the challenge as the user the pool named', async () => {
-    cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's-1', ChallengeParameters: { USER_ID_FOR_SRP: 'sub-of-ada' } });
+    cognito
+      .on(InitiateAuthCommand)
+      .resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's-1', ChallengeParameters: { USER_ID_FOR_SRP: 'sub-of-ada' } });
     cognito.on(RespondToAuthChallengeCommand).resolves(RESULT);
     await expect(identity.signIn('ada@example.org', 'temp')).rejects.toBeInstanceOf(NewPasswordRequiredError);
     await expect(identity.signIn('ada@example.org', 'temp', 'Correct-Horse-42')).resolves.toMatchObject({ accessToken: 'a' });

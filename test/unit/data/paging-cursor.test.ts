@@ -12,7 +12,7 @@ describe('paging cursors', () => {
   it('is opaque: the position is not readable as plain text', () => {
     expect(codec.encode('PATIENT#secret', 'scope')).not.toContain('PATIENT#secret');
   });
-  it("rejects a cursor replayed by another caller or for other filters", () => {
+  it('rejects a cursor replayed by another caller or for other filters', () => {
     const cursor = codec.encode('pos', 'alerts|user-1|open|');
     expect(() => codec.decode(cursor, 'alerts|user-2|open|')).toThrow(ValidationError);
     expect(() => codec.decode(cursor, 'alerts|user-1||')).toThrow(ValidationError);

@@ -38,7 +38,10 @@ describe('evaluateEcgChunk', () => {
   });
 
   it('raises nothing for a heart rate inside the threshold', () => {
-    expect(evaluateEcgChunk(chunk({ heartRate: { meanBpm: 72, minBpm: 70, maxBpm: 75 } }), threshold, INITIAL_ECG_ALERT_RULE_STATE, timing).alerts).toEqual([]);
+    expect(
+      evaluateEcgChunk(chunk({ heartRate: { meanBpm: 72, minBpm: 70, maxBpm: 75 } }), threshold, INITIAL_ECG_ALERT_RULE_STATE, timing)
+        .alerts,
+    ).toEqual([]);
   });
 
   it('raises only a technical alert from unusable signal, however fast the beats look', () => {
@@ -49,7 +52,14 @@ describe('evaluateEcgChunk', () => {
       findings: [{ kind: 'signal_quality', issue: 'flat_line', startSample: 2500, endSample: 5000 }],
     });
     const { alerts, state } = evaluateEcgChunk(unusable, threshold, INITIAL_ECG_ALERT_RULE_STATE, timing);
-    expect(alerts).toEqual([{ cause: 'ecg.signal_quality', priority: 'low', message: 'ECG signal unusable: flat line or lead off', seenAt: '2026-11-22T04:00:20.000Z' }]);
+    expect(alerts).toEqual([
+      {
+        cause: 'ecg.signal_quality',
+        priority: 'low',
+        message: 'ECG signal unusable: flat line or lead off',
+        seenAt: '2026-11-22T04:00:20.000Z',
+      },
+    ]);
     expect(state).toBe(INITIAL_ECG_ALERT_RULE_STATE);
   });
 

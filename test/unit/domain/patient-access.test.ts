@@ -6,9 +6,22 @@ import type { CareTeamMembership } from '../../../shared/data/care-team-store.ts
 import { ForbiddenError, NotFoundError } from '../../../shared/http/errors.ts';
 
 const orgId = randomUUID();
-const patient: UserRecord = { userId: randomUUID(), orgId, email: 'p@example.org', name: 'P', role: 'patient', createdAt: '2026-01-01T00:00:00Z' };
+const patient: UserRecord = {
+  userId: randomUUID(),
+  orgId,
+  email: 'p@example.org',
+  name: 'P',
+  role: 'patient',
+  createdAt: '2026-01-01T00:00:00Z',
+};
 const clinician = { userId: randomUUID(), orgId, role: 'clinician' as const };
-const membership: CareTeamMembership = { patientId: patient.userId, memberId: clinician.userId, memberRole: 'clinician', orgId, addedAt: '2026-01-01T00:00:00Z' };
+const membership: CareTeamMembership = {
+  patientId: patient.userId,
+  memberId: clinician.userId,
+  memberRole: 'clinician',
+  orgId,
+  addedAt: '2026-01-01T00:00:00Z',
+};
 
 describe('assertPatientAccess', () => {
   it('lets a clinician on the care team read and manage', () => {

@@ -27,12 +27,17 @@ describe('ecg CLI', () => {
   });
 
   it('rhythm prints the rhythm and the measures behind it', () => {
-    const output = JSON.parse(cli('rhythm', cincRecord('A00009'), '--channel', '0')) as { rhythm: string; irregularity: Record<string, number> };
+    const output = JSON.parse(cli('rhythm', cincRecord('A00009'), '--channel', '0')) as {
+      rhythm: string;
+      irregularity: Record<string, number>;
+    };
     expect(['sinus', 'af', 'other', 'noisy']).toContain(output.rhythm);
     expect(output.irregularity.normalizedMedianSuccessiveDifference).toBeGreaterThan(0);
   });
 
   it('fails with a message for a channel the record does not have', () => {
-    expect(() => execFileSync(NODE, ['infra/scripts/ecg-cli.ts', 'detect', cincRecord('A00001'), '--channel', '3'], { cwd: REPO, stdio: 'pipe' })).toThrow(/no channel 3/);
+    expect(() =>
+      execFileSync(NODE, ['infra/scripts/ecg-cli.ts', 'detect', cincRecord('A00001'), '--channel', '3'], { cwd: REPO, stdio: 'pipe' }),
+    ).toThrow(/no channel 3/);
   });
 });

@@ -65,7 +65,13 @@ describe('pause', () => {
 
   it.each([8, 12])('a %i s pause in 20 µV of noise is one pause of that length, with no beat found inside it', (seconds) => {
     const around = beatTimesFromRr([...new Array<number>(20).fill(0.9), seconds, ...new Array<number>(10).fill(0.9)]);
-    const paused = syntheticEcg({ sampleRateHz: FS, beatTimes: around, durationSeconds: around[around.length - 1]! + 1, whiteNoiseUv: 20, seed: 3 });
+    const paused = syntheticEcg({
+      sampleRateHz: FS,
+      beatTimes: around,
+      durationSeconds: around[around.length - 1]! + 1,
+      whiteNoiseUv: 20,
+      seed: 3,
+    });
     const result = analyzeRecording(paused.samples, FS);
     const pauses = result.findings.filter((f) => f.kind === 'pause');
     expect(pauses).toEqual([{ kind: 'pause', rrSeconds: seconds, startSample: paused.beatSamples[20], endSample: paused.beatSamples[21] }]);
@@ -82,14 +88,20 @@ describe('irregular rhythm', () => {
     const random = seededRandom(5);
     const rr = Array.from({ length: 90 }, () => 0.45 + 0.6 * random());
     const times = beatTimesFromRr(rr);
-    const af = analyzeRecording(syntheticEcg({ sampleRateHz: FS, beatTimes: times, durationSeconds: times[times.length - 1]! + 1 }).samples, FS);
+    const af = analyzeRecording(
+      syntheticEcg({ sampleRateHz: FS, beatTimes: times, durationSeconds: times[times.length - 1]! + 1 }).samples,
+      FS,
+    );
     const irregular = af.findings.filter((f) => f.kind === 'irregular_rhythm');
     expect(irregular.length).toBeGreaterThanOrEqual(1);
     expect((irregular[0] as Extract<EcgFinding, { kind: 'irregular_rhythm' }>).measures.windowSeconds).toBeGreaterThanOrEqual(30);
     expect(af.summary.rhythm).toBe('af');
 
     const bigeminy = beatTimesFromRr(Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? 0.55 : 1.0)));
-    const patterned = analyzeRecording(syntheticEcg({ sampleRateHz: FS, beatTimes: bigeminy, durationSeconds: bigeminy[bigeminy.length - 1]! + 1 }).samples, FS);
+    const patterned = analyzeRecording(
+      syntheticEcg({ sampleRateHz: FS, beatTimes: bigeminy, durationSeconds: bigeminy[bigeminy.length - 1]! + 1 }).samples,
+      FS,
+    );
     expect(patterned.findings.filter((f) => f.kind === 'irregular_rhythm')).toEqual([]);
     expect(patterned.summary.rhythm).toBe('other');
   });
@@ -97,7 +109,14 @@ describe('irregular rhythm', () => {
   it('AF with coarse fibrillatory waves (80 µV at 4–7 Hz) beside a 600 µV QRS stays usable and is AF, not noise', () => {
     const random = seededRandom(4);
     const times = beatTimesFromRr(Array.from({ length: 100 }, () => 0.4 + 0.6 * random()));
-    const ecg = syntheticEcg({ sampleRateHz: FS, beatTimes: times, durationSeconds: times[times.length - 1]! + 1, whiteNoiseUv: 10, fibrillatoryWavesUv: 80, shape: { rAmplitudeUv: 600, tAmplitudeUv: 200 } });
+    const ecg = syntheticEcg({
+      sampleRateHz: FS,
+      beatTimes: times,
+      durationSeconds: times[times.length - 1]! + 1,
+      whiteNoiseUv: 10,
+      fibrillatoryWavesUv: 80,
+      shape: { rAmplitudeUv: 600, tAmplitudeUv: 200 },
+    });
     const result = analyzeRecording(ecg.samples, FS);
     expect(result.summary.unusableSeconds).toBe(0);
     expect(result.summary.rhythm).toBe('af');
@@ -114,7 +133,10 @@ describe('irregular rhythm', () => {
     }
     const times = beatTimesFromRr(rr);
     const shapes = new Map(times.map((_, i) => [i, { ventricular: rr[i - 1] === 0.5 }]));
-    const result = analyzeRecording(syntheticEcg({ sampleRateHz: FS, beatTimes: times, durationSeconds: times[times.length - 1]! + 1, shapes }).samples, FS);
+    const result = analyzeRecording(
+      syntheticEcg({ sampleRateHz: FS, beatTimes: times, durationSeconds: times[times.length - 1]! + 1, shapes }).samples,
+      FS,
+    );
     expect(result.findings.filter((f) => f.kind === 'irregular_rhythm')).toEqual([]);
     expect(result.summary.rhythm).not.toBe('af');
   });
@@ -131,7 +153,10 @@ describe('irregular rhythm', () => {
 describe('HRV', () => {
   it('alternating 800/900 ms gives SDNN 50 ms, RMSSD 100 ms and pNN50 1', () => {
     const times = beatTimesFromRr(Array.from({ length: 80 }, (_, i) => (i % 2 === 0 ? 0.8 : 0.9)));
-    const { summary } = analyzeRecording(syntheticEcg({ sampleRateHz: FS, beatTimes: times, durationSeconds: times[times.length - 1]! + 1 }).samples, FS);
+    const { summary } = analyzeRecording(
+      syntheticEcg({ sampleRateHz: FS, beatTimes: times, durationSeconds: times[times.length - 1]! + 1 }).samples,
+      FS,
+    );
     expect(summary.hrv?.rmssdMs).toBeCloseTo(100, 6);
     expect(summary.hrv?.sdnnMs).toBeCloseTo(50, 0);
     expect(summary.hrv?.pnn50).toBe(1);

@@ -26,18 +26,33 @@ describe('QRS detection on synthetic ECG', () => {
   });
 
   it('is unaffected by inverted polarity, baseline wander and muscle-like noise', () => {
-    const ecg = syntheticEcg({ sampleRateHz: 250, beatTimes: regularBeatTimes(72, 60), durationSeconds: 60, polarity: -1, baselineWanderUv: 800, whiteNoiseUv: 60, seed: 3 });
+    const ecg = syntheticEcg({
+      sampleRateHz: 250,
+      beatTimes: regularBeatTimes(72, 60),
+      durationSeconds: 60,
+      polarity: -1,
+      baselineWanderUv: 800,
+      whiteNoiseUv: 60,
+      seed: 3,
+    });
     expectExactBeats(analyzeRecording(ecg.samples, 250).beats, ecg.beatSamples, 250);
   });
 
   it('ignores T waves taller than the R wave', () => {
-    const ecg = syntheticEcg({ sampleRateHz: 360, beatTimes: regularBeatTimes(80, 40), durationSeconds: 40, shape: { rAmplitudeUv: 600, tAmplitudeUv: 900 } });
+    const ecg = syntheticEcg({
+      sampleRateHz: 360,
+      beatTimes: regularBeatTimes(80, 40),
+      durationSeconds: 40,
+      shape: { rAmplitudeUv: 600, tAmplitudeUv: 900 },
+    });
     expectExactBeats(analyzeRecording(ecg.samples, 360).beats, ecg.beatSamples, 360);
   });
 
   it('follows a fivefold drop in amplitude within seconds', () => {
     const times = regularBeatTimes(75, 60);
-    const shapes = new Map<number, SyntheticBeatShape>(times.map((t, i) => [i, { rAmplitudeUv: t > 30 ? 240 : 1200, tAmplitudeUv: t > 30 ? 60 : 300 }]));
+    const shapes = new Map<number, SyntheticBeatShape>(
+      times.map((t, i) => [i, { rAmplitudeUv: t > 30 ? 240 : 1200, tAmplitudeUv: t > 30 ? 60 : 300 }]),
+    );
     const ecg = syntheticEcg({ sampleRateHz: 250, beatTimes: times, durationSeconds: 60, shapes });
     const { beats } = analyzeRecording(ecg.samples, 250);
     const after = (s: number[]): number[] => s.filter((b) => b > 40 * 250);
@@ -52,7 +67,12 @@ describe('QRS detection on synthetic ECG', () => {
 
   it.each([125, 250, 1000])('finds no beat in the few-µV noise of a disconnected lead at %i Hz', (fs) => {
     const noise = syntheticEcg({ sampleRateHz: fs, beatTimes: [], durationSeconds: 60, whiteNoiseUv: 5, seed: 9 });
-    expect(analyzeRecording(noise.samples.map((v) => Math.round(v)), fs).beats).toEqual([]);
+    expect(
+      analyzeRecording(
+        noise.samples.map((v) => Math.round(v)),
+        fs,
+      ).beats,
+    ).toEqual([]);
   });
 
   it('detects wide premature ventricular beats in bigeminy', () => {
@@ -65,7 +85,13 @@ describe('QRS detection on synthetic ECG', () => {
 
   it.each([250, 1000])('detects paced beats (4 mV, 1 ms pacing spike before a wide QRS) once each at %i Hz', (fs) => {
     const times = regularBeatTimes(70, 40);
-    const ecg = syntheticEcg({ sampleRateHz: fs, beatTimes: times, durationSeconds: 40, shape: { ventricular: true, rAmplitudeUv: 1000 }, whiteNoiseUv: 20 });
+    const ecg = syntheticEcg({
+      sampleRateHz: fs,
+      beatTimes: times,
+      durationSeconds: 40,
+      shape: { ventricular: true, rAmplitudeUv: 1000 },
+      whiteNoiseUv: 20,
+    });
     for (const t of times) {
       const spike = Math.round((t - 0.04) * fs);
       for (let k = 0; k < Math.max(1, Math.round(0.001 * fs)); k++) ecg.samples[spike + k]! += 4000;

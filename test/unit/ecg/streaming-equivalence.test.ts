@@ -50,7 +50,9 @@ describe('streaming equals whole-record analysis', () => {
     const samples = signal.microvolts.subarray(0, 10 * 60 * 360);
     const whole = analyzeRecording(samples, 360).beats;
     // Cut 5 samples (14 ms) after every 7th annotated R peak: each cut splits a beat in two.
-    const cuts = loadWfdbBeatSamples(record).filter((b, i) => i % 7 === 3 && b + 5 < samples.length).map((b) => b + 5);
+    const cuts = loadWfdbBeatSamples(record)
+      .filter((b, i) => i % 7 === 3 && b + 5 < samples.length)
+      .map((b) => b + 5);
     const lengths = cuts.map((c, i) => c - (i === 0 ? 0 : cuts[i - 1]!));
     lengths.push(samples.length - cuts[cuts.length - 1]!);
     const { beats, perCall } = streamBeats(samples, 360, lengths);
@@ -73,7 +75,13 @@ describe('streaming equals whole-record analysis', () => {
   });
 
   it.each([125, 1000])('synthetic recording at %i Hz: same beats for 2 s and uneven chunks as whole', (fs) => {
-    const ecg = syntheticEcg({ sampleRateHz: fs, beatTimes: regularBeatTimes(88, 90), durationSeconds: 90, whiteNoiseUv: 30, baselineWanderUv: 300 });
+    const ecg = syntheticEcg({
+      sampleRateHz: fs,
+      beatTimes: regularBeatTimes(88, 90),
+      durationSeconds: 90,
+      whiteNoiseUv: 30,
+      baselineWanderUv: 300,
+    });
     const whole = analyzeRecording(ecg.samples, fs).beats;
     expect(whole.length).toBe(ecg.beatSamples.length);
     expect(streamBeats(ecg.samples, fs, new Array<number>(45).fill(2 * fs)).beats).toEqual(whole);

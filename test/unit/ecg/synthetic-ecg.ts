@@ -97,8 +97,18 @@ type Wave = [amplitude: number, centreSeconds: number, widthSeconds: number];
 function addBeat(samples: Float64Array, fs: number, time: number, shape: SyntheticBeatShape, polarity: number): void {
   const r = shape.rAmplitudeUv ?? 1200;
   const waves: Wave[] = shape.ventricular
-    ? [[-1.3 * r, 0, 0.035], [0.5 * r, 0.09, 0.04], [0.35 * r, 0.33, 0.06]]
-    : [[150, -0.16, 0.02], [-100, -0.025, 0.008], [r, 0, 0.01], [-250, 0.025, 0.008], [shape.tAmplitudeUv ?? 300, 0.3, 0.04]];
+    ? [
+        [-1.3 * r, 0, 0.035],
+        [0.5 * r, 0.09, 0.04],
+        [0.35 * r, 0.33, 0.06],
+      ]
+    : [
+        [150, -0.16, 0.02],
+        [-100, -0.025, 0.008],
+        [r, 0, 0.01],
+        [-250, 0.025, 0.008],
+        [shape.tAmplitudeUv ?? 300, 0.3, 0.04],
+      ];
   const st = shape.stShiftUv ?? 0;
   const from = Math.max(0, Math.floor((time - 0.35) * fs));
   const to = Math.min(samples.length - 1, Math.ceil((time + 0.65) * fs));

@@ -7,7 +7,9 @@ import { cincRecord, mitdbRecord } from './reference-data.ts';
 
 describe('WFDB header', () => {
   it('skips comment lines anywhere and reads gain, baseline and units', () => {
-    const header = parseWfdbHeader('# made by hand\nrec 2 500 1000\nrec.dat 16 400(12)/uV 16 0 5 0 0 lead I\n# between\nrec.dat 16 0 16 7 0 0 0 II\n# age 60\n');
+    const header = parseWfdbHeader(
+      '# made by hand\nrec 2 500 1000\nrec.dat 16 400(12)/uV 16 0 5 0 0 lead I\n# between\nrec.dat 16 0 16 7 0 0 0 II\n# age 60\n',
+    );
     expect(header).toMatchObject({ recordName: 'rec', signalCount: 2, sampleRateHz: 500, sampleCount: 1000 });
     expect(header.signals[0]).toMatchObject({ format: 16, gain: 400, baseline: 12, units: 'uV', description: 'lead I' });
     // A gain of 0 means the WFDB default of 200; without a baseline the ADC zero is used.
@@ -39,11 +41,28 @@ describe('WFDB annotations', () => {
     const word = (code: number, value: number): number[] => [(value | (code << 10)) & 0xff, ((value | (code << 10)) >> 8) & 0xff];
     // N at 10, aux text "ab", '+' rhythm change at 15, V at 20, then a SKIP of 70000 samples and N.
     const bytes = Uint8Array.from([
-      ...word(1, 10), ...word(63, 2), 0x61, 0x62, ...word(28, 5), ...word(5, 5),
-      ...word(59, 0), 0x01, 0x00, 0x70, 0x11, ...word(1, 0), 0, 0,
+      ...word(1, 10),
+      ...word(63, 2),
+      0x61,
+      0x62,
+      ...word(28, 5),
+      ...word(5, 5),
+      ...word(59, 0),
+      0x01,
+      0x00,
+      0x70,
+      0x11,
+      ...word(1, 0),
+      0,
+      0,
     ]);
     const annotations = decodeWfdbAnnotations(bytes);
-    expect(annotations.map((a) => [a.sample, a.symbol])).toEqual([[10, 'N'], [15, '+'], [20, 'V'], [20 + 0x11170, 'N']]);
+    expect(annotations.map((a) => [a.sample, a.symbol])).toEqual([
+      [10, 'N'],
+      [15, '+'],
+      [20, 'V'],
+      [20 + 0x11170, 'N'],
+    ]);
     expect(annotations.filter(isBeatAnnotation).map((a) => a.symbol)).toEqual(['N', 'V', 'N']);
   });
 });

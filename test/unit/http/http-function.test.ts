@@ -122,7 +122,10 @@ describe('httpFunction', () => {
   });
 
   it('refuses an ID token, which the JWT authorizer lets through, with 401', async () => {
-    const { response, problem } = await call(chunkEvent('{"samples":[1]}', { claims: { sub: patient.userId, token_use: 'id', aud: 'client' } }), { [patient.userId]: patient });
+    const { response, problem } = await call(
+      chunkEvent('{"samples":[1]}', { claims: { sub: patient.userId, token_use: 'id', aud: 'client' } }),
+      { [patient.userId]: patient },
+    );
     expect(response.statusCode).toBe(401);
     expect(problem.detail).toBe('an access token is required; this is not one');
   });

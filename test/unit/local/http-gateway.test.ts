@@ -22,7 +22,13 @@ describe('payload 2.0 responses', () => {
   });
 
   it('decode base64 bodies and turn cookies into Set-Cookie headers', () => {
-    const shaped = shapeResponse({ statusCode: 201, headers: { 'X-A': 'b' }, cookies: ['a=1', 'b=2'], body: Buffer.from([1, 2]).toString('base64'), isBase64Encoded: true });
+    const shaped = shapeResponse({
+      statusCode: 201,
+      headers: { 'X-A': 'b' },
+      cookies: ['a=1', 'b=2'],
+      body: Buffer.from([1, 2]).toString('base64'),
+      isBase64Encoded: true,
+    });
     expect(shaped?.statusCode).toBe(201);
     expect(shaped?.headers).toEqual({ 'x-a': 'b', 'set-cookie': ['a=1', 'b=2'] });
     expect(shaped?.body).toEqual(Buffer.from([1, 2]));

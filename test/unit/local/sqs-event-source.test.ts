@@ -5,7 +5,15 @@ import { reportedFailures, sqsRecord, withFifoGroupOrdering } from '../../../inf
 const QUEUE_ARN = 'arn:aws:sqs:us-east-1:000000000000:vigil-ecg-chunks.fifo';
 
 function record(messageId: string, group: string): SQSRecord {
-  return sqsRecord({ MessageId: messageId, ReceiptHandle: `rh-${messageId}`, Body: '{}', Attributes: { MessageGroupId: group, ApproximateReceiveCount: '1' } }, QUEUE_ARN);
+  return sqsRecord(
+    {
+      MessageId: messageId,
+      ReceiptHandle: `rh-${messageId}`,
+      Body: '{}',
+      Attributes: { MessageGroupId: group, ApproximateReceiveCount: '1' },
+    },
+    QUEUE_ARN,
+  );
 }
 
 describe('SQS event source batch results', () => {

@@ -28,7 +28,10 @@ describe('connection notifier', () => {
       .rejects(new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } }));
 
     const table = createTableClient('table', new DynamoDBClient({ region: 'eu-west-1' }));
-    const notifier = createNotifier(table, createConnectionPoster(new ApiGatewayManagementApiClient({ region: 'eu-west-1', endpoint: 'https://x' })));
+    const notifier = createNotifier(
+      table,
+      createConnectionPoster(new ApiGatewayManagementApiClient({ region: 'eu-west-1', endpoint: 'https://x' })),
+    );
     const result = await notifier.toUsers(['clinician-1'], { type: 'alert.created' });
 
     expect(result).toEqual({ delivered: 1, gone: 1 });
@@ -42,7 +45,10 @@ describe('connection notifier', () => {
     management.on(PostToConnectionCommand, { ConnectionId: 'alive' }).resolves({});
 
     const table = createTableClient('table', new DynamoDBClient({ region: 'eu-west-1' }));
-    const notifier = createNotifier(table, createConnectionPoster(new ApiGatewayManagementApiClient({ region: 'eu-west-1', endpoint: 'https://x' })));
+    const notifier = createNotifier(
+      table,
+      createConnectionPoster(new ApiGatewayManagementApiClient({ region: 'eu-west-1', endpoint: 'https://x' })),
+    );
     expect(await notifier.toUsers(['clinician-1'], { type: 'alert.created' })).toEqual({ delivered: 1, gone: 0 });
     expect(dynamo.commandCalls(DeleteCommand)).toHaveLength(0);
   });

@@ -25,13 +25,17 @@ describe('WebSocket messages', () => {
     const { deps, sent } = replies();
     const patientIds = Array.from({ length: MAX_SUBSCRIBED_PATIENTS + 1 }, () => randomUUID());
     await subscribe(deps, 'conn', caller, JSON.stringify({ action: 'subscribe', patientIds }));
-    expect(sent).toEqual([{ type: 'error', message: 'invalid subscribe message', errors: [{ path: 'body.patientIds', message: expect.any(String) }] }]);
+    expect(sent).toEqual([
+      { type: 'error', message: 'invalid subscribe message', errors: [{ path: 'body.patientIds', message: expect.any(String) }] },
+    ]);
   });
 
   it('refuses malformed patient ids and unknown fields', async () => {
     const { deps, sent } = replies();
     await subscribe(deps, 'conn', caller, JSON.stringify({ action: 'subscribe', patientIds: ['x'], extra: 1 }));
-    expect(sent[0]?.['errors']).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'body.patientIds.0' }), { path: 'body.extra', message: 'unknown field' }]));
+    expect(sent[0]?.['errors']).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'body.patientIds.0' }), { path: 'body.extra', message: 'unknown field' }]),
+    );
   });
 
   it('answers ping with pong and anything else with a helpful error', async () => {

@@ -31,7 +31,12 @@ const orgId = randomUUID();
 const admin: Caller = { userId: randomUUID(), orgId, role: 'admin' };
 const clinician: Caller = { userId: randomUUID(), orgId, role: 'clinician' };
 const patient: Caller = { userId: randomUUID(), orgId, role: 'patient' };
-const input = (role: 'admin' | 'clinician' | 'patient' | 'caregiver') => ({ email: `${role}@example.org`, name: 'N', role, password: 'A-long-password-1' });
+const input = (role: 'admin' | 'clinician' | 'patient' | 'caregiver') => ({
+  email: `${role}@example.org`,
+  name: 'N',
+  role,
+  password: 'A-long-password-1',
+});
 
 describe('createUserAs', () => {
   const dynamo = mockClient(DynamoDBDocumentClient);
@@ -61,7 +66,7 @@ describe('createUserAs', () => {
     expect(created).toEqual([]);
   });
 
-  it('puts a new patient on the creating clinician\'s care team in the same write', async () => {
+  it("puts a new patient on the creating clinician's care team in the same write", async () => {
     dynamo.reset();
     dynamo.on(TransactWriteCommand).resolves({});
     const { identity } = fakeIdentity();
@@ -80,7 +85,11 @@ describe('createUserAs', () => {
   });
 
   it('reports an existing account as a conflict', async () => {
-    const { identity } = fakeIdentity({ createAccount: async () => { throw new AccountExistsError('x'); } });
+    const { identity } = fakeIdentity({
+      createAccount: async () => {
+        throw new AccountExistsError('x');
+      },
+    });
     await expect(createUserAs({ table, identity }, admin, input('clinician'))).rejects.toThrow(ConflictError);
   });
 });
