@@ -383,7 +383,10 @@ function queryParameters(params: URLSearchParams): {
   multiValueQueryStringParameters?: Record<string, string[]>;
 } {
   const multi: Record<string, string[]> = {};
-  for (const [name, value] of params) (multi[name] ??= []).push(value);
+  for (const [name, value] of params) {
+    multi[name] ??= [];
+    multi[name].push(value);
+  }
   if (Object.keys(multi).length === 0) return {};
   // REST-style events keep the last value of a repeated parameter in the single-value map.
   const single = Object.fromEntries(Object.entries(multi).map(([name, values]) => [name, values[values.length - 1] ?? '']));

@@ -206,7 +206,7 @@ export async function recordHistoricalAlert(
     new UpdateCommand({
       TableName: table.tableName,
       Key: alertKeys.alert(String(guard['alertId'])),
-      UpdateExpression: 'SET #count = #count + :one, lastSeenAt = :seen' + (draft.firstValue === undefined ? '' : ', lastValue = :value'),
+      UpdateExpression: `SET #count = #count + :one, lastSeenAt = :seen${draft.firstValue === undefined ? '' : ', lastValue = :value'}`,
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: { '#count': 'count' },
       ExpressionAttributeValues: {

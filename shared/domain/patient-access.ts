@@ -24,7 +24,7 @@ export function assertPatientAccess(
   membership: CareTeamMembership | undefined,
   action: PatientAction,
 ): asserts patient is UserRecord {
-  if (!patient || patient.role !== 'patient' || patient.orgId !== caller.orgId) {
+  if (patient?.role !== 'patient' || patient.orgId !== caller.orgId) {
     throw new NotFoundError(`patient ${patientId} not found`);
   }
   const isSelf = caller.userId === patient.userId;

@@ -34,7 +34,6 @@ export class BeatHistory {
   private readonly geometry: BeatTemplateGeometry;
   private readonly ringBins: number;
   private readonly carrySum: number;
-  private readonly carryFill: number;
   private readonly ring: Float64Array;
   private readonly ringEndBin: number;
   private chunk: Float64Array = new Float64Array(0);
@@ -49,7 +48,6 @@ export class BeatHistory {
     this.geometry = templateGeometry(sampleRateHz);
     this.ringBins = Math.ceil(RING_SECONDS / this.geometry.binSeconds);
     this.carrySum = state.binSum;
-    this.carryFill = state.binFill;
     this.ring = Float64Array.from(state.ring);
     this.ringEndBin = state.ringEndBin;
     this.chunkStart = state.ringEndBin * this.geometry.binLength + state.binFill;

@@ -235,8 +235,8 @@ export class SignalQualityTracker {
       previous = y;
       energy += slope * slope;
       sum += x;
-      high = x > high ? x : high;
-      low = x < low ? x : low;
+      high = Math.max(x, high);
+      low = Math.min(x, low);
     }
     let atHigh = 0;
     let atLow = 0;

@@ -8,7 +8,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { ROUTES, findRoute, routeKey, routesOf, type RouteDefinition } from '../api/routes.ts';
+import { type ROUTES, findRoute, routeKey, routesOf, type RouteDefinition } from '../api/routes.ts';
 import type { HttpFunctionName } from '../api/function-catalog.ts';
 import { readSubjectClaim } from '../auth/claims.ts';
 import type { Caller } from '../domain/caller.ts';

@@ -3,7 +3,7 @@
 // every stored chunk that follows in order, and stops at a gap until the missing chunk
 // arrives. Out-of-order and repeated messages therefore give the same beats as in-order
 // delivery, and a chunk is never analysed twice.
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import {
   analyzeChunk,
   createEcgStream,

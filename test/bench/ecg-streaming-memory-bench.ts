@@ -52,7 +52,7 @@ export async function ecgStreamingMemoryBenchmark(): Promise<BenchRow[]> {
       benchmark: 'streaming memory',
       subject: 'heap after 1 h, 6 h, 12 h, 24 h',
       metric: gc === undefined ? 'heap (no --expose-gc)' : 'heap after gc',
-      value: CHECKPOINT_HOURS.map((h) => mb(heapAt.get(h) ?? 0)).join(', ') + ` (start ${mb(baseline)})`,
+      value: `${CHECKPOINT_HOURS.map((h) => mb(heapAt.get(h) ?? 0)).join(', ')} (start ${mb(baseline)})`,
       budget: 'flat',
       ok: flat,
     },

@@ -17,8 +17,14 @@ const SAMPLE_RATE = 250;
 function recordingNotifier() {
   const pushes: ServerMessage[] = [];
   const notifier: Notifier = {
-    toUsers: async (_users, message) => (pushes.push(message), { delivered: 0, gone: 0 }),
-    toPatientSubscribers: async (_patient, message) => (pushes.push(message), { delivered: 0, gone: 0 }),
+    toUsers: async (_users, message) => {
+      pushes.push(message);
+      return { delivered: 0, gone: 0 };
+    },
+    toPatientSubscribers: async (_patient, message) => {
+      pushes.push(message);
+      return { delivered: 0, gone: 0 };
+    },
     toConnection: async () => true,
   };
   return { notifier, pushes };

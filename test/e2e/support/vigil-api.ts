@@ -114,7 +114,13 @@ export function openSocket(twin: Pick<RunningTwin, 'wsUrl'>, token: string): Pro
               () => rejectMessage(new Error(`no matching WebSocket message within ${timeoutMs} ms; got ${JSON.stringify(messages)}`)),
               timeoutMs,
             );
-            waiters.push({ predicate, resolve: (message) => (clearTimeout(timer), resolveMessage(message)) });
+            waiters.push({
+              predicate,
+              resolve: (message) => {
+                clearTimeout(timer);
+                resolveMessage(message);
+              },
+            });
           });
         },
         close: () =>

@@ -31,7 +31,7 @@ describe('route table, handlers and OpenAPI agree', () => {
   it('states the range of numeric path and query parameters', () => {
     const document = buildOpenApiDocument('test');
     const parameters = (path: string, method: string) =>
-      (document.paths[path]?.[method] as { parameters: Array<{ name: string; schema: { description?: string } }> }).parameters;
+      (document.paths[path]![method] as { parameters: Array<{ name: string; schema: { description?: string } }> }).parameters;
     const seq = parameters('/v1/ecg/{recordingId}/chunks/{seq}', 'put').find((p) => p.name === 'seq');
     expect(seq?.schema.description).toBe('a whole number from 0 to 99999, in decimal digits');
     const limit = parameters('/v1/alerts', 'get').find((p) => p.name === 'limit');

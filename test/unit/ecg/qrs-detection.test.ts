@@ -55,8 +55,8 @@ describe('QRS detection on synthetic ECG', () => {
     );
     const ecg = syntheticEcg({ sampleRateHz: 250, beatTimes: times, durationSeconds: 60, shapes });
     const { beats } = analyzeRecording(ecg.samples, 250);
-    const after = (s: number[]): number[] => s.filter((b) => b > 40 * 250);
-    expectExactBeats(after(beats), after(ecg.beatSamples), 250);
+    const pastFortySeconds = (s: number[]): number[] => s.filter((b) => b > 40 * 250);
+    expectExactBeats(pastFortySeconds(beats), pastFortySeconds(ecg.beatSamples), 250);
   });
 
   it.each([125, 250, 500])('finds every beat of a low-voltage ECG (R wave 60 µV, whole-µV samples) at %i Hz', (fs) => {

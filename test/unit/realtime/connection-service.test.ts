@@ -11,7 +11,10 @@ function replies() {
   const notifier: Notifier = {
     toUsers: async () => ({ delivered: 0, gone: 0 }),
     toPatientSubscribers: async () => ({ delivered: 0, gone: 0 }),
-    toConnection: async (_id, message) => (sent.push(message), true),
+    toConnection: async (_id, message) => {
+      sent.push(message);
+      return true;
+    },
   };
   // Never reached: every case here is refused before any data is read.
   const table = createTableClient('unused', new DynamoDBClient({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:9' }));
