@@ -1,12 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { analyzeRecording } from '../../shared/ecg/ecg-stream.ts';
 import { loadWfdbChannel } from '../../shared/ecg/wfdb/wfdb-record-loader.ts';
-import { ECG_DATA_DIR, cincRecord } from '../unit/ecg/reference-data.ts';
+import { PUBLIC_ECG_SOURCES, SHARED_ECG_DIR, sharedEcgFolder } from '../support/ecg-records.ts';
 import { percent, type BenchRow } from './bench-table.ts';
 
-/** AF screening on the shared CinC 2017 clips: AF positive; normal and other rhythms negative; noisy clips left out. */
+/** AF screening on the shared CinC 2017 clips beside the repository: AF positive; normal and other rhythms negative; noisy clips left out. */
 export async function ecgAfScreeningBenchmark(): Promise<BenchRow[]> {
-  const labels = readFileSync(`${ECG_DATA_DIR}cinc2017/labels.csv`, 'utf8')
+  const folder = sharedEcgFolder('cinc2017');
+  if (folder === undefined) {
+    return [
+      {
+        benchmark: 'AF screening',
+        subject: 'cinc2017',
+        metric: 'skipped',
+        value: `the clips are read from ${SHARED_ECG_DIR}cinc2017, which is missing; public source: ${PUBLIC_ECG_SOURCES}`,
+      },
+    ];
+  }
+  const labels = readFileSync(`${folder}labels.csv`, 'utf8')
     .trim()
     .split(/\r?\n/)
     .slice(1)
@@ -18,7 +29,7 @@ export async function ecgAfScreeningBenchmark(): Promise<BenchRow[]> {
     noisyAsNoisy = 0,
     noisyTotal = 0;
   for (const [name, label] of labels) {
-    const signal = loadWfdbChannel(cincRecord(name), 0);
+    const signal = loadWfdbChannel(`${folder}${name}`, 0);
     const { rhythm } = analyzeRecording(signal.microvolts, signal.sampleRateHz).summary;
     if (label === '~') {
       noisyTotal++;

@@ -1,17 +1,17 @@
 import { analyzeRecording } from '../../shared/ecg/ecg-stream.ts';
 import { matchBeats, matchToleranceSamples } from '../../shared/ecg/beat-matching.ts';
 import { loadWfdbBeatSamples, loadWfdbChannel } from '../../shared/ecg/wfdb/wfdb-record-loader.ts';
-import { MITDB_RECORDS, mitdbRecord } from '../unit/ecg/reference-data.ts';
+import { FIXTURE_MITDB_RECORDS, fixtureMitdbRecord } from '../support/ecg-records.ts';
 import { percent, type BenchRow } from './bench-table.ts';
 
-/** Beat detection Se and +P on the shared MIT-BIH records (MLII), per record and pooled. */
+/** Beat detection Se and +P on the MIT-BIH records in the repository (MLII), per record and pooled. */
 export async function ecgDetectionBenchmark(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   let tp = 0;
   let fp = 0;
   let fn = 0;
-  for (const name of MITDB_RECORDS) {
-    const record = mitdbRecord(name);
+  for (const name of FIXTURE_MITDB_RECORDS) {
+    const record = fixtureMitdbRecord(name);
     const signal = loadWfdbChannel(record, 0);
     const { beats } = analyzeRecording(signal.microvolts, signal.sampleRateHz);
     const match = matchBeats(loadWfdbBeatSamples(record), beats, matchToleranceSamples(signal.sampleRateHz));

@@ -1,7 +1,7 @@
 import { loadavg } from 'node:os';
 import { analyzeRecording } from '../../shared/ecg/ecg-stream.ts';
 import { loadWfdbChannel } from '../../shared/ecg/wfdb/wfdb-record-loader.ts';
-import { mitdbRecord } from '../unit/ecg/reference-data.ts';
+import { fixtureMitdbRecord } from '../support/ecg-records.ts';
 import { median, type BenchRow } from './bench-table.ts';
 
 const RUNS = 5;
@@ -9,7 +9,7 @@ const WARM_UP_RUNS = 6;
 
 /** Samples per second of the full pipeline (detection, quality, RR, rhythm, ST) on one core. */
 export async function ecgThroughputBenchmark(): Promise<BenchRow[]> {
-  const signal = loadWfdbChannel(mitdbRecord('106'), 0);
+  const signal = loadWfdbChannel(fixtureMitdbRecord('106'), 0);
   // Production input is int16 µV.
   const samples = Int16Array.from(signal.microvolts, (v) => Math.round(v));
   for (let i = 0; i < WARM_UP_RUNS; i++) analyzeRecording(samples, signal.sampleRateHz);

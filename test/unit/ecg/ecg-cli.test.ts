@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { cincRecord, mitdbRecord } from './reference-data.ts';
+import { fixtureCincRecord, fixtureMitdbRecord } from '../../support/ecg-records.ts';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const NODE = `${REPO}node_modules/.bin/node`;
@@ -12,14 +12,14 @@ function cli(...args: string[]): string {
 
 describe('ecg CLI', () => {
   it('detect prints the sample rate and R-peak sample indices as JSON', () => {
-    const output = JSON.parse(cli('detect', cincRecord('A00001'))) as { fs: number; peaks: number[] };
+    const output = JSON.parse(cli('detect', fixtureCincRecord('A00001'))) as { fs: number; peaks: number[] };
     expect(output.fs).toBe(300);
     expect(output.peaks.length).toBeGreaterThan(30);
     expect(output.peaks.every((p, i) => Number.isInteger(p) && (i === 0 || p > output.peaks[i - 1]!))).toBe(true);
   });
 
   it('eval prints Se, +P, TP, FP and FN against the annotations', () => {
-    const output = cli('eval', mitdbRecord('100'));
+    const output = cli('eval', fixtureMitdbRecord('100'));
     expect(output).toMatch(/Se \d+\.\d+%\s+\+P \d+\.\d+%\s+TP \d+\s+FP \d+\s+FN \d+/);
     const tp = Number(/TP (\d+)/.exec(output)?.[1]);
     const fn = Number(/FN (\d+)/.exec(output)?.[1]);
@@ -27,7 +27,7 @@ describe('ecg CLI', () => {
   });
 
   it('rhythm prints the rhythm and the measures behind it', () => {
-    const output = JSON.parse(cli('rhythm', cincRecord('A00009'), '--channel', '0')) as {
+    const output = JSON.parse(cli('rhythm', fixtureCincRecord('A00009'), '--channel', '0')) as {
       rhythm: string;
       irregularity: Record<string, number>;
     };
@@ -37,7 +37,7 @@ describe('ecg CLI', () => {
 
   it('fails with a message for a channel the record does not have', () => {
     expect(() =>
-      execFileSync(NODE, ['infra/scripts/ecg-cli.ts', 'detect', cincRecord('A00001'), '--channel', '3'], { cwd: REPO, stdio: 'pipe' }),
+      execFileSync(NODE, ['infra/scripts/ecg-cli.ts', 'detect', fixtureCincRecord('A00001'), '--channel', '3'], { cwd: REPO, stdio: 'pipe' }),
     ).toThrow(/no channel 3/);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeRecording } from '../../../shared/ecg/ecg-stream.ts';
 import { matchBeats, matchToleranceSamples } from '../../../shared/ecg/beat-matching.ts';
 import { loadWfdbBeatSamples, loadWfdbChannel } from '../../../shared/ecg/wfdb/wfdb-record-loader.ts';
-import { mitdbRecord } from './reference-data.ts';
+import { fixtureMitdbRecord } from '../../support/ecg-records.ts';
 import { beatTimesFromRr, regularBeatTimes, seededRandom, syntheticEcg, type SyntheticBeatShape } from './synthetic-ecg.ts';
 
 /** Every expected beat found within 20 ms, and nothing else. */
@@ -110,8 +110,8 @@ describe('QRS detection on synthetic ECG', () => {
 });
 
 describe('QRS detection on MIT-BIH records (MLII)', () => {
-  it.each(['100', '106'])('record %s: Se and +P of at least 99.5 percent within 150 ms', (name) => {
-    const record = mitdbRecord(name);
+  it.each(['100', '106'] as const)('record %s: Se and +P of at least 99.5 percent within 150 ms', (name) => {
+    const record = fixtureMitdbRecord(name);
     const signal = loadWfdbChannel(record, 0);
     const { beats } = analyzeRecording(signal.microvolts, signal.sampleRateHz);
     const match = matchBeats(loadWfdbBeatSamples(record), beats, matchToleranceSamples(signal.sampleRateHz));

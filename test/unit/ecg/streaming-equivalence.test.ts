@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeChunk, analyzeRecording, createEcgStream, finishEcgStream, type EcgStreamState } from '../../../shared/ecg/ecg-stream.ts';
 import { loadWfdbBeatSamples, loadWfdbChannel } from '../../../shared/ecg/wfdb/wfdb-record-loader.ts';
-import { MITDB_RECORDS, mitdbRecord } from './reference-data.ts';
+import { FIXTURE_MITDB_RECORDS, fixtureMitdbRecord } from '../../support/ecg-records.ts';
 import { regularBeatTimes, seededRandom, syntheticEcg } from './synthetic-ecg.ts';
 
 /** Streams `samples` in the given chunk lengths, passing the state through JSON like DynamoDB does. */
@@ -34,8 +34,8 @@ function randomChunks(total: number, fs: number, seed: number): number[] {
 }
 
 describe('streaming equals whole-record analysis', () => {
-  it.each(MITDB_RECORDS)('record %s: same beats for random 2–60 s chunks as for the whole record', (name) => {
-    const signal = loadWfdbChannel(mitdbRecord(name), 0);
+  it.each(FIXTURE_MITDB_RECORDS)('record %s: same beats for random 2–60 s chunks as for the whole record', (name) => {
+    const signal = loadWfdbChannel(fixtureMitdbRecord(name), 0);
     const samples = Int16Array.from(signal.microvolts, (v) => Math.round(v));
     const whole = analyzeRecording(samples, 360).beats;
     for (const seed of [1, 2]) {
@@ -45,7 +45,7 @@ describe('streaming equals whole-record analysis', () => {
   });
 
   it('record 106: same beats when every chunk boundary falls inside a QRS complex', () => {
-    const record = mitdbRecord('106');
+    const record = fixtureMitdbRecord('106');
     const signal = loadWfdbChannel(record, 0);
     const samples = signal.microvolts.subarray(0, 10 * 60 * 360);
     const whole = analyzeRecording(samples, 360).beats;

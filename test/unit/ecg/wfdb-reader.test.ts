@@ -3,7 +3,7 @@ import { parseWfdbHeader } from '../../../shared/ecg/wfdb/wfdb-header.ts';
 import { adcToMicrovolts, decodeWfdbSignals } from '../../../shared/ecg/wfdb/wfdb-signal.ts';
 import { decodeWfdbAnnotations, isBeatAnnotation } from '../../../shared/ecg/wfdb/wfdb-annotation.ts';
 import { loadWfdbBeatSamples, loadWfdbChannel } from '../../../shared/ecg/wfdb/wfdb-record-loader.ts';
-import { cincRecord, mitdbRecord } from './reference-data.ts';
+import { fixtureCincRecord, fixtureMitdbRecord } from '../../support/ecg-records.ts';
 
 describe('WFDB header', () => {
   it('skips comment lines anywhere and reads gain, baseline and units', () => {
@@ -69,17 +69,17 @@ describe('WFDB annotations', () => {
 
 describe('shared reference records', () => {
   it('reads MIT-BIH 100 in µV with its 2273 reference beats', () => {
-    const record = loadWfdbChannel(mitdbRecord('100'), 0);
+    const record = loadWfdbChannel(fixtureMitdbRecord('100'), 0);
     expect(record.sampleRateHz).toBe(360);
     expect(record.microvolts.length).toBe(650000);
     // First sample 995 adu with baseline 1024 and 200 adu/mV.
     expect(record.microvolts[0]).toBeCloseTo(((995 - 1024) / 200) * 1000, 6);
-    expect(loadWfdbBeatSamples(mitdbRecord('100'))).toHaveLength(2273);
+    expect(loadWfdbBeatSamples(fixtureMitdbRecord('100'))).toHaveLength(2273);
   });
 
   it('reads the second channel and a format 16 CinC clip', () => {
-    expect(loadWfdbChannel(mitdbRecord('100'), 1).microvolts[0]).toBeCloseTo(((1011 - 1024) / 200) * 1000, 6);
-    const clip = loadWfdbChannel(cincRecord('A00001'), 0);
+    expect(loadWfdbChannel(fixtureMitdbRecord('100'), 1).microvolts[0]).toBeCloseTo(((1011 - 1024) / 200) * 1000, 6);
+    const clip = loadWfdbChannel(fixtureCincRecord('A00001'), 0);
     expect(clip.sampleRateHz).toBe(300);
     expect(clip.microvolts.length).toBe(9000);
     expect(clip.microvolts[0]).toBe(-127);
