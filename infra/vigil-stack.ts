@@ -1,11 +1,13 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { HTTP_FUNCTIONS, QUEUE_FUNCTIONS, WEBSOCKET_FUNCTIONS } from '../shared/api/function-catalog.ts';
+import type { FunctionName } from '../shared/api/function-catalog.ts';
+import { CursorSecret } from './constructs/cursor-secret.ts';
 import { DataTable } from './constructs/data-table.ts';
 import { EcgPipeline } from './constructs/ecg-pipeline.ts';
 import { EncryptionKey } from './constructs/encryption-key.ts';
 import { HttpApi } from './constructs/http-api.ts';
 import { Monitoring } from './constructs/monitoring.ts';
+import { ScheduledFunctions } from './constructs/scheduled-functions.ts';
 import { UserPoolAuth } from './constructs/user-pool-auth.ts';
 import type { VigilFunction } from './constructs/vigil-function.ts';
 import { WebSocketApi } from './constructs/websocket-api.ts';
@@ -13,6 +15,10 @@ import { WebSocketApi } from './constructs/websocket-api.ts';
 export interface VigilStackProps extends StackProps {
   /** Days DynamoDB keeps raw ECG chunks before TTL removes them. */
   readonly ecgRetentionDays: number;
+  /** Seconds without a chunk after which an open recording is closed as incomplete. */
+  readonly recordingIdleSeconds: number;
+  /** Browser origins allowed to call the HTTP API; none: browsers cannot call it. */
+  readonly corsOrigins: readonly string[];
 }
 
 /** Vigil on AWS: the picture in ARCHITECTURE.md, one construct per box. */
@@ -22,9 +28,10 @@ export class VigilStack extends Stack {
   readonly realtime: WebSocketApi;
   readonly ecg: EcgPipeline;
   readonly http: HttpApi;
+  readonly schedules: ScheduledFunctions;
   readonly monitoring: Monitoring;
   /** Every Lambda by its catalog name, for tests and tooling. */
-  readonly functions: Record<keyof typeof HTTP_FUNCTIONS | keyof typeof WEBSOCKET_FUNCTIONS | keyof typeof QUEUE_FUNCTIONS, VigilFunction>;
+  readonly functions: Record<FunctionName, VigilFunction>;
 
   constructor(scope: Construct, id: string, props: VigilStackProps) {
     super(scope, id, props);
@@ -32,19 +39,36 @@ export class VigilStack extends Stack {
     const { key: encryptionKey } = new EncryptionKey(this, 'Encryption');
     this.data = new DataTable(this, 'Data', { encryptionKey });
     this.auth = new UserPoolAuth(this, 'Auth');
+    const { secret: cursorSecret } = new CursorSecret(this, 'CursorSecret', { encryptionKey });
     // What any function may be bound to; each takes only what its catalog `access` asks for.
-    const base = { table: this.data, auth: this.auth, encryptionKey, ecgRetentionDays: props.ecgRetentionDays };
+    const base = {
+      table: this.data,
+      auth: this.auth,
+      encryptionKey,
+      cursorSecret,
+      ecgRetentionDays: props.ecgRetentionDays,
+      recordingIdleSeconds: props.recordingIdleSeconds,
+    };
 
     this.realtime = new WebSocketApi(this, 'Realtime', { resources: base });
     this.ecg = new EcgPipeline(this, 'Ecg', { resources: { ...base, connections: this.realtime } });
-    this.http = new HttpApi(this, 'Http', { resources: { ...base, connections: this.realtime, ecgChunks: this.ecg } });
+    this.http = new HttpApi(this, 'Http', {
+      resources: { ...base, connections: this.realtime, ecgChunks: this.ecg },
+      corsOrigins: props.corsOrigins,
+    });
+    this.schedules = new ScheduledFunctions(this, 'Schedules', { resources: { ...base, ecgChunks: this.ecg } });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       encryptionKey,
       ecgDeadLetterQueue: this.ecg.deadLetterQueue,
       ecgAnalyzer: this.ecg.analyzer.function,
     });
 
-    this.functions = { ...this.http.functions, ...this.realtime.functions, ecgAnalyzer: this.ecg.analyzer };
+    this.functions = {
+      ...this.http.functions,
+      ...this.realtime.functions,
+      ecgAnalyzer: this.ecg.analyzer,
+      ...this.schedules.functions,
+    };
 
     new CfnOutput(this, 'HttpApiUrl', { value: this.http.url });
     new CfnOutput(this, 'WebSocketUrl', { value: this.realtime.url });

@@ -1,22 +1,24 @@
-import { callerFromTable } from '../../shared/auth/caller-lookup.ts';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { cursorCodecFromEnv } from '../../shared/data/paging-cursor.ts';
 import { tableClientFromEnv } from '../../shared/data/table-client.ts';
 import { httpFunction } from '../../shared/http/http-function.ts';
 import { connectionPosterFromEnv, createNotifier } from '../../shared/realtime/connection-notifier.ts';
 import { acknowledge, listAlerts, resolve } from '../../shared/services/alert-service.ts';
+import { callerFromTable } from '../../shared/services/caller-lookup.ts';
 
-const dependencies = () => ({
+const dependencies = (logger: Logger) => ({
   table: tableClientFromEnv(),
-  notifier: createNotifier(tableClientFromEnv(), connectionPosterFromEnv()),
+  notifier: createNotifier(tableClientFromEnv(), connectionPosterFromEnv(), logger),
   cursors: cursorCodecFromEnv(),
 });
 
 export const handler = httpFunction(
   'alerts',
   {
-    'GET /v1/alerts': async ({ caller, query }) => listAlerts(dependencies(), caller, query),
-    'POST /v1/alerts/{alertId}/acknowledge': async ({ caller, params }) => acknowledge(dependencies(), caller, params.alertId),
-    'POST /v1/alerts/{alertId}/resolve': async ({ caller, params }) => resolve(dependencies(), caller, params.alertId),
+    'GET /v1/alerts': async ({ caller, query, logger }) => listAlerts(dependencies(logger), caller, query),
+    'POST /v1/alerts/{alertId}/acknowledge': async ({ caller, params, logger }) =>
+      acknowledge(dependencies(logger), caller, params.alertId),
+    'POST /v1/alerts/{alertId}/resolve': async ({ caller, params, logger }) => resolve(dependencies(logger), caller, params.alertId),
   },
   callerFromTable,
 );

@@ -1,22 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import { ecgChunkQueueFromEnv } from '../../shared/messaging/ecg-chunk-queue.ts';
 import { tableClientFromEnv } from '../../shared/data/table-client.ts';
+import { parseEcgChunkMessage } from '../../shared/messaging/ecg-chunk-message.ts';
+import { ecgChunkQueueFromEnv } from '../../shared/messaging/ecg-chunk-queue.ts';
 import { connectionPosterFromEnv, createNotifier } from '../../shared/realtime/connection-notifier.ts';
 import { advanceRecordingAnalysis } from '../../shared/services/ecg-analysis-service.ts';
 
 const logger = new Logger({ serviceName: 'vigil-ecg-analyzer' });
-const ChunkMessage = z.object({ recordingId: z.uuid(), seq: z.number().int().min(0), continuation: z.uuid().optional() });
 
 async function analyseRecord(record: SQSRecord, context: Context): Promise<void> {
   // A malformed message fails and, after the redrive limit, waits in the DLQ for a person.
-  const message = ChunkMessage.parse(JSON.parse(record.body));
+  const message = parseEcgChunkMessage(record.body);
   const table = tableClientFromEnv();
   const outcome = await advanceRecordingAnalysis(
-    { table, notifier: createNotifier(table, connectionPosterFromEnv()), logger },
+    { table, notifier: createNotifier(table, connectionPosterFromEnv(), logger), logger },
     message.recordingId,
     () => context.getRemainingTimeInMillis(),
   );
@@ -24,7 +23,7 @@ async function analyseRecord(record: SQSRecord, context: Context): Promise<void>
   // A backlog too long for this invocation goes on through a message of its own, rather than
   // failing this one: no 6-minute visibility wait, and no receive counted towards the DLQ.
   if (outcome.backlog) {
-    await ecgChunkQueueFromEnv().enqueue({ recordingId: message.recordingId, seq: outcome.nextSeq, continuation: randomUUID() });
+    await ecgChunkQueueFromEnv().enqueue({ recordingId: message.recordingId, seq: outcome.nextSeq, wakeUp: randomUUID() });
   }
 }
 
@@ -32,8 +31,10 @@ async function analyseRecord(record: SQSRecord, context: Context): Promise<void>
  * FIFO batches: a failure stops only its own message group (recording), whose later
  * messages are reported failed too so SQS redelivers them in order; other recordings go on.
  */
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-  processPartialResponse(event, (record: SQSRecord) => analyseRecord(record, context), new SqsFifoPartialProcessorAsync(), {
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  logger.addContext(context);
+  return processPartialResponse(event, (record: SQSRecord) => analyseRecord(record, context), new SqsFifoPartialProcessorAsync(), {
     context,
     skipGroupOnError: true,
   });
+};

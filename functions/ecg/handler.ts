@@ -1,14 +1,14 @@
-import { callerFromTable } from '../../shared/auth/caller-lookup.ts';
-import { DEFAULT_ECG_RETENTION_DAYS, ENV, optionalEnv } from '../../shared/config/env.ts';
+import { DEFAULT_ECG_RETENTION_DAYS, ENV, positiveIntegerEnv } from '../../shared/config/env.ts';
 import { tableClientFromEnv } from '../../shared/data/table-client.ts';
 import { httpFunction } from '../../shared/http/http-function.ts';
 import { ecgChunkQueueFromEnv } from '../../shared/messaging/ecg-chunk-queue.ts';
-import { completeUpload, showRecording, startRecording, uploadChunk } from '../../shared/services/ecg-ingest-service.ts';
+import { callerFromTable } from '../../shared/services/caller-lookup.ts';
+import { cancelRecording, completeUpload, showRecording, startRecording, uploadChunk } from '../../shared/services/ecg-ingest-service.ts';
 
 const dependencies = () => ({
   table: tableClientFromEnv(),
   queue: ecgChunkQueueFromEnv(),
-  retentionDays: Number(optionalEnv(ENV.ecgRetentionDays) ?? DEFAULT_ECG_RETENTION_DAYS),
+  retentionDays: positiveIntegerEnv(ENV.ecgRetentionDays, DEFAULT_ECG_RETENTION_DAYS),
 });
 
 export const handler = httpFunction(
@@ -18,6 +18,7 @@ export const handler = httpFunction(
     'PUT /v1/ecg/{recordingId}/chunks/{seq}': async ({ caller, params, body }) =>
       uploadChunk(dependencies(), caller, params.recordingId, params.seq, body),
     'POST /v1/ecg/{recordingId}/complete': async ({ caller, params }) => completeUpload(dependencies(), caller, params.recordingId),
+    'POST /v1/ecg/{recordingId}/cancel': async ({ caller, params }) => cancelRecording(dependencies(), caller, params.recordingId),
     'GET /v1/ecg/{recordingId}': async ({ caller, params }) => showRecording(dependencies(), caller, params.recordingId),
   },
   callerFromTable,

@@ -1,4 +1,4 @@
-import { callerFromTable } from '../../shared/auth/caller-lookup.ts';
+import { callerFromTable } from '../../shared/services/caller-lookup.ts';
 import { tableClientFromEnv } from '../../shared/data/table-client.ts';
 import { httpFunction } from '../../shared/http/http-function.ts';
 import {

@@ -1,4 +1,4 @@
-import { callerFromTable } from '../../shared/auth/caller-lookup.ts';
+import { callerFromTable } from '../../shared/services/caller-lookup.ts';
 import { identityProviderFromEnv } from '../../shared/auth/identity-provider.ts';
 import { tableClientFromEnv } from '../../shared/data/table-client.ts';
 import { httpFunction } from '../../shared/http/http-function.ts';

@@ -1,5 +1,8 @@
-import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2, Context } from 'aws-lambda';
+import { LimitExceededError } from '../../shared/domain/errors.ts';
 import { tableClientFromEnv } from '../../shared/data/table-client.ts';
+import { statusOf } from '../../shared/http/errors.ts';
 import { connectionPosterFromEnv, createNotifier } from '../../shared/realtime/connection-notifier.ts';
 import {
   callerFromContext,
@@ -7,18 +10,31 @@ import {
   handleDefaultMessage,
   openConnection,
   subscribe,
-} from '../../shared/realtime/connection-service.ts';
+} from '../../shared/services/connection-service.ts';
 
 type WebSocketEvent = APIGatewayProxyWebsocketEventV2 & { requestContext: { authorizer?: unknown } };
 
-const dependencies = () => ({ table: tableClientFromEnv(), notifier: createNotifier(tableClientFromEnv(), connectionPosterFromEnv()) });
+const logger = new Logger({ serviceName: 'vigil-ws-connections' });
+
+const dependencies = () => ({
+  table: tableClientFromEnv(),
+  notifier: createNotifier(tableClientFromEnv(), connectionPosterFromEnv(), logger),
+});
 
 /** One function for the connection resource; API Gateway picks the route by `action`. */
-export const handler = async (event: WebSocketEvent): Promise<APIGatewayProxyResultV2> => {
+export const handler = async (event: WebSocketEvent, context: Context): Promise<APIGatewayProxyResultV2> => {
+  logger.addContext(context);
   const { connectionId, routeKey } = event.requestContext;
   switch (routeKey) {
     case '$connect':
-      await openConnection(dependencies(), connectionId, callerFromContext(event.requestContext.authorizer));
+      try {
+        await openConnection(dependencies(), connectionId, callerFromContext(event.requestContext.authorizer));
+      } catch (error) {
+        // A non-2xx answer to $connect refuses the handshake with that status.
+        if (!(error instanceof LimitExceededError)) throw error;
+        logger.info('connection refused', { reason: error.message });
+        return { statusCode: statusOf(error.kind) };
+      }
       break;
     case '$disconnect':
       await closeConnection(dependencies(), connectionId);

@@ -4,14 +4,10 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { USER_POOL } from '../../shared/auth/user-pool-definition.ts';
 
-// Exactly what the users function does with the pool; nothing that lists, updates or
-// signs out other users.
-const ADMINISTER_USERS_ACTIONS = [
-  'cognito-idp:AdminCreateUser',
-  'cognito-idp:AdminAddUserToGroup',
-  'cognito-idp:AdminSetUserPassword',
-  'cognito-idp:AdminDeleteUser',
-];
+// Exactly what the users function does with the pool: create an account (with a temporary
+// password or an invitation), put it in its role's group, and remove it again if the profile
+// cannot be saved. Nothing that sets passwords, lists, updates or signs out other users.
+const ADMINISTER_USERS_ACTIONS = ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminDeleteUser'];
 
 /** The Cognito user pool, its role groups and the app client, from shared/auth/user-pool-definition.ts. */
 export class UserPoolAuth extends Construct {
@@ -55,6 +51,9 @@ export class UserPoolAuth extends Construct {
       // and refreshes through /v1/auth/refresh; CDK adds ALLOW_REFRESH_TOKEN_AUTH with it.
       generateSecret: false,
       authFlows: { userPassword: true },
+      // No hosted UI: no OAuth flows, scopes or callback URLs (CDK would add implicit and code
+      // flows with https://example.com as a callback).
+      disableOAuth: true,
       accessTokenValidity: Duration.minutes(USER_POOL.accessTokenValidityMinutes),
       idTokenValidity: Duration.minutes(USER_POOL.accessTokenValidityMinutes),
       refreshTokenValidity: Duration.days(USER_POOL.refreshTokenValidityDays),

@@ -7,7 +7,8 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { functionTimeoutSeconds, type FunctionDefinition } from '../../shared/api/function-catalog.ts';
-import { ENV, type EnvName } from '../../shared/config/env.ts';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { functionEnvironment } from '../function-environment.ts';
 import type { DataTable } from './data-table.ts';
 import type { UserPoolAuth } from './user-pool-auth.ts';
 
@@ -33,18 +34,19 @@ export interface EcgChunkQueue {
 export interface FunctionResources {
   readonly table: DataTable;
   readonly auth: UserPoolAuth;
-  /** Encrypts the function's log group. */
+  /** Encrypts the function's log group and its environment variables. */
   readonly encryptionKey: kms.IKey;
   readonly ecgRetentionDays: number;
+  readonly recordingIdleSeconds: number;
   readonly ecgChunks?: EcgChunkQueue;
   readonly connections?: ConnectionsEndpoint;
+  /** The secret that signs paging cursors, for functions that mint them. */
+  readonly cursorSecret?: secretsmanager.ISecret;
 }
 
 export interface VigilFunctionProps {
   readonly definition: FunctionDefinition;
   readonly resources: FunctionResources;
-  /** Variables beyond what `access` implies (the HTTP API adds the cursor secret). */
-  readonly environment?: Partial<Record<EnvName, string>>;
 }
 
 /**
@@ -73,32 +75,26 @@ export class VigilFunction extends Construct {
     });
     logGroup.grantWrite(this.role);
 
-    const environment: Partial<Record<EnvName, string>> = { ...props.environment };
-    if (access.table !== 'none') {
-      environment[ENV.tableName] = resources.table.table.tableName;
-      resources.table.grantAccess(this.role, access.table);
-    }
-    // Administering users goes through the same identity provider module as sign-in, which
-    // is configured with both ids; neither is a secret.
-    if (access.usesAppClient || access.administerUsers) {
-      environment[ENV.userPoolId] = resources.auth.userPool.userPoolId;
-      environment[ENV.userPoolClientId] = resources.auth.client.userPoolClientId;
-    }
-    if (access.administerUsers) {
-      resources.auth.grantAdministerUsers(this.role);
-    }
-    if (access.sendEcgChunks) {
-      const queue = required(resources.ecgChunks, id, 'sendEcgChunks', 'the ECG chunk queue');
-      environment[ENV.ecgQueueUrl] = queue.queueUrl;
-      queue.grantSendChunks(this.role);
-      // The chunk uploader stores the raw samples it enqueues, with this TTL.
-      environment[ENV.ecgRetentionDays] = String(resources.ecgRetentionDays);
-    }
-    if (access.manageConnections) {
-      const connections = required(resources.connections, id, 'manageConnections', 'the WebSocket API');
-      environment[ENV.wsManagementEndpoint] = connections.managementEndpoint;
-      connections.grantManageConnections(this.role);
-    }
+    // The same derivation as the local twin's: exactly the variables `access` calls for.
+    const environment = functionEnvironment(id, definition, {
+      tableName: () => resources.table.table.tableName,
+      userPool: () => ({ userPoolId: resources.auth.userPool.userPoolId, userPoolClientId: resources.auth.client.userPoolClientId }),
+      ...(resources.ecgChunks ? { ecgQueueUrl: () => required(resources.ecgChunks, id, 'the ECG chunk queue').queueUrl } : {}),
+      ecgRetentionDays: () => String(resources.ecgRetentionDays),
+      ...(resources.connections
+        ? { wsManagementEndpoint: () => required(resources.connections, id, 'the WebSocket API').managementEndpoint }
+        : {}),
+      // Resolved by CloudFormation at deploy time into the (KMS-encrypted) environment: in
+      // neither the repository nor the template, and no call at cold start.
+      ...(resources.cursorSecret
+        ? { cursorSecret: () => required(resources.cursorSecret, id, 'the cursor secret').secretValue.unsafeUnwrap() }
+        : {}),
+      recordingIdleSeconds: () => String(resources.recordingIdleSeconds),
+    });
+    if (access.table !== 'none') resources.table.grantAccess(this.role, access.table);
+    if (access.administerUsers) resources.auth.grantAdministerUsers(this.role);
+    if (access.sendEcgChunks) required(resources.ecgChunks, id, 'the ECG chunk queue').grantSendChunks(this.role);
+    if (access.manageConnections) required(resources.connections, id, 'the WebSocket API').grantManageConnections(this.role);
     // consumeEcgChunks is granted by the queue's event source (EcgPipeline), not here.
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
@@ -112,6 +108,7 @@ export class VigilFunction extends Construct {
       role: this.role,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
+      environmentEncryption: resources.encryptionKey,
       environment: {
         ...(environment as Record<string, string>),
         // Stack traces in the logs point at our TypeScript lines, not the minified bundle.
@@ -159,10 +156,8 @@ export class VigilFunction extends Construct {
   }
 }
 
-function required<T>(resource: T | undefined, id: string, need: string, what: string): T {
-  if (resource === undefined) {
-    throw new Error(`function ${id} declares ${need} in the catalog but was built without ${what}`);
-  }
+function required<T>(resource: T | undefined, id: string, what: string): T {
+  if (resource === undefined) throw new Error(`function ${id} needs ${what} but was built without it`);
   return resource;
 }
 
@@ -171,11 +166,9 @@ export function createFunctions<N extends string>(
   scope: Construct,
   definitions: Record<N, FunctionDefinition>,
   resources: FunctionResources,
-  environment: (definition: FunctionDefinition) => VigilFunctionProps['environment'] = () => ({}),
 ): Record<N, VigilFunction> {
   const entries = (Object.entries(definitions) as [N, FunctionDefinition][]).map(
-    ([name, definition]) =>
-      [name, new VigilFunction(scope, name, { definition, resources, environment: environment(definition) })] as const,
+    ([name, definition]) => [name, new VigilFunction(scope, name, { definition, resources })] as const,
   );
   return Object.fromEntries(entries) as Record<N, VigilFunction>;
 }

@@ -1,15 +1,18 @@
 // The HTTP API half of the local API Gateway: payload format 2.0 events from the route
-// table, the Cognito JWT authorizer for 'jwt' routes, and API Gateway's own limits and
-// error bodies, so a handler cannot tell it from the cloud.
+// table, the Cognito JWT authorizer for 'jwt' routes, per-route throttling, CORS preflights,
+// and API Gateway's own limits and error bodies, so a handler cannot tell it from the cloud.
+// One line per request goes to the log (method, path, status, time; never bodies or tokens).
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { routeKey, type RouteDefinition } from '../../shared/api/routes.ts';
-import { functionTimeoutSeconds, type FunctionDefinition } from '../../shared/api/function-catalog.ts';
-import type { AccessTokenVerifier } from '../../shared/auth/token-verifier.ts';
-import { invokeFunction, type HandlerLoader } from './lambda-runtime.ts';
+import { type FunctionDefinition, functionTimeoutSeconds } from '../../shared/api/function-catalog.ts';
+import { DEFAULT_ROUTE_THROTTLE, type RouteDefinition, routeKey } from '../../shared/api/routes.ts';
+import type { TokenVerifier } from '../../shared/auth/token-verifier.ts';
+import { type CorsPolicy, originAllowed } from '../cors-policy.ts';
 import { jwtAuthorizerContext } from './jwt-authorizer.ts';
+import type { FunctionToInvoke, InvocationOutcome } from './lambda-runtime.ts';
 import { LOCAL_ACCOUNT_ID } from './local-aws.ts';
+import { createTokenBuckets } from './token-buckets.ts';
 
 /** API Gateway's hard limits for HTTP APIs. */
 export const HTTP_API_LIMITS = {
@@ -20,14 +23,18 @@ export const HTTP_API_LIMITS = {
 export interface HttpGatewayOptions {
   readonly routes: readonly RouteDefinition[];
   readonly functions: Readonly<Record<string, FunctionDefinition>>;
-  readonly loader: HandlerLoader;
-  readonly verifier: AccessTokenVerifier;
+  readonly invoke: (fn: FunctionToInvoke, event: unknown) => Promise<InvocationOutcome>;
+  readonly verifier: TokenVerifier;
+  /** Undefined: no CORS configured, so preflights are not answered (404), as in AWS. */
+  readonly cors?: CorsPolicy;
   readonly apiId?: string;
   readonly integrationTimeoutMs?: number;
   /** Overrides every function's own timeout (the catalog's), for tests. */
   readonly functionTimeoutMs?: number;
   readonly maxRequestBodyBytes?: number;
   readonly log?: (message: string) => void;
+  /** The clock the throttle buckets fill by; tests pass their own. */
+  readonly now?: () => number;
 }
 
 type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
@@ -45,11 +52,19 @@ export function createHttpGateway(options: HttpGatewayOptions): RequestListener 
   const maxBody = options.maxRequestBodyBytes ?? HTTP_API_LIMITS.maxRequestBodyBytes;
   const log = options.log ?? ((message: string) => console.error(message));
   const compiled = options.routes.map(compileRoute);
+  // A Map: a function name such as "constructor" must find nothing.
+  const functions = new Map(Object.entries(options.functions));
+  const buckets = createTokenBuckets(options.now ?? Date.now);
 
   return (request, response) => {
     const requestId = randomUUID();
+    const started = performance.now();
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    response.once('finish', () => {
+      log(`[http] ${request.method} ${path} ${response.statusCode} ${Math.round(performance.now() - started)} ms`);
+    });
     handle(request, response, requestId).catch((error: unknown) => {
-      log(`[http] ${request.method} ${request.url} failed in the gateway: ${String(error)}`);
+      log(`[http] ${request.method} ${path} failed in the gateway: ${String(error)}`);
       if (!response.headersSent) sendGatewayError(response, requestId, 500, 'Internal Server Error');
       else response.destroy();
     });
@@ -58,10 +73,30 @@ export function createHttpGateway(options: HttpGatewayOptions): RequestListener 
   async function handle(request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const method = request.method ?? 'GET';
+    const origin = request.headers.origin;
+    const cors = options.cors;
+    const allowedOrigin = cors !== undefined && origin !== undefined && originAllowed(cors, origin) ? origin : undefined;
+    if (method === 'OPTIONS' && cors !== undefined) {
+      // API Gateway answers every preflight itself, whether or not a route exists.
+      request.resume();
+      answerPreflight(response, requestId, cors, allowedOrigin, request.headers['access-control-request-method']);
+      return;
+    }
+    if (allowedOrigin !== undefined && cors !== undefined) {
+      response.setHeader('access-control-allow-origin', allowedOrigin);
+      response.setHeader('access-control-expose-headers', cors.exposeHeaders.join(','));
+      response.setHeader('vary', 'origin');
+    }
+
     const match = matchRoute(compiled, method, url.pathname);
     if (match === undefined) {
       request.resume();
       sendGatewayError(response, requestId, 404, 'Not Found');
+      return;
+    }
+    if (!buckets.take(match.compiled.key, match.compiled.route.throttle ?? DEFAULT_ROUTE_THROTTLE)) {
+      request.resume();
+      sendGatewayError(response, requestId, 429, 'Too Many Requests');
       return;
     }
 
@@ -82,15 +117,14 @@ export function createHttpGateway(options: HttpGatewayOptions): RequestListener 
     }
 
     const name = match.compiled.route.function;
-    const definition = options.functions[name];
+    const definition = functions.get(name);
     if (definition === undefined) throw new Error(`route ${match.compiled.key} names unknown function ${name}`);
     // Whichever stops first: the function at its own timeout (Lambda reports an error, API
     // Gateway answers 500) or API Gateway at its integration timeout (503).
     const functionTimeoutMs = options.functionTimeoutMs ?? functionTimeoutSeconds(definition) * 1000;
     const functionStopsFirst = functionTimeoutMs <= timeoutMs;
     const limitMs = Math.min(functionTimeoutMs, timeoutMs);
-    const outcome = await invokeFunction(
-      options.loader,
+    const outcome = await options.invoke(
       {
         name,
         entry: definition.entry,
@@ -106,9 +140,7 @@ export function createHttpGateway(options: HttpGatewayOptions): RequestListener 
       return;
     }
     if (outcome.kind === 'error') {
-      log(
-        `[http] ${match.compiled.key} -> ${name} threw: ${outcome.error instanceof Error ? (outcome.error.stack ?? outcome.error.message) : String(outcome.error)}`,
-      );
+      log(`[http] ${match.compiled.key} -> ${name} threw: ${outcome.error.stack ?? outcome.error.message}`);
       sendGatewayError(response, requestId, 500, 'Internal Server Error');
       return;
     }
@@ -119,10 +151,33 @@ export function createHttpGateway(options: HttpGatewayOptions): RequestListener 
       return;
     }
     response.statusCode = shaped.statusCode;
-    for (const [header, value] of Object.entries(shaped.headers)) response.setHeader(header, value);
+    for (const [header, value] of Object.entries(shaped.headers)) {
+      // With CORS configured, API Gateway ignores the integration's CORS headers.
+      if (cors !== undefined && header.startsWith('access-control-')) continue;
+      response.setHeader(header, value);
+    }
     response.setHeader('apigw-requestid', requestId);
     response.end(shaped.body);
   }
+}
+
+function answerPreflight(
+  response: ServerResponse,
+  requestId: string,
+  cors: CorsPolicy,
+  allowedOrigin: string | undefined,
+  requestedMethod: string | undefined,
+): void {
+  const headers: Record<string, string> = { 'apigw-requestid': requestId };
+  // An origin that is not allowed gets an answer without permission, so the browser refuses.
+  if (allowedOrigin !== undefined && requestedMethod !== undefined) {
+    headers['access-control-allow-origin'] = allowedOrigin;
+    headers['access-control-allow-methods'] = cors.allowMethods.join(',');
+    headers['access-control-allow-headers'] = cors.allowHeaders.join(',');
+    headers['access-control-max-age'] = String(cors.maxAgeSeconds);
+    headers.vary = 'origin';
+  }
+  response.writeHead(204, headers).end();
 }
 
 function compileRoute(route: RouteDefinition): CompiledRoute {
@@ -130,10 +185,10 @@ function compileRoute(route: RouteDefinition): CompiledRoute {
   const source = route.path
     .split('/')
     .map((segment) => {
-      const param = /^\{([^}+]+)(\+?)\}$/.exec(segment);
+      const param = /^\{([A-Za-z][A-Za-z0-9]*)\}$/.exec(segment);
       if (param === null) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       paramNames.push(param[1] ?? '');
-      return param[2] === '+' ? '(.+)' : '([^/]+)';
+      return '([^/]+)';
     })
     .join('/');
   return { route, key: routeKey(route), pattern: new RegExp(`^${source}$`), paramNames };
@@ -151,8 +206,7 @@ function matchRoute(routes: readonly CompiledRoute[], method: string, path: stri
     if (found === null) continue;
     const pathParameters: Record<string, string> = {};
     compiled.paramNames.forEach((name, index) => {
-      const raw = found[index + 1] ?? '';
-      pathParameters[name] = safeDecode(raw);
+      pathParameters[name] = safeDecode(found[index + 1] ?? '');
     });
     return { compiled, pathParameters };
   }
@@ -212,18 +266,8 @@ function buildEvent(
   requestId: string,
 ): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
-  let cookies: string[] | undefined;
   for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue;
-    if (name === 'cookie') {
-      // API Gateway moves cookies out of the headers into their own list.
-      cookies = (Array.isArray(value) ? value.join('; ') : value)
-        .split(';')
-        .map((c) => c.trim())
-        .filter((c) => c.length > 0);
-      continue;
-    }
-    headers[name] = Array.isArray(value) ? value.join(',') : value;
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
   const sourceIp = (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
   headers['x-forwarded-for'] ??= sourceIp;
@@ -263,7 +307,6 @@ function buildEvent(
     },
     isBase64Encoded: false,
   };
-  if (cookies !== undefined && cookies.length > 0) event.cookies = cookies;
   if (queryStringParameters !== undefined) event.queryStringParameters = queryStringParameters;
   if (match.compiled.paramNames.length > 0) event.pathParameters = match.pathParameters;
   if (body.length > 0) {
@@ -275,13 +318,12 @@ function buildEvent(
 
 /** Repeated query parameters arrive comma-joined, as API Gateway sends them. */
 function joinRepeatedParameters(params: URLSearchParams): Record<string, string> | undefined {
-  const joined: Record<string, string> = {};
-  let any = false;
+  const joined = new Map<string, string>();
   for (const [name, value] of params) {
-    any = true;
-    joined[name] = name in joined ? `${joined[name]},${value}` : value;
+    const before = joined.get(name);
+    joined.set(name, before === undefined ? value : `${before},${value}`);
   }
-  return any ? joined : undefined;
+  return joined.size > 0 ? Object.fromEntries(joined) : undefined;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -294,7 +336,7 @@ function clfTime(date: Date): string {
 
 interface ShapedResponse {
   readonly statusCode: number;
-  readonly headers: Record<string, string | string[]>;
+  readonly headers: Record<string, string>;
   readonly body: Buffer;
 }
 
@@ -304,28 +346,13 @@ interface ShapedResponse {
  */
 export function shapeResponse(value: unknown): ShapedResponse | undefined {
   if (typeof value === 'object' && value !== null && 'statusCode' in value) {
-    const result = value as {
-      statusCode: unknown;
-      headers?: Record<string, unknown>;
-      multiValueHeaders?: Record<string, unknown>;
-      cookies?: unknown;
-      body?: unknown;
-      isBase64Encoded?: unknown;
-    };
+    const result = value as { statusCode: unknown; headers?: Record<string, unknown>; body?: unknown; isBase64Encoded?: unknown };
     if (typeof result.statusCode !== 'number' || !Number.isInteger(result.statusCode) || result.statusCode < 100 || result.statusCode > 599)
       return undefined;
     if (result.body !== undefined && result.body !== null && typeof result.body !== 'string') return undefined;
-    const headers: Record<string, string | string[]> = {};
-    for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) {
-      if (Array.isArray(values)) headers[name.toLowerCase()] = values.map(String);
-    }
+    const headers: Record<string, string> = {};
     for (const [name, headerValue] of Object.entries(result.headers ?? {})) {
       if (headerValue !== undefined && headerValue !== null) headers[name.toLowerCase()] = String(headerValue);
-    }
-    if (Array.isArray(result.cookies) && result.cookies.length > 0) {
-      const existing = headers['set-cookie'];
-      const fromHeaders = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
-      headers['set-cookie'] = [...fromHeaders, ...result.cookies.map(String)];
     }
     const text = typeof result.body === 'string' ? result.body : '';
     const body = result.isBase64Encoded === true ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');

@@ -2,10 +2,10 @@
 // as a string and flattens arrays to "[a b]" (so `cognito:groups` becomes "[admin clinician]");
 // handlers must cope with that, so the twin reproduces it exactly.
 import type { APIGatewayEventRequestContextJWTAuthorizer } from 'aws-lambda';
-import type { AccessTokenVerifier } from '../../shared/auth/token-verifier.ts';
+import type { TokenVerifier } from '../../shared/auth/token-verifier.ts';
 
 export async function jwtAuthorizerContext(
-  verifier: AccessTokenVerifier,
+  verifier: TokenVerifier,
   authorizationHeader: string | undefined,
 ): Promise<APIGatewayEventRequestContextJWTAuthorizer | undefined> {
   if (authorizationHeader === undefined) return undefined;

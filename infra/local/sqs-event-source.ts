@@ -4,7 +4,7 @@
 // queue's redrive policy parks them in the DLQ after maxReceiveCount receives.
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message, type MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
-import { invokeFunction, type FunctionToInvoke, type HandlerLoader } from './lambda-runtime.ts';
+import type { FunctionToInvoke, InvocationOutcome } from './lambda-runtime.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws.ts';
 
 export interface SqsEventSourceOptions {
@@ -13,7 +13,7 @@ export interface SqsEventSourceOptions {
   readonly queueArn: string;
   readonly batchSize: number;
   readonly fn: FunctionToInvoke;
-  readonly loader: HandlerLoader;
+  readonly invoke: (fn: FunctionToInvoke, event: unknown) => Promise<InvocationOutcome>;
   /** Long-poll wait per ReceiveMessage; short values make stopping quicker. */
   readonly waitTimeSeconds?: number;
   readonly log?: (message: string) => void;
@@ -55,7 +55,7 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
   async function processBatch(messages: Message[]): Promise<void> {
     const records = messages.map((message) => sqsRecord(message, options.queueArn));
     const event: SQSEvent = { Records: records };
-    const outcome = await invokeFunction(options.loader, options.fn, event);
+    const outcome = await options.invoke(options.fn, event);
     let failed: Set<string>;
     if (outcome.kind === 'result') {
       failed = reportedFailures(outcome.value, records);

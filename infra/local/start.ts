@@ -5,15 +5,22 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_ECG_RETENTION_DAYS, DEFAULT_RECORDING_IDLE_SECONDS, ENV, positiveIntegerEnv } from '../../shared/config/env.ts';
+import { LOCAL_DEFAULT_CORS_ORIGINS, parseCorsOrigins } from '../cors-policy.ts';
 import { REPO_ROOT } from './lambda-runtime.ts';
+import { stopLeftoverProcesses } from './leftover-processes.ts';
 import { localPorts } from './local-ports.ts';
-import { startTwin, type RunningTwin } from './twin.ts';
+import { type RunningTwin, startTwin } from './twin.ts';
 
 const { values: flags } = parseArgs({ options: { fresh: { type: 'boolean', default: false } } });
 const dataDir = process.env['VIGIL_LOCAL_DIR'] ?? join(REPO_ROOT, '.vigil-local');
 
 const started = performance.now();
-if (flags.fresh) await rm(dataDir, { recursive: true, force: true });
+if (flags.fresh) {
+  // Emulators a killed run left behind are recorded in the folder about to go.
+  await stopLeftoverProcesses(dataDir);
+  await rm(dataDir, { recursive: true, force: true });
+}
 
 let twin: RunningTwin | undefined;
 let stopping = false;
@@ -29,10 +36,16 @@ async function shutdown(signal: string): Promise<void> {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
 
 try {
+  const corsSetting = process.env['VIGIL_CORS_ORIGINS'];
   twin = await startTwin({
     dataDir,
     persist: true,
     ports: localPorts(),
+    // The functions' own settings, read from the same variables a deployment sets on them.
+    ecgRetentionDays: positiveIntegerEnv(ENV.ecgRetentionDays, DEFAULT_ECG_RETENTION_DAYS),
+    recordingIdleSeconds: positiveIntegerEnv(ENV.recordingIdleSeconds, DEFAULT_RECORDING_IDLE_SECONDS),
+    corsOrigins: corsSetting === undefined ? LOCAL_DEFAULT_CORS_ORIGINS : parseCorsOrigins(corsSetting),
+    log: (message) => console.log(message),
   });
 } catch (error) {
   console.error(`The local twin did not start: ${error instanceof Error ? error.message : String(error)}`);

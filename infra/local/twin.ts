@@ -1,28 +1,40 @@
-// The whole local twin: emulators, resources, both gateways and the SQS event source.
-// `npm start` (start.ts) and the e2e harness (test/support) both start it through here.
+// The whole local twin: emulators, resources, the Lambda runtime, both gateways, the SQS
+// event source and the schedules. `npm start` (start.ts) and the e2e harness (test/support)
+// both start it through here.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer as createNetServer } from 'node:net';
 import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import {
+  ALL_FUNCTIONS,
+  type FunctionDefinition,
+  type FunctionName,
+  functionTimeoutSeconds,
   HTTP_FUNCTIONS,
   QUEUE_FUNCTIONS,
+  SCHEDULED_FUNCTIONS,
   WEBSOCKET_FUNCTIONS,
-  WEBSOCKET_ROUTES,
   WEBSOCKET_ROUTE_SELECTION_FIELD,
+  WEBSOCKET_ROUTES,
 } from '../../shared/api/function-catalog.ts';
 import { ROUTES } from '../../shared/api/routes.ts';
+import { createTokenVerifier } from '../../shared/auth/token-verifier.ts';
+import { DEFAULT_ECG_RETENTION_DAYS, DEFAULT_RECORDING_IDLE_SECONDS } from '../../shared/config/env.ts';
 import { ECG_QUEUE } from '../../shared/messaging/queue-definitions.ts';
-import { accessTokenVerifierFromEnv } from '../../shared/auth/token-verifier.ts';
-import { startDynamoDbLocal, type DynamoDbLocal } from './services/dynamodb-local.ts';
-import { startSqsEmulator, type SqsEmulator } from './services/sqs-emulator.ts';
-import { startCognitoLocal, type CognitoLocal } from './services/cognito-local.ts';
-import { ensureEcgQueues, ensureTable, ensureUserPool, type ProvisionedQueues, type ProvisionedUserPool } from './provision.ts';
-import { handlerEnvironment } from './handler-environment.ts';
-import { moduleHandlerLoader, type HandlerLoader } from './lambda-runtime.ts';
+import { corsPolicy, LOCAL_DEFAULT_CORS_ORIGINS } from '../cors-policy.ts';
+import { functionEnvironment } from '../function-environment.ts';
 import { createHttpGateway } from './http-gateway.ts';
+import { createLambdaRuntime, type FunctionToInvoke, type HandlerModuleResolver } from './lambda-runtime.ts';
+import { forgetProcesses, processesListeningOn, recordProcesses, stopLeftoverProcesses } from './leftover-processes.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws.ts';
+import { localJwksCache } from './local-jwks.ts';
+import { ensureEcgQueues, ensureTable, ensureUserPool, type ProvisionedQueues, type ProvisionedUserPool } from './provision.ts';
+import { startScheduler } from './scheduler.ts';
+import { type CognitoLocal, startCognitoLocal } from './services/cognito-local.ts';
+import { type DynamoDbLocal, startDynamoDbLocal } from './services/dynamodb-local.ts';
+import { type SqsEmulator, startSqsEmulator } from './services/sqs-emulator.ts';
+import { type SqsEventSource, startSqsEventSource } from './sqs-event-source.ts';
 import { createWebSocketGateway, type WebSocketGateway } from './websocket-gateway.ts';
-import { startSqsEventSource, type SqsEventSource } from './sqs-event-source.ts';
 
 export interface TwinPorts {
   readonly http: number;
@@ -39,7 +51,14 @@ export interface TwinOptions {
   /** Keep DynamoDB and SQS data on disk under dataDir (npm start) or in memory (tests). */
   readonly persist: boolean;
   readonly tableName?: string;
-  readonly loader?: HandlerLoader;
+  /** Where each function's handler is loaded from; tests put fixtures in place of functions/. */
+  readonly handlerModules?: HandlerModuleResolver;
+  /** Browser origins the HTTP API answers CORS for; `http://localhost:*` unless given, none when empty. */
+  readonly corsOrigins?: readonly string[];
+  readonly ecgRetentionDays?: number;
+  readonly recordingIdleSeconds?: number;
+  /** How often scheduled functions run; each one's catalog interval unless given. */
+  readonly scheduleIntervalMs?: number;
   readonly httpIntegrationTimeoutMs?: number;
   readonly maxRequestBodyBytes?: number;
   readonly wsIdleTimeoutMs?: number;
@@ -63,17 +82,23 @@ export interface LocalState extends ProvisionedUserPool {
 export interface RunningTwin {
   readonly httpUrl: string;
   readonly wsUrl: string;
-  /** What handlers use as VIGIL_WS_MANAGEMENT_ENDPOINT. */
+  /** What functions use as VIGIL_WS_MANAGEMENT_ENDPOINT. */
   readonly managementEndpoint: string;
-  readonly issuer: string;
   readonly state: LocalState;
   readonly queues: ProvisionedQueues;
-  readonly env: Readonly<Record<string, string>>;
+  /** The environment each function runs with (its own variables, region, credentials, endpoints). */
+  environmentOf(name: FunctionName): Readonly<Record<string, string>>;
   readonly webSocketGateway: WebSocketGateway;
   stop(): Promise<void>;
 }
 
 export const DEFAULT_TABLE_NAME = 'vigil-local';
+
+/** Not a secret: it only signs paging cursors of a laptop's throwaway data. */
+const LOCAL_CURSOR_SECRET = 'vigil-local-cursor-secret-not-for-production';
+
+/** Host settings that reach every function, as a deployment's log settings would. */
+const PASSED_THROUGH = ['POWERTOOLS_LOG_LEVEL', 'AWS_LAMBDA_LOG_LEVEL', 'POWERTOOLS_DEV'] as const;
 
 export const stateFile = (dataDir: string) => join(dataDir, 'state.json');
 
@@ -85,11 +110,20 @@ export async function readLocalState(dataDir: string): Promise<LocalState | unde
   }
 }
 
+const toInvoke = (name: string, definition: FunctionDefinition): FunctionToInvoke => ({
+  name,
+  entry: definition.entry,
+  timeoutMs: functionTimeoutSeconds(definition) * 1000,
+  ...(definition.memoryMb === undefined ? {} : { memoryMb: definition.memoryMb }),
+});
+
 export async function startTwin(options: TwinOptions): Promise<RunningTwin> {
   const log = options.log ?? ((message: string) => console.error(message));
   const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
   const logDir = join(options.dataDir, 'logs');
   await mkdir(logDir, { recursive: true });
+  const leftovers = await stopLeftoverProcesses(options.dataDir);
+  if (leftovers.length > 0) log(`stopped emulators a previous run left behind: ${leftovers.join(', ')}`);
   await assertPortsFree(options.ports);
 
   const stoppers: Array<() => Promise<void>> = [];
@@ -99,6 +133,7 @@ export async function startTwin(options: TwinOptions): Promise<RunningTwin> {
   };
 
   try {
+    stoppers.push(() => forgetProcesses(options.dataDir));
     // The three emulators start in parallel; Java's start-up dominates.
     const [dynamo, sqs, cognito] = await Promise.all([
       startDynamoDbLocal({
@@ -110,9 +145,16 @@ export async function startTwin(options: TwinOptions): Promise<RunningTwin> {
         port: options.ports.sqs,
         ...(options.persist ? { dataDir: join(options.dataDir, 'sqs') } : {}),
       }).then(track<SqsEmulator>((s) => s.stop())),
-      startCognitoLocal({ port: options.ports.cognito, cwd: options.dataDir, logFile: join(logDir, 'cognito-local.log') }).then(
-        track<CognitoLocal>((s) => s.process.stop()),
-      ),
+      startCognitoLocal({
+        port: options.ports.cognito,
+        cwd: options.dataDir,
+        issuerDomain: `https://cognito-idp.${LOCAL_REGION}.amazonaws.com`,
+        logFile: join(logDir, 'cognito-local.log'),
+      }).then(track<CognitoLocal>((s) => s.stop())),
+    ]);
+    await recordProcesses(options.dataDir, [
+      { name: 'DynamoDB Local', pid: dynamo.process.child.pid ?? -1, commandMarker: 'DynamoDBLocal.jar' },
+      { name: 'cognito-local', pid: cognito.process.child.pid ?? -1, commandMarker: 'cognito-local' },
     ]);
 
     const previous = await readLocalState(options.dataDir);
@@ -130,36 +172,68 @@ export async function startTwin(options: TwinOptions): Promise<RunningTwin> {
       dynamoDbEndpoint: dynamo.endpoint,
       sqsEndpoint: sqs.endpoint,
       cognitoEndpoint: cognito.endpoint,
-      region: 'us-east-1',
+      region: LOCAL_REGION,
     };
     await writeFile(stateFile(options.dataDir), `${JSON.stringify(state, null, 2)}\n`);
 
     const managementEndpoint = `http://localhost:${options.ports.ws}`;
-    const issuer = `${cognito.issuerDomain}/${pool.userPoolId}`;
-    const env = handlerEnvironment({
-      tableName,
-      ecgQueueUrl: queues.queueUrl,
-      userPoolId: pool.userPoolId,
-      userPoolClientId: pool.userPoolClientId,
-      wsManagementEndpoint: managementEndpoint,
-      localIssuer: issuer,
-      dynamoDbEndpoint: dynamo.endpoint,
-      sqsEndpoint: sqs.endpoint,
-      cognitoEndpoint: cognito.endpoint,
-    });
-    // Handlers read configuration from process.env, so it is set before any of them loads.
-    Object.assign(process.env, env);
-    delete process.env['AWS_SESSION_TOKEN'];
-    delete process.env['AWS_PROFILE'];
+    // What any Lambda gets from its platform: region, credentials, and here the endpoints of
+    // the emulators standing in for the AWS services.
+    const platform: Record<string, string> = {
+      AWS_REGION: LOCAL_REGION,
+      AWS_DEFAULT_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    };
+    for (const name of PASSED_THROUGH) {
+      const value = process.env[name];
+      if (value !== undefined) platform[name] = value;
+    }
+    const sources = {
+      tableName: () => tableName,
+      userPool: () => pool,
+      ecgQueueUrl: () => queues.queueUrl,
+      ecgRetentionDays: () => String(options.ecgRetentionDays ?? DEFAULT_ECG_RETENTION_DAYS),
+      wsManagementEndpoint: () => managementEndpoint,
+      cursorSecret: () => LOCAL_CURSOR_SECRET,
+      recordingIdleSeconds: () => String(options.recordingIdleSeconds ?? DEFAULT_RECORDING_IDLE_SECONDS),
+    };
+    const environments = new Map<string, Record<string, string>>(
+      Object.entries(ALL_FUNCTIONS).map(([name, definition]) => [
+        name,
+        { ...platform, ...(functionEnvironment(name, definition, sources) as Record<string, string>) },
+      ]),
+    );
+    const environmentOf = (name: string): Record<string, string> => {
+      const environment = environments.get(name);
+      if (environment === undefined) throw new Error(`no function ${name} in the catalog`);
+      return environment;
+    };
 
-    const loader = options.loader ?? moduleHandlerLoader();
+    const runtime = createLambdaRuntime({
+      environmentOf,
+      cognitoEndpoint: cognito.endpoint,
+      ...(options.handlerModules === undefined ? {} : { resolveModule: options.handlerModules }),
+    });
+    stoppers.push(() => runtime.stop());
+    const invoke = runtime.invoke;
+
+    const cors = corsPolicy(options.corsOrigins ?? LOCAL_DEFAULT_CORS_ORIGINS);
     const httpServer = createServer(
       createHttpGateway({
         routes: ROUTES,
         functions: HTTP_FUNCTIONS,
-        loader,
+        invoke,
         // API Gateway's Cognito JWT authorizer lets ID tokens through too; the handlers refuse them.
-        verifier: accessTokenVerifierFromEnv(env, ['access', 'id']),
+        verifier: createTokenVerifier(
+          { region: LOCAL_REGION, userPoolId: pool.userPoolId, clientId: pool.userPoolClientId, tokenUses: ['access', 'id'] },
+          { jwksCache: localJwksCache(cognito.endpoint) },
+        ),
+        ...(cors === undefined ? {} : { cors }),
         log,
         ...(options.httpIntegrationTimeoutMs === undefined ? {} : { integrationTimeoutMs: options.httpIntegrationTimeoutMs }),
         ...(options.maxRequestBodyBytes === undefined ? {} : { maxRequestBodyBytes: options.maxRequestBodyBytes }),
@@ -173,7 +247,7 @@ export async function startTwin(options: TwinOptions): Promise<RunningTwin> {
       functions: WEBSOCKET_FUNCTIONS,
       authorizerFunction: 'wsAuthorizer',
       routeSelectionField: WEBSOCKET_ROUTE_SELECTION_FIELD,
-      loader,
+      invoke,
       log,
       ...(options.wsIdleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.wsIdleTimeoutMs }),
       ...(options.wsMaxConnectionMs === undefined ? {} : { maxConnectionMs: options.wsMaxConnectionMs }),
@@ -181,27 +255,35 @@ export async function startTwin(options: TwinOptions): Promise<RunningTwin> {
     await listen(webSocketGateway.server, options.ports.ws);
     stoppers.push(() => webSocketGateway.close());
 
-    const analyzer = QUEUE_FUNCTIONS.ecgAnalyzer;
     const eventSource: SqsEventSource = startSqsEventSource({
       endpoint: sqs.endpoint,
       queueUrl: queues.queueUrl,
       queueArn: queues.queueArn,
       batchSize: ECG_QUEUE.batchSize,
-      fn: { name: 'ecgAnalyzer', entry: analyzer.entry, timeoutMs: analyzer.timeoutSeconds * 1000, memoryMb: analyzer.memoryMb },
-      loader,
+      fn: toInvoke('ecgAnalyzer', QUEUE_FUNCTIONS.ecgAnalyzer),
+      invoke,
       log,
       ...(options.sqsWaitTimeSeconds === undefined ? {} : { waitTimeSeconds: options.sqsWaitTimeSeconds }),
     });
     stoppers.push(() => eventSource.stop());
 
+    const scheduler = startScheduler(
+      Object.entries(SCHEDULED_FUNCTIONS).map(([name, definition]) => ({
+        fn: toInvoke(name, definition),
+        intervalMs: options.scheduleIntervalMs ?? definition.everyMinutes * 60_000,
+      })),
+      invoke,
+      log,
+    );
+    stoppers.push(async () => scheduler.stop());
+
     return {
       httpUrl: `http://localhost:${options.ports.http}`,
       wsUrl: `ws://localhost:${options.ports.ws}`,
       managementEndpoint,
-      issuer,
       state,
       queues,
-      env,
+      environmentOf,
       webSocketGateway,
       stop: stopAll,
     };
@@ -240,12 +322,14 @@ async function closeServer(server: Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
-/** Fails fast with the port's name, rather than letting an emulator die obscurely. */
+/** Fails fast naming the port and, where it can tell, the process holding it. */
 async function assertPortsFree(ports: TwinPorts): Promise<void> {
   const busy: string[] = [];
   await Promise.all(
     Object.entries(ports).map(async ([name, port]) => {
-      if (!(await portIsFree(port))) busy.push(`${name} (${port})`);
+      if (await portIsFree(port)) return;
+      const holders = await processesListeningOn(port);
+      busy.push(`${name} (${port}${holders.length > 0 ? `, held by ${holders.join('; ')}` : ''})`);
     }),
   );
   if (busy.length > 0) throw new Error(`ports already in use: ${busy.join(', ')}`);

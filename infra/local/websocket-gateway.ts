@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { FunctionDefinition } from '../../shared/api/function-catalog.ts';
-import { invokeFunction, type HandlerLoader, type InvocationOutcome } from './lambda-runtime.ts';
+import type { FunctionToInvoke, InvocationOutcome } from './lambda-runtime.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './local-aws.ts';
 
 /** API Gateway's WebSocket limits. */
@@ -25,7 +25,7 @@ export interface WebSocketGatewayOptions {
   /** The function API Gateway calls as the $connect REQUEST authorizer. */
   readonly authorizerFunction: string;
   readonly routeSelectionField: string;
-  readonly loader: HandlerLoader;
+  readonly invoke: (fn: FunctionToInvoke, event: unknown) => Promise<InvocationOutcome>;
   readonly apiId?: string;
   readonly stage?: string;
   readonly idleTimeoutMs?: number;
@@ -83,11 +83,18 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
     });
   });
 
+  // Maps, not the option objects: an action such as "__proto__" or "toString" must find no route.
+  const routes = new Map(Object.entries(options.routes));
+  const functions = new Map(Object.entries(options.functions));
+  const functionToInvoke = (name: string): FunctionToInvoke => {
+    const definition = functions.get(name);
+    if (definition === undefined) throw new Error(`no function ${name}`);
+    return { name, entry: definition.entry, timeoutMs, ...(definition.memoryMb === undefined ? {} : { memoryMb: definition.memoryMb }) };
+  };
   const invoke = (routeKey: string, event: unknown): Promise<InvocationOutcome> => {
-    const name = options.routes[routeKey];
-    const definition = name === undefined ? undefined : options.functions[name];
-    if (name === undefined || definition === undefined) throw new Error(`no function for WebSocket route ${routeKey}`);
-    return invokeFunction(options.loader, { name, entry: definition.entry, timeoutMs }, event);
+    const name = routes.get(routeKey);
+    if (name === undefined) throw new Error(`no function for WebSocket route ${routeKey}`);
+    return options.invoke(functionToInvoke(name), event);
   };
 
   const baseContext = (
@@ -114,8 +121,14 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
 
   async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    const started = performance.now();
+    // One line per connection attempt; the path only, never the token in the query.
+    const logConnect = (status: number) => log(`[ws] CONNECT ${url.pathname} ${status} ${Math.round(performance.now() - started)} ms`);
+    const refuse = (status: number) => {
+      logConnect(status);
+      rejectUpgrade(socket, status);
+    };
     const headers = singleValueHeaders(request);
-    const multiValueHeaders = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]]));
     const query = queryParameters(url.searchParams);
     const identity = {
       sourceIp: (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
@@ -126,22 +139,15 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
     const connectedAt = Date.now();
 
     const authorizerName = options.authorizerFunction;
-    const authorizerDefinition = options.functions[authorizerName];
-    if (authorizerDefinition === undefined) throw new Error(`unknown authorizer function ${authorizerName}`);
     const authorizerEvent = {
       type: 'REQUEST',
       methodArn: `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${apiId}/${stage}/$connect`,
       headers,
-      multiValueHeaders,
       ...query,
       stageVariables: {},
       requestContext: { ...baseContext(connectionId, connectedAt, domainName, identity), routeKey: '$connect', eventType: 'CONNECT' },
     };
-    const authorization = await invokeFunction(
-      options.loader,
-      { name: authorizerName, entry: authorizerDefinition.entry, timeoutMs },
-      authorizerEvent,
-    );
+    const authorization = await options.invoke(functionToInvoke(authorizerName), authorizerEvent);
     if (authorization.kind !== 'result') {
       // A thrown "Unauthorized" is how Lambda authorizers refuse: API Gateway answers 401. Any
       // other failure (a crash, a timeout) is the authorizer's own error: 500.
@@ -151,13 +157,13 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
         log(
           `[ws] $connect authorizer ${authorizerName} failed: ${authorization.kind === 'error' ? String(authorization.error) : 'timed out'}`,
         );
-      rejectUpgrade(socket, refused ? 401 : 500);
+      refuse(refused ? 401 : 500);
       return;
     }
     const policy = authorization.value as AuthorizerResult | undefined;
     const effects = policy?.policyDocument?.Statement?.map((statement) => statement.Effect) ?? [];
     if (effects.length === 0 || effects.some((effect) => effect !== 'Allow')) {
-      rejectUpgrade(socket, effects.includes('Deny') ? 403 : 401);
+      refuse(effects.includes('Deny') ? 403 : 401);
       return;
     }
     const authorizer: Record<string, unknown> = {
@@ -168,7 +174,6 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
 
     const connectOutcome = await invoke('$connect', {
       headers,
-      multiValueHeaders,
       ...query,
       requestContext: {
         ...baseContext(connectionId, connectedAt, domainName, identity),
@@ -181,11 +186,12 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
     const connectStatus = statusOf(connectOutcome);
     if (connectStatus < 200 || connectStatus > 299) {
       if (connectOutcome.kind === 'error') log(`[ws] $connect threw: ${String(connectOutcome.error)}`);
-      rejectUpgrade(socket, connectStatus);
+      refuse(connectStatus);
       return;
     }
 
     wss.handleUpgrade(request, socket, head, (ws) => {
+      logConnect(101);
       const connection: Connection = {
         id: connectionId,
         socket: ws,
@@ -210,7 +216,6 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
         connections.delete(connectionId);
         void invoke('$disconnect', {
           headers,
-          multiValueHeaders,
           requestContext: {
             ...baseContext(connectionId, connectedAt, domainName, identity),
             routeKey: '$disconnect',
@@ -270,12 +275,12 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
       const parsed: unknown = JSON.parse(body);
       if (typeof parsed === 'object' && parsed !== null) {
         const value = (parsed as Record<string, unknown>)[options.routeSelectionField];
-        if (typeof value === 'string' && !value.startsWith('$') && value in options.routes) selected = value;
+        if (typeof value === 'string' && !value.startsWith('$') && routes.has(value)) selected = value;
       }
     } catch {
       // Not JSON: $default.
     }
-    return selected ?? ('$default' in options.routes ? '$default' : undefined);
+    return selected ?? (routes.has('$default') ? '$default' : undefined);
   }
 
   async function handleManagement(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -343,7 +348,14 @@ function statusOf(outcome: InvocationOutcome): number {
 }
 
 function rejectUpgrade(socket: Duplex, status: number): void {
-  const reason = { 401: 'Unauthorized', 403: 'Forbidden', 500: 'Internal Server Error', 504: 'Gateway Timeout' }[status] ?? 'Error';
+  const reason =
+    new Map([
+      [401, 'Unauthorized'],
+      [403, 'Forbidden'],
+      [429, 'Too Many Requests'],
+      [500, 'Internal Server Error'],
+      [504, 'Gateway Timeout'],
+    ]).get(status) ?? 'Error';
   const body = JSON.stringify({ message: reason });
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
@@ -378,19 +390,11 @@ function singleValueHeaders(request: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-function queryParameters(params: URLSearchParams): {
-  queryStringParameters?: Record<string, string>;
-  multiValueQueryStringParameters?: Record<string, string[]>;
-} {
-  const multi: Record<string, string[]> = {};
-  for (const [name, value] of params) {
-    multi[name] ??= [];
-    multi[name].push(value);
-  }
-  if (Object.keys(multi).length === 0) return {};
-  // REST-style events keep the last value of a repeated parameter in the single-value map.
-  const single = Object.fromEntries(Object.entries(multi).map(([name, values]) => [name, values[values.length - 1] ?? '']));
-  return { queryStringParameters: single, multiValueQueryStringParameters: multi };
+/** The query string as a single-value map: the last value of a repeated parameter, as API Gateway keeps it. */
+function queryParameters(params: URLSearchParams): { queryStringParameters?: Record<string, string> } {
+  const single = new Map<string, string>();
+  for (const [name, value] of params) single.set(name, value);
+  return single.size === 0 ? {} : { queryStringParameters: Object.fromEntries(single) };
 }
 
 async function readAll(request: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {

@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
 import { createCognitoIdentityProvider } from '../../shared/auth/identity-provider.ts';
+import { Email } from '../../shared/domain/identifiers.ts';
+import { PersonName } from '../../shared/domain/text.ts';
 import { createTableClient } from '../../shared/data/table-client.ts';
 import { createOrganisation } from '../../shared/services/user-service.ts';
 import { readLocalState } from '../local/twin.ts';
@@ -75,14 +78,16 @@ try {
   const target = await resolveTarget();
   // The app client id is only needed to sign in, which this script does not do.
   const identity = createCognitoIdentityProvider(target.cognito, { userPoolId: target.userPoolId, clientId: '' });
+  // The same checks the API applies to what people type.
+  const checked = z.object({ email: Email, organisationName: PersonName, name: PersonName }).safeParse({
+    email,
+    organisationName: values['org-name'] ?? `${email.split('@')[1] ?? email} organisation`,
+    name: values.name ?? email.split('@')[0] ?? email,
+  });
+  if (!checked.success) throw new Error(checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
   const { organisation, admin } = await createOrganisation(
     { table: createTableClient(target.tableName, target.dynamo), identity },
-    {
-      organisationName: values['org-name'] ?? `${email.split('@')[1] ?? email} organisation`,
-      email: email.toLowerCase(),
-      password,
-      name: values.name ?? email.split('@')[0] ?? email,
-    },
+    { ...checked.data, password },
   );
   console.log(
     `Created organisation "${organisation.name}" (${organisation.orgId}) with admin ${admin.email} (${admin.userId}) in ${target.description}.`,

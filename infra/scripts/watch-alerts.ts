@@ -3,6 +3,8 @@
 //
 //   npm run -s watch -- <accessToken> [patientId ...]      (ws://localhost:$VIGIL_WS_PORT, 3001 by default; VIGIL_WS_URL overrides)
 import WebSocket from 'ws';
+import type { z } from 'zod';
+import { type PingMessage, ServerMessage, type SubscribeMessage } from '../../shared/api/websocket-messages.ts';
 import { localPort } from '../local/local-ports.ts';
 
 const [token, ...patientIds] = process.argv.slice(2);
@@ -24,11 +26,16 @@ socket.on('error', (error) => {
 });
 socket.on('open', () => {
   console.error(`connected to ${url}; waiting for pushes (Ctrl-C to stop)`);
-  if (patientIds.length > 0) socket.send(JSON.stringify({ action: 'subscribe', patientIds }));
+  if (patientIds.length > 0) socket.send(JSON.stringify({ action: 'subscribe', patientIds } satisfies z.input<typeof SubscribeMessage>));
   // Keeps the connection inside API Gateway's 10-minute idle limit.
-  setInterval(() => socket.send(JSON.stringify({ action: 'ping' })), 5 * 60 * 1000).unref();
+  setInterval(() => socket.send(JSON.stringify({ action: 'ping' } satisfies z.input<typeof PingMessage>)), 5 * 60 * 1000).unref();
 });
-socket.on('message', (data) => console.log(String(data)));
+socket.on('message', (data) => {
+  const text = String(data);
+  console.log(text);
+  // Says so when the server sends something its own protocol does not describe.
+  if (!ServerMessage.safeParse(JSON.parse(text)).success) console.error('(this message does not fit the protocol in /v1/asyncapi.json)');
+});
 socket.on('close', (code, reason) => {
   console.error(`connection closed (${code}${reason.length > 0 ? `: ${reason}` : ''})`);
   process.exit(code === 1000 ? 0 : 1);

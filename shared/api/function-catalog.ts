@@ -1,5 +1,7 @@
 // Every Lambda function Vigil deploys, with the AWS resources it may touch. The CDK stack
-// turns `access` into least-privilege grants; the local twin loads `entry` in-process.
+// turns `access` into least-privilege grants, and both the stack and the local twin derive
+// each function's environment from it (infra/function-environment.ts), so a function that
+// lacks a flag fails locally as it would in AWS.
 
 export type TableAccess = 'none' | 'read' | 'readWrite';
 
@@ -7,15 +9,21 @@ export interface FunctionAccess {
   readonly table: TableAccess;
   readonly sendEcgChunks?: true;
   readonly consumeEcgChunks?: true;
-  /** May call PostToConnection / DeleteConnection on the WebSocket API. */
+  /** May call PostToConnection / GetConnection / DeleteConnection on the WebSocket API. */
   readonly manageConnections?: true;
   /** May create users and set their groups in the user pool. */
   readonly administerUsers?: true;
   /**
    * Signs users in or verifies their tokens as the app client: needs the user pool and client
-   * ids, and no IAM permission (the app client is public, InitiateAuth is unauthenticated).
+   * ids, and no IAM permission (the app client is public, its calls are unauthenticated).
    */
   readonly usesAppClient?: true;
+  /** Signs paging cursors, and so holds the cursor secret; nothing else gets it. */
+  readonly mintsCursors?: true;
+  /** Closes recordings that have heard nothing for the idle time. */
+  readonly closesIdleRecordings?: true;
+  /** Stores raw ECG samples, which expire after the retention time. */
+  readonly storesRawEcg?: true;
 }
 
 export interface FunctionDefinition {
@@ -28,8 +36,17 @@ export interface FunctionDefinition {
 
 /** One function per HTTP resource; the route table names which routes each one serves. */
 export const HTTP_FUNCTIONS = {
-  health: { entry: 'functions/health/handler.ts', description: 'Liveness and the OpenAPI document', access: { table: 'none' } },
-  auth: { entry: 'functions/auth/handler.ts', description: 'Sign-in and token refresh', access: { table: 'none', usesAppClient: true } },
+  health: {
+    entry: 'functions/health/handler.ts',
+    description: 'Liveness and the API descriptions',
+    access: { table: 'none' },
+  },
+  auth: {
+    entry: 'functions/auth/handler.ts',
+    description: 'Sign-in, token refresh, sign-out and passwords',
+    // read: sign-out and password change are signed-in routes, whose caller is looked up.
+    access: { table: 'read', usesAppClient: true },
+  },
   users: {
     entry: 'functions/users/handler.ts',
     description: 'Users and care-team enrolment',
@@ -39,12 +56,12 @@ export const HTTP_FUNCTIONS = {
   alerts: {
     entry: 'functions/alerts/handler.ts',
     description: 'Alert lists and lifecycle',
-    access: { table: 'readWrite', manageConnections: true },
+    access: { table: 'readWrite', manageConnections: true, mintsCursors: true },
   },
   ecg: {
     entry: 'functions/ecg/handler.ts',
     description: 'ECG recordings and chunk upload',
-    access: { table: 'readWrite', sendEcgChunks: true },
+    access: { table: 'readWrite', sendEcgChunks: true, storesRawEcg: true },
   },
 } as const satisfies Record<string, FunctionDefinition>;
 
@@ -83,6 +100,36 @@ export const QUEUE_FUNCTIONS = {
     memoryMb: 1024,
   },
 } as const satisfies Record<string, FunctionDefinition>;
+
+export interface ScheduledFunctionDefinition extends FunctionDefinition {
+  /** How often the schedule runs the function. */
+  readonly everyMinutes: number;
+}
+
+export const SCHEDULED_FUNCTIONS = {
+  ecgRecordingCloser: {
+    entry: 'functions/ecg-recording-closer/handler.ts',
+    description: 'Closes ECG recordings that received nothing for the idle time as incomplete',
+    // sendEcgChunks: each closed recording's analysis is woken to finish what arrived.
+    access: { table: 'readWrite', sendEcgChunks: true, closesIdleRecordings: true },
+    everyMinutes: 10,
+    timeoutSeconds: 120,
+  },
+} as const satisfies Record<string, ScheduledFunctionDefinition>;
+
+export type FunctionName =
+  | HttpFunctionName
+  | keyof typeof WEBSOCKET_FUNCTIONS
+  | keyof typeof QUEUE_FUNCTIONS
+  | keyof typeof SCHEDULED_FUNCTIONS;
+
+/** Every function by name. */
+export const ALL_FUNCTIONS: Readonly<Record<FunctionName, FunctionDefinition>> = {
+  ...HTTP_FUNCTIONS,
+  ...WEBSOCKET_FUNCTIONS,
+  ...QUEUE_FUNCTIONS,
+  ...SCHEDULED_FUNCTIONS,
+};
 
 /** API Gateway gives up on an HTTP integration after 30 s; our functions stop before that. */
 export const HTTP_FUNCTION_TIMEOUT_SECONDS = 29;

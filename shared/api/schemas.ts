@@ -1,138 +1,126 @@
-// Request and response schemas of the HTTP API. The route table points at these; handlers
-// parse with them and the OpenAPI document is generated from them, so all three agree.
+// Request and response schemas of the HTTP API, built from the domain's entities. The route
+// table points at these; the HTTP plumbing parses requests with them, each route's
+// implementation is typed by its response schema, and the OpenAPI document is generated from
+// them (every schema with an id becomes a named component).
 import { z } from 'zod';
-import { ROLES } from '../auth/user-pool-definition.ts';
-import { METRIC_NAMES } from '../domain/metrics.ts';
-import { passwordProblems } from '../auth/password-policy.ts';
+import { Alert as AlertEntity, AlertStatus } from '../domain/alert.ts';
+import { ECG_LIMITS, EcgLead, Recording as RecordingEntity } from '../domain/ecg-recording.ts';
+import { Email, Id } from '../domain/identifiers.ts';
+import { METRIC_DECIMAL_PLACES, MetricName } from '../domain/metrics.ts';
+import { boundedDecimal, boundedInteger } from '../domain/numbers.ts';
+import { PASSWORD_POLICY, passwordProblems } from '../domain/password-policy.ts';
+import { Role } from '../domain/roles.ts';
+import { DeviceId, PersonName } from '../domain/text.ts';
+import { MAX_MIN_DURATION_SECONDS, Priority, Threshold as ThresholdEntity } from '../domain/thresholds.ts';
+import { MeasuredAt } from '../domain/time.ts';
+import { User as UserEntity } from '../domain/user.ts';
 
-/** Ids we mint are UUIDs (Cognito's `sub` is one too); anything else is rejected as 400. */
-export const Id = z.uuid();
-
-export const Email = z
-  .email()
-  .max(254)
-  .transform((email) => email.toLowerCase());
 const Password = z
   .string()
-  .max(256)
+  .max(PASSWORD_POLICY.maxLength)
   .superRefine((password, context) => {
     const problems = passwordProblems(password);
     if (problems.length > 0) context.addIssue({ code: 'custom', message: `password needs ${problems.join(', ')}` });
-  });
-const Timestamp = z.iso.datetime({ offset: true });
+  })
+  .meta({ description: `at least ${PASSWORD_POLICY.minLength} characters with upper- and lower-case letters and a digit` });
 
-/** How far ahead of the server's clock a device's measurement time may be (clock skew). */
-export const MAX_FUTURE_SKEW_SECONDS = 300;
-// A measurement time from the future would open alerts that never age out of "current".
-const MeasuredAt = Timestamp.refine((at) => Date.parse(at) <= Date.now() + MAX_FUTURE_SKEW_SECONDS * 1000, {
-  message: `must not be more than ${MAX_FUTURE_SKEW_SECONDS / 60} minutes in the future`,
+/** A password as typed at sign-in: checked against the account, not against the policy. */
+const GivenPassword = z.string().min(1).max(PASSWORD_POLICY.maxLength);
+
+/** Cognito's refresh tokens are encrypted JWTs of about 1.8 kB. */
+const RefreshToken = z.string().min(1).max(8192);
+
+/** A failure in RFC 9457 form, with the failing fields in `errors`. */
+export const Problem = z
+  .object({
+    type: z.string().meta({ description: 'urn:vigil:problem:<kind>, e.g. urn:vigil:problem:validation-error' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details; `errors` names each failing field (body.samples.3, params.recordingId)' });
+
+/** API Gateway's own answer when it refuses a request itself (no token: 401; body over 10 MB: 413; throttled: 429). */
+export const GatewayError = z.strictObject({ message: z.string() }).meta({
+  id: 'GatewayError',
+  description: "API Gateway's own error body, sent before any Vigil code runs",
 });
 
-export const ProblemDetails = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string().optional(),
-  instance: z.string().optional(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
+export const Health = z.strictObject({ status: z.literal('ok'), version: z.string() }).meta({ id: 'Health' });
 
-export const Health = z.strictObject({ status: z.literal('ok'), version: z.string() });
+/** A JSON document served as is (the API descriptions). */
+export const JsonDocument = z.record(z.string(), z.unknown());
 
-export const LoginRequest = z.strictObject({
-  email: Email,
-  password: z.string().min(1).max(256),
-  /** Only on the first sign-in of an invited account: replaces the invitation's temporary password. */
-  newPassword: Password.optional(),
-});
-export const RefreshRequest = z.strictObject({ refreshToken: z.string().min(1).max(8192) });
-export const Tokens = z.strictObject({
-  accessToken: z.string(),
-  idToken: z.string(),
-  refreshToken: z.string().optional(),
-  expiresIn: z.number().int(),
-});
+export const LoginRequest = z
+  .strictObject({
+    email: Email,
+    password: GivenPassword,
+    /**
+     * Only on the first sign-in of an account created or invited by someone else: replaces the
+     * temporary password it was given.
+     */
+    newPassword: Password.optional(),
+  })
+  .meta({ id: 'LoginRequest' });
+export const RefreshRequest = z.strictObject({ refreshToken: RefreshToken }).meta({ id: 'RefreshRequest' });
+export const LogoutRequest = z.strictObject({ refreshToken: RefreshToken }).meta({ id: 'LogoutRequest' });
+export const ChangePasswordRequest = z
+  .strictObject({ currentPassword: GivenPassword, newPassword: Password })
+  .meta({ id: 'ChangePasswordRequest' });
+export const ForgotPasswordRequest = z.strictObject({ email: Email }).meta({ id: 'ForgotPasswordRequest' });
+export const ResetPasswordRequest = z
+  .strictObject({
+    email: Email,
+    code: z.string().regex(/^[0-9]{6}$/, 'must be the 6-digit code from the email'),
+    newPassword: Password,
+  })
+  .meta({ id: 'ResetPasswordRequest' });
+export const Tokens = z
+  .strictObject({
+    accessToken: z.string(),
+    idToken: z.string(),
+    refreshToken: z.string().optional(),
+    expiresIn: z.number().int().meta({ description: 'seconds until the access token expires' }),
+  })
+  .meta({ id: 'Tokens' });
+export const Accepted = z
+  .strictObject({ message: z.string() })
+  .meta({ id: 'Accepted', description: 'The request was taken; what happens next is told in `message`' });
 
-export const Role = z.enum(ROLES);
-export const CreateUserRequest = z.strictObject({
-  email: Email,
-  name: z.string().trim().min(1).max(200),
-  role: Role,
-  /**
-   * Without one the user pool mails the user an invitation with a temporary password, which
-   * the first sign-in replaces (`newPassword` on POST /v1/auth/login).
-   */
-  password: Password.optional(),
-});
-export const User = z.strictObject({
-  userId: Id,
-  orgId: Id,
-  email: z.string(),
-  name: z.string(),
-  role: Role,
-  createdAt: Timestamp,
-});
+export const CreateUserRequest = z
+  .strictObject({
+    email: Email,
+    name: PersonName,
+    role: Role,
+    /**
+     * A temporary password the creator hands over: the first sign-in must replace it
+     * (`newPassword` on POST /v1/auth/login). Without one the user pool mails an invitation.
+     */
+    password: Password.optional(),
+  })
+  .meta({ id: 'CreateUserRequest' });
+export const User = z.strictObject(UserEntity.omit({ primaryClinicianId: true }).shape).meta({ id: 'User' });
 
-export const MetricName = z.enum(METRIC_NAMES);
-export const Priority = z.enum(['high', 'medium', 'low']);
+/** A limit or dead-band as sent: the metric's own possible range is checked by the domain. */
+const ThresholdValue = boundedDecimal({ min: -1_000_000, max: 1_000_000, places: METRIC_DECIMAL_PLACES });
 
 export const ThresholdRequest = z
   .strictObject({
-    min: z.number().finite().optional(),
-    max: z.number().finite().optional(),
+    min: ThresholdValue.optional().meta({ description: "lower limit, in the metric's UCUM unit" }),
+    max: ThresholdValue.optional().meta({ description: "upper limit, in the metric's UCUM unit" }),
     /** A breach must persist this long before it opens an alert. */
-    minDurationSeconds: z.number().int().min(0).max(86_400).optional(),
+    minDurationSeconds: boundedInteger(0, MAX_MIN_DURATION_SECONDS).optional(),
     /** How far back inside the limit a value must come before the breach clears. */
-    deadBand: z.number().finite().min(0).optional(),
+    deadBand: boundedDecimal({ min: 0, max: 1_000_000, places: METRIC_DECIMAL_PLACES }).optional(),
     priority: Priority.optional(),
   })
   .refine((t) => t.min !== undefined || t.max !== undefined, { message: 'give min, max or both', path: ['max'] })
-  .refine((t) => t.min === undefined || t.max === undefined || t.min < t.max, {
-    message: 'min must be below max',
-    path: ['min'],
-  })
-  // A value must be able to sit inside both limits by the dead-band, or a breach never clears.
-  .refine((t) => t.min === undefined || t.max === undefined || t.min >= t.max || (t.deadBand ?? 0) < (t.max - t.min) / 2, {
-    message: 'deadBand must be less than half the distance between min and max',
-    path: ['deadBand'],
-  });
-export const ThresholdScope = z.enum(['patient', 'clinician', 'org', 'builtin']);
-export const Threshold = z.strictObject({
-  metric: MetricName,
-  scope: ThresholdScope,
-  min: z.number().optional(),
-  max: z.number().optional(),
-  minDurationSeconds: z.number().int(),
-  deadBand: z.number(),
-  priority: Priority,
-  updatedAt: Timestamp.optional(),
-  updatedBy: Id.optional(),
-});
+  .meta({ id: 'ThresholdRequest' });
+export const Threshold = z.strictObject(ThresholdEntity.shape).meta({ id: 'Threshold' });
 
-export const AlertStatus = z.enum(['open', 'acknowledged', 'resolved']);
-export const Alert = z.strictObject({
-  alertId: Id,
-  patientId: Id,
-  cause: z.string(),
-  metric: MetricName.optional(),
-  priority: Priority,
-  status: AlertStatus,
-  message: z.string(),
-  count: z.number().int(),
-  firstValue: z.number().optional(),
-  lastValue: z.number().optional(),
-  limit: z.number().optional(),
-  firstSeenAt: Timestamp,
-  lastSeenAt: Timestamp,
-  createdAt: Timestamp,
-  recordingId: Id.optional(),
-  acknowledgedAt: Timestamp.optional(),
-  acknowledgedBy: Id.optional(),
-  resolvedAt: Timestamp.optional(),
-  resolvedBy: Id.optional(),
-  /** Raised from data measured long before it arrived: recorded, already over, paged nobody. */
-  historical: z.boolean().optional(),
-});
+export const Alert = z.strictObject(AlertEntity.omit({ orgId: true }).shape).meta({ id: 'Alert' });
 
 /**
  * A whole number carried in a path or query string, in plain decimal digits: coercion would
@@ -147,79 +135,63 @@ function decimalInteger(min: number, max: number) {
     .meta({ description: `a whole number from ${min} to ${max}, in decimal digits` });
 }
 
+export const PAGE_LIMITS = { min: 1, max: 100, default: 50 } as const;
 export const PageQuery = {
-  limit: decimalInteger(1, 100).optional(),
-  cursor: z.string().max(2048).optional(),
+  limit: decimalInteger(PAGE_LIMITS.min, PAGE_LIMITS.max).optional(),
+  cursor: z
+    .string()
+    .max(2048)
+    .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'must be a nextCursor this query returned')
+    .optional(),
 };
 export const AlertListQuery = z.strictObject({
   status: AlertStatus.optional(),
   patientId: Id.optional(),
   ...PageQuery,
 });
-export const AlertPage = z.strictObject({ items: z.array(Alert), nextCursor: z.string().optional() });
+export const AlertPage = z.strictObject({ items: z.array(Alert), nextCursor: z.string().optional() }).meta({ id: 'AlertPage' });
 
-export const ECG_LEADS = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6', 'MLII'] as const;
-export const ECG_LIMITS = {
-  minSampleRateHz: 125,
-  maxSampleRateHz: 1000,
-  /** A chunk is at most a minute of signal; 60 s at 1000 Hz. */
-  maxChunkSeconds: 60,
-  maxChunkSamples: 60_000,
-  maxSeq: 99_999,
-} as const;
-
-export const StartRecordingRequest = z.strictObject({
-  sampleRateHz: z.number().int().min(ECG_LIMITS.minSampleRateHz).max(ECG_LIMITS.maxSampleRateHz),
-  lead: z.enum(ECG_LEADS),
-  deviceId: z.string().min(1).max(128).optional(),
-  startedAt: MeasuredAt.optional(),
-});
+export const StartRecordingRequest = z
+  .strictObject({
+    sampleRateHz: boundedInteger(ECG_LIMITS.minSampleRateHz, ECG_LIMITS.maxSampleRateHz),
+    lead: EcgLead,
+    deviceId: DeviceId.optional(),
+    startedAt: MeasuredAt.optional().meta({ description: 'when the first sample was measured; at most 5 minutes ahead of the server' }),
+  })
+  .meta({ id: 'StartRecordingRequest' });
 
 const Int16 = z.number().int().min(-32768).max(32767);
-export const ChunkRequest = z.union([
-  z.strictObject({ samples: z.array(Int16).min(1).max(ECG_LIMITS.maxChunkSamples) }),
-  z.strictObject({
-    /** Little-endian int16 µV, base64; 60 000 samples encode to 160 000 characters. */
-    samplesBase64: z.base64().min(4).max(160_000),
-  }),
-]);
+export const ChunkRequest = z
+  .union([
+    z.strictObject({
+      samples: z.array(Int16).min(1).max(ECG_LIMITS.maxChunkSamples).meta({ description: 'the signal in µV, one int16 per sample' }),
+    }),
+    z.strictObject({
+      samplesBase64: z
+        .base64()
+        .min(4)
+        .max(ECG_LIMITS.maxChunkBase64Length)
+        .meta({ description: 'the signal in µV as little-endian int16, base64-encoded' }),
+    }),
+  ])
+  .meta({
+    id: 'ChunkRequest',
+    description: `At most ${ECG_LIMITS.maxChunkSeconds} s of signal (sample rate × ${ECG_LIMITS.maxChunkSeconds} samples), as a JSON array or as base64`,
+  });
 export const ChunkParams = z.strictObject({
   recordingId: Id,
   seq: decimalInteger(0, ECG_LIMITS.maxSeq),
 });
-export const ChunkAccepted = z.strictObject({
-  recordingId: Id,
-  seq: z.number().int(),
-  sampleCount: z.number().int(),
-  status: z.literal('queued'),
-});
+export const ChunkAccepted = z
+  .strictObject({
+    recordingId: Id,
+    seq: z.number().int(),
+    sampleCount: z.number().int(),
+    status: z.literal('queued'),
+  })
+  .meta({ id: 'ChunkAccepted' });
 
-export const RecordingStatus = z.enum(['recording', 'complete', 'analyzed']);
-export const EcgFindings = z.object({
-  analyzedSeconds: z.number(),
-  beatCount: z.number().int(),
-  heartRate: z.object({ mean: z.number(), min: z.number(), max: z.number() }).optional(),
-  hrv: z.object({ sdnnMs: z.number(), rmssdMs: z.number(), pnn50: z.number() }).optional(),
-  rhythm: z.string().optional(),
-  stDeviationMv: z.number().optional(),
-  unusableSeconds: z.number().optional(),
-  flags: z.array(z.string()),
-});
-export const Recording = z.strictObject({
-  recordingId: Id,
-  patientId: Id,
-  sampleRateHz: z.number().int(),
-  lead: z.string(),
-  deviceId: z.string().optional(),
-  status: RecordingStatus,
-  createdAt: Timestamp,
-  startedAt: Timestamp,
-  chunksReceived: z.number().int(),
-  maxSeq: z.number().int().optional(),
-  chunksAnalyzed: z.number().int(),
-  chunkCount: z.number().int().optional(),
-  findings: EcgFindings,
-});
+export const Recording = z.strictObject(RecordingEntity.omit({ orgId: true }).shape).meta({ id: 'Recording' });
 
 export const PatientParams = z.strictObject({ patientId: Id });
 export const PatientMetricParams = z.strictObject({ patientId: Id, metric: MetricName });

@@ -1,17 +1,22 @@
-// The user directory (Cognito user pool): sign-in, refresh and account creation. Services
-// take the IdentityProvider interface so unit tests use a fake instead of SDK mocks.
+// The user directory (Cognito user pool): sign-in, refresh, sign-out, passwords and account
+// creation. Services take the IdentityProvider interface so unit tests use a fake instead of
+// SDK mocks; Cognito's error names are turned into the few outcomes callers act on.
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
   AdminSetUserPasswordCommand,
+  type AuthenticationResultType,
+  ChangePasswordCommand,
   CognitoIdentityProviderClient,
+  ConfirmForgotPasswordCommand,
+  ForgotPasswordCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
-  type AuthenticationResultType,
+  RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ENV, requireEnv } from '../config/env.ts';
-import type { Role } from './user-pool-definition.ts';
+import type { Role } from '../domain/roles.ts';
 
 export interface Tokens {
   accessToken: string;
@@ -20,24 +25,41 @@ export interface Tokens {
   expiresIn: number;
 }
 
+export interface NewAccount {
+  email: string;
+  role: Role;
+  /**
+   * temporary: the first sign-in must replace it (whoever set it cannot keep using it);
+   * permanent: for an organisation's first admin, who chose it themselves. Without a
+   * password the pool mails an invitation with a temporary one.
+   */
+  password?: { value: string; kind: 'temporary' | 'permanent' };
+}
+
 export interface IdentityProvider {
   /**
-   * Signs in. An invited account still has the temporary password of its invitation: then
+   * Signs in. An account created by someone else still has a temporary password: then
    * `newPassword` replaces it in the same call, and without one NewPasswordRequiredError says so.
    */
   signIn(email: string, password: string, newPassword?: string): Promise<Tokens>;
   refresh(refreshToken: string): Promise<Tokens>;
-  /** Creates a signed-up account in the role's group and returns its subject (our userId). */
-  createAccount(input: { email: string; password?: string; role: Role }): Promise<{ sub: string }>;
+  /** Revokes a refresh token (and the access tokens issued with it, for the pool's own APIs). */
+  revokeRefreshToken(refreshToken: string): Promise<void>;
+  changePassword(accessToken: string, currentPassword: string, newPassword: string): Promise<void>;
+  /** Mails a reset code. Says nothing about whether the account exists. */
+  startPasswordReset(email: string): Promise<void>;
+  confirmPasswordReset(email: string, code: string, newPassword: string): Promise<void>;
+  /** Creates an account in the role's group and returns its subject (our userId). */
+  createAccount(account: NewAccount): Promise<{ sub: string }>;
   deleteAccount(email: string): Promise<void>;
 }
 
-/** Sign-in failed for a reason the caller may be told about only as "wrong credentials". */
+/** Credentials, a token or a code were refused; the caller is told only that. */
 export class InvalidCredentialsError extends Error {
   override name = 'InvalidCredentialsError';
 }
 
-/** The password was right but temporary (an invitation's): the account needs a new one first. */
+/** The password was right but temporary: the account needs a new one first. */
 export class NewPasswordRequiredError extends Error {
   override name = 'NewPasswordRequiredError';
 }
@@ -55,6 +77,11 @@ export class WeakPasswordError extends Error {
   override name = 'WeakPasswordError';
 }
 
+/** The pool is refusing more attempts for now (LimitExceeded, TooManyFailedAttempts). */
+export class TooManyAttemptsError extends Error {
+  override name = 'TooManyAttemptsError';
+}
+
 function tokensOf(result: AuthenticationResultType | undefined, fallbackRefresh?: string): Tokens {
   if (!result?.AccessToken || !result.IdToken) throw new InvalidCredentialsError('the user pool asked for a challenge we do not support');
   const refreshToken = result.RefreshToken ?? fallbackRefresh;
@@ -66,46 +93,54 @@ function tokensOf(result: AuthenticationResultType | undefined, fallbackRefresh?
   };
 }
 
-// Cognito answers a wrong password with NotAuthorizedException; cognito-local with
-// InvalidPasswordException, which from RespondToAuthChallenge means a weak new password instead.
 const CREDENTIAL_FAILURES = new Set([
   'NotAuthorizedException',
   'UserNotFoundException',
   'UserNotConfirmedException',
   'PasswordResetRequiredException',
+  'CodeMismatchException',
+  'ExpiredCodeException',
+  'UnsupportedTokenTypeException',
 ]);
-const SIGN_IN_FAILURES = new Set([...CREDENTIAL_FAILURES, 'InvalidPasswordException']);
+const THROTTLED = new Set(['LimitExceededException', 'TooManyFailedAttemptsException', 'TooManyRequestsException']);
+
+/** Turns the pool's refusals into our outcomes; anything else (network, permissions) is rethrown. */
+function refusal(error: unknown): Error {
+  if (!(error instanceof Error)) return new Error(String(error));
+  if (CREDENTIAL_FAILURES.has(error.name)) return new InvalidCredentialsError(error.name);
+  if (error.name === 'InvalidPasswordException') return new WeakPasswordError(error.message);
+  if (THROTTLED.has(error.name)) return new TooManyAttemptsError(error.name);
+  return error;
+}
+
+async function refusing<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw refusal(error);
+  }
+}
 
 export function createCognitoIdentityProvider(
   client: CognitoIdentityProviderClient,
   pool: { userPoolId: string; clientId: string },
 ): IdentityProvider {
-  const authenticate = async (flow: 'USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH', parameters: Record<string, string>) => {
-    try {
-      return await client.send(new InitiateAuthCommand({ AuthFlow: flow, ClientId: pool.clientId, AuthParameters: parameters }));
-    } catch (error) {
-      if (error instanceof Error && SIGN_IN_FAILURES.has(error.name)) throw new InvalidCredentialsError(error.name);
-      throw error;
-    }
-  };
+  const authenticate = (flow: 'USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH', parameters: Record<string, string>) =>
+    refusing(() => client.send(new InitiateAuthCommand({ AuthFlow: flow, ClientId: pool.clientId, AuthParameters: parameters })));
 
   /** `username` is the pool's own name for the user: with email sign-in that is not the email. */
   const setFirstPassword = async (username: string, session: string | undefined, newPassword: string) => {
-    try {
-      const { AuthenticationResult } = await client.send(
+    const { AuthenticationResult } = await refusing(() =>
+      client.send(
         new RespondToAuthChallengeCommand({
           ClientId: pool.clientId,
           ChallengeName: 'NEW_PASSWORD_REQUIRED',
           Session: session,
           ChallengeResponses: { USERNAME: username, NEW_PASSWORD: newPassword },
         }),
-      );
-      return AuthenticationResult;
-    } catch (error) {
-      if (error instanceof Error && error.name === 'InvalidPasswordException') throw new WeakPasswordError(error.message);
-      if (error instanceof Error && CREDENTIAL_FAILURES.has(error.name)) throw new InvalidCredentialsError(error.name);
-      throw error;
-    }
+      ),
+    );
+    return AuthenticationResult;
   };
 
   return {
@@ -123,6 +158,34 @@ export function createCognitoIdentityProvider(
     async refresh(refreshToken) {
       return tokensOf((await authenticate('REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: refreshToken })).AuthenticationResult, refreshToken);
     },
+    async revokeRefreshToken(refreshToken) {
+      await refusing(() => client.send(new RevokeTokenCommand({ ClientId: pool.clientId, Token: refreshToken })));
+    },
+    async changePassword(accessToken, currentPassword, newPassword) {
+      await refusing(() =>
+        client.send(
+          new ChangePasswordCommand({ AccessToken: accessToken, PreviousPassword: currentPassword, ProposedPassword: newPassword }),
+        ),
+      );
+    },
+    async startPasswordReset(email) {
+      try {
+        await client.send(new ForgotPasswordCommand({ ClientId: pool.clientId, Username: email }));
+      } catch (error) {
+        // With user-existence errors prevented Cognito answers the same for unknown emails;
+        // an emulator that tells them apart must not make the API tell them apart either.
+        const outcome = refusal(error);
+        if (outcome instanceof InvalidCredentialsError || (error instanceof Error && error.name === 'InvalidParameterException')) return;
+        throw outcome;
+      }
+    },
+    async confirmPasswordReset(email, code, newPassword) {
+      await refusing(() =>
+        client.send(
+          new ConfirmForgotPasswordCommand({ ClientId: pool.clientId, Username: email, ConfirmationCode: code, Password: newPassword }),
+        ),
+      );
+    },
     async createAccount({ email, password, role }) {
       let sub: string | undefined;
       try {
@@ -134,28 +197,27 @@ export function createCognitoIdentityProvider(
               { Name: 'email', Value: email },
               { Name: 'email_verified', Value: 'true' },
             ],
-            // With a password given we set it ourselves; without one Cognito mails an invitation.
-            ...(password ? { MessageAction: 'SUPPRESS' as const } : {}),
+            // With a password the creator hands it over; without one Cognito mails an invitation.
+            ...(password ? { MessageAction: 'SUPPRESS' as const, TemporaryPassword: password.value } : {}),
             DesiredDeliveryMediums: ['EMAIL'],
           }),
         );
         sub = User?.Attributes?.find((attribute) => attribute.Name === 'sub')?.Value;
       } catch (error) {
         if (error instanceof Error && error.name === 'UsernameExistsException') throw new AccountExistsError(email);
-        throw error;
+        throw refusal(error);
       }
       if (!sub) throw new Error('the user pool returned no sub for a new user');
       try {
-        if (password) {
+        if (password?.kind === 'permanent') {
           await client.send(
-            new AdminSetUserPasswordCommand({ UserPoolId: pool.userPoolId, Username: email, Password: password, Permanent: true }),
+            new AdminSetUserPasswordCommand({ UserPoolId: pool.userPoolId, Username: email, Password: password.value, Permanent: true }),
           );
         }
         await client.send(new AdminAddUserToGroupCommand({ UserPoolId: pool.userPoolId, Username: email, GroupName: role }));
       } catch (error) {
         await client.send(new AdminDeleteUserCommand({ UserPoolId: pool.userPoolId, Username: email })).catch(() => undefined);
-        if (error instanceof Error && error.name === 'InvalidPasswordException') throw new WeakPasswordError(error.message);
-        throw error;
+        throw refusal(error);
       }
       return { sub };
     },

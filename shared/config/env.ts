@@ -1,7 +1,11 @@
-// Every environment variable a Lambda reads, named once. The CDK stack sets them on the
-// functions and the local twin sets them on its own process; handlers read them only here.
+// Every environment variable a Lambda reads, named once. Which function gets which variable
+// is decided in one place from its catalog entry (infra/function-environment.ts), for the
+// CDK stack and the local twin alike; handlers read them only through requireEnv/optionalEnv.
 /** Raw ECG is kept this many days unless the deployment sets VIGIL_ECG_RETENTION_DAYS; findings stay. */
 export const DEFAULT_ECG_RETENTION_DAYS = 30;
+
+/** A recording that hears nothing for this long is closed as incomplete (two hours). */
+export const DEFAULT_RECORDING_IDLE_SECONDS = 2 * 60 * 60;
 
 export const ENV = {
   tableName: 'VIGIL_TABLE_NAME',
@@ -12,13 +16,10 @@ export const ENV = {
   wsManagementEndpoint: 'VIGIL_WS_MANAGEMENT_ENDPOINT',
   /** Days raw ECG chunks are kept before DynamoDB TTL removes them. */
   ecgRetentionDays: 'VIGIL_ECG_RETENTION_DAYS',
+  /** Seconds without a chunk after which an open recording is closed as incomplete. */
+  recordingIdleSeconds: 'VIGIL_RECORDING_IDLE_SECONDS',
   /** Secret that signs paging cursors so a caller cannot forge one into another partition. */
   cursorSecret: 'VIGIL_CURSOR_SECRET',
-  /**
-   * Set only by the local twin. It makes the token verifier trust cognito-local's issuer,
-   * whose signing key is published in its source code and so must never be trusted in AWS.
-   */
-  localIssuer: 'VIGIL_LOCAL_ISSUER',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -28,7 +29,7 @@ export class ConfigurationError extends Error {
 }
 
 /** Reads a required variable; a missing one is a deployment bug, so it fails loudly. */
-export function requireEnv(name: EnvName, env: NodeJS.ProcessEnv = process.env): string {
+export function requireEnv(name: EnvName | 'AWS_REGION', env: NodeJS.ProcessEnv = process.env): string {
   const value = env[name];
   if (value === undefined || value === '') {
     throw new ConfigurationError(`environment variable ${name} is not set`);
@@ -39,4 +40,14 @@ export function requireEnv(name: EnvName, env: NodeJS.ProcessEnv = process.env):
 export function optionalEnv(name: EnvName, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const value = env[name];
   return value === undefined || value === '' ? undefined : value;
+}
+
+/** A positive whole number from the environment, or the default when unset. */
+export function positiveIntegerEnv(name: EnvName, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = optionalEnv(name, env);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new ConfigurationError(`environment variable ${name}=${raw} is not a positive whole number`);
+  return value;
 }

@@ -8,42 +8,12 @@
 // The guard is written in the same transaction as the alert, so two racing analyses of the
 // same cause cannot both open one; it is deleted when the alert is resolved.
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Metric } from '../domain/metrics.ts';
-import type { Priority } from '../domain/thresholds.ts';
+import { z } from 'zod';
+import { Alert, type AlertDraft, type AlertStatus } from '../domain/alert.ts';
+import { Id } from '../domain/identifiers.ts';
 import { TABLE_INDEXES } from './table-definition.ts';
 import { isConditionFailure, transactWriteIfConditionsHold, type TableClient } from './table-client.ts';
-
-export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
-
-export interface Alert {
-  alertId: string;
-  patientId: string;
-  orgId: string;
-  cause: string;
-  metric?: Metric;
-  priority: Priority;
-  status: AlertStatus;
-  message: string;
-  count: number;
-  firstValue?: number;
-  lastValue?: number;
-  limit?: number;
-  firstSeenAt: string;
-  lastSeenAt: string;
-  createdAt: string;
-  recordingId?: string;
-  acknowledgedAt?: string;
-  acknowledgedBy?: string;
-  resolvedAt?: string;
-  resolvedBy?: string;
-  /** Raised from data that arrived late: recorded as already over, and pushed to nobody. */
-  historical?: boolean;
-}
-
-export type AlertDraft = Omit<
-  Alert,
-  'status' | 'count' | 'lastValue' | 'lastSeenAt' | 'acknowledgedAt' | 'acknowledgedBy' | 'resolvedAt' | 'resolvedBy' | 'historical'
->;
+import { parseItem } from './table-item.ts';
 
 export const alertKeys = {
   alert: (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' }),
@@ -58,35 +28,11 @@ export const alertKeys = {
   }),
 };
 
-const ALERT_FIELDS = [
-  'alertId',
-  'patientId',
-  'orgId',
-  'cause',
-  'metric',
-  'priority',
-  'status',
-  'message',
-  'count',
-  'firstValue',
-  'lastValue',
-  'limit',
-  'firstSeenAt',
-  'lastSeenAt',
-  'createdAt',
-  'recordingId',
-  'acknowledgedAt',
-  'acknowledgedBy',
-  'resolvedAt',
-  'resolvedBy',
-  'historical',
-] as const;
+const parseAlert = (item: Record<string, unknown>): Alert => parseItem('alert', Alert, item);
 
-function strip(item: Record<string, unknown>): Alert {
-  const alert: Record<string, unknown> = {};
-  for (const field of ALERT_FIELDS) if (item[field] !== undefined) alert[field] = item[field];
-  return alert as unknown as Alert;
-}
+/** The open-cause and historical guards hold only the id of the alert they stand for. */
+const AlertGuard = z.object({ alertId: Id });
+const guardedAlertId = (item: Record<string, unknown>) => parseItem('alert guard', AlertGuard, item).alertId;
 
 function alertItem(alert: Alert) {
   return {
@@ -102,7 +48,7 @@ function alertItem(alert: Alert) {
 
 export async function getAlert(table: TableClient, alertId: string): Promise<Alert | undefined> {
   const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: alertKeys.alert(alertId) }));
-  return Item ? strip(Item) : undefined;
+  return Item ? parseAlert(Item) : undefined;
 }
 
 /**
@@ -130,7 +76,7 @@ export async function openOrRepeatAlert(table: TableClient, draft: AlertDraft): 
       },
       { Put: { TableName: table.tableName, Item: alertItem(alert), ConditionExpression: 'attribute_not_exists(pk)' } },
     ]);
-    if (opened) return { alert: strip(alert as unknown as Record<string, unknown>), created: true };
+    if (opened) return { alert, created: true };
     const repeated = await repeatOpenAlert(table, draft);
     if (repeated) return { alert: repeated, created: false };
   }
@@ -147,7 +93,7 @@ async function repeatOpenAlert(table: TableClient, draft: AlertDraft): Promise<A
     const { Attributes } = await table.doc.send(
       new UpdateCommand({
         TableName: table.tableName,
-        Key: alertKeys.alert(String(guard['alertId'])),
+        Key: alertKeys.alert(guardedAlertId(guard)),
         UpdateExpression:
           'SET #count = #count + :one, lastSeenAt = :seen, message = :message' +
           (draft.firstValue === undefined ? '' : ', lastValue = :value'),
@@ -164,7 +110,7 @@ async function repeatOpenAlert(table: TableClient, draft: AlertDraft): Promise<A
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return strip(Attributes ?? {});
+    return parseAlert(Attributes ?? {});
   } catch (error) {
     if (isConditionFailure(error)) return undefined;
     throw error;
@@ -199,13 +145,13 @@ export async function recordHistoricalAlert(
     },
     { Put: { TableName: table.tableName, Item: alertItem(alert), ConditionExpression: 'attribute_not_exists(pk)' } },
   ]);
-  if (recorded) return { alert: strip(alert as unknown as Record<string, unknown>), created: true };
+  if (recorded) return { alert, created: true };
   const { Item: guard } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: guardKey, ConsistentRead: true }));
   if (!guard) throw new Error(`historical alert guard for cause ${draft.cause} vanished; retry`);
   const { Attributes } = await table.doc.send(
     new UpdateCommand({
       TableName: table.tableName,
-      Key: alertKeys.alert(String(guard['alertId'])),
+      Key: alertKeys.alert(guardedAlertId(guard)),
       UpdateExpression: `SET #count = #count + :one, lastSeenAt = :seen${draft.firstValue === undefined ? '' : ', lastValue = :value'}`,
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: { '#count': 'count' },
@@ -217,7 +163,7 @@ export async function recordHistoricalAlert(
       ReturnValues: 'ALL_NEW',
     }),
   );
-  return { alert: strip(Attributes ?? {}), created: false };
+  return { alert: parseAlert(Attributes ?? {}), created: false };
 }
 
 export class AlertStateError extends Error {
@@ -243,7 +189,7 @@ export async function acknowledgeAlert(table: TableClient, alert: Alert, by: str
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return strip(Attributes ?? {});
+    return parseAlert(Attributes ?? {});
   } catch (error) {
     if (isConditionFailure(error)) throw new AlertStateError(`alert ${alert.alertId} is not open`);
     throw error;
@@ -284,7 +230,7 @@ export async function resolveAlert(table: TableClient, alert: Alert, by: string,
   const { Item } = await table.doc.send(
     new GetCommand({ TableName: table.tableName, Key: alertKeys.alert(alert.alertId), ConsistentRead: true }),
   );
-  return strip(Item ?? {});
+  return parseAlert(Item ?? {});
 }
 
 /**
@@ -309,5 +255,5 @@ export async function queryPatientAlerts(
       Limit: options.limit,
     }),
   );
-  return Items.map(strip);
+  return Items.map(parseAlert);
 }

@@ -5,20 +5,10 @@
 //   membership   pk PATIENT#<patientId>  sk CARE#<memberId>          (a patient's care team)
 //                gsi1pk MEMBER#<memberId>#PATIENTS  gsi1sk PATIENT#<patientId>   (a member's patients)
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { CareTeamMembership } from '../domain/care-team.ts';
 import { TABLE_INDEXES } from './table-definition.ts';
 import { queryAll, type TableClient } from './table-client.ts';
-
-export type CareTeamRole = 'clinician' | 'caregiver';
-
-export interface CareTeamMembership {
-  patientId: string;
-  memberId: string;
-  memberRole: CareTeamRole;
-  orgId: string;
-  addedAt: string;
-  /** Caregivers only: the metrics the patient consented to share. */
-  scopes?: string[];
-}
+import { parseItem } from './table-item.ts';
 
 export const careTeamKeys = {
   membership: (patientId: string, memberId: string) => ({ pk: `PATIENT#${patientId}`, sk: `CARE#${memberId}` }),
@@ -37,14 +27,13 @@ export function careTeamMembershipPut(membership: CareTeamMembership) {
   };
 }
 
-function strip(item: Record<string, unknown>): CareTeamMembership {
-  const { patientId, memberId, memberRole, orgId, addedAt, scopes } = item as unknown as CareTeamMembership;
-  return { patientId, memberId, memberRole, orgId, addedAt, ...(scopes ? { scopes } : {}) };
-}
+const PatientOfMember = CareTeamMembership.pick({ patientId: true });
+
+const parseMembership = (item: Record<string, unknown>): CareTeamMembership => parseItem('care-team membership', CareTeamMembership, item);
 
 export async function getMembership(table: TableClient, patientId: string, memberId: string): Promise<CareTeamMembership | undefined> {
   const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: careTeamKeys.membership(patientId, memberId) }));
-  return Item ? strip(Item) : undefined;
+  return Item ? parseMembership(Item) : undefined;
 }
 
 export async function listCareTeam(table: TableClient, patientId: string): Promise<CareTeamMembership[]> {
@@ -52,7 +41,7 @@ export async function listCareTeam(table: TableClient, patientId: string): Promi
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :care)',
     ExpressionAttributeValues: { ':pk': careTeamKeys.patientPartition(patientId), ':care': careTeamKeys.teamPrefix },
   });
-  return items.map(strip);
+  return items.map(parseMembership);
 }
 
 /** Every patient a member looks after. A clinician's panel is bounded (hundreds), so this reads all. */
@@ -63,5 +52,5 @@ export async function listPatientIdsOf(table: TableClient, memberId: string): Pr
     ExpressionAttributeValues: { ':pk': careTeamKeys.patientsOf(memberId) },
     ProjectionExpression: 'patientId',
   });
-  return items.map((item) => String(item['patientId']));
+  return items.map((item) => parseItem('care-team membership', PatientOfMember, item).patientId);
 }

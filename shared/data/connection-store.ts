@@ -7,21 +7,13 @@
 // Every item carries expiresAt: API Gateway closes any connection after two hours, so a
 // record whose $disconnect was lost still disappears.
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Role } from '../auth/user-pool-definition.ts';
+import { Connection } from '../domain/connection.ts';
 import { TABLE_INDEXES } from './table-definition.ts';
 import { isConditionFailure, type TableClient } from './table-client.ts';
+import { parseItem } from './table-item.ts';
 
 /** API Gateway's hard limit on a connection's life, plus a margin for clock skew. */
 export const CONNECTION_TTL_SECONDS = 2 * 60 * 60 + 5 * 60;
-
-export interface Connection {
-  connectionId: string;
-  userId: string;
-  orgId: string;
-  role: Role;
-  connectedAt: string;
-  subscriptions: string[];
-}
 
 export const connectionKeys = {
   connection: (connectionId: string) => ({ pk: `CONNECTION#${connectionId}`, sk: 'CONNECTION' }),
@@ -50,12 +42,11 @@ export async function putConnection(table: TableClient, connection: Omit<Connect
 
 export async function getConnection(table: TableClient, connectionId: string): Promise<Connection | undefined> {
   const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: connectionKeys.connection(connectionId) }));
-  if (!Item) return undefined;
-  const { userId, orgId, role, connectedAt } = Item as unknown as Connection;
-  // A string set, absent until the first subscription (DynamoDB has no empty sets).
-  const subscriptions = Item['subscriptions'] instanceof Set ? [...(Item['subscriptions'] as Set<string>)] : [];
-  return { connectionId, userId, orgId, role, connectedAt, subscriptions };
+  return Item ? parseItem('connection', Connection, Item) : undefined;
 }
+
+const ConnectionIdOnly = Connection.pick({ connectionId: true });
+const connectionIdOf = (item: Record<string, unknown>) => parseItem('connection', ConnectionIdOnly, item).connectionId;
 
 export async function listConnectionIdsOfUser(table: TableClient, userId: string): Promise<string[]> {
   const { Items = [] } = await table.doc.send(
@@ -67,7 +58,7 @@ export async function listConnectionIdsOfUser(table: TableClient, userId: string
       ProjectionExpression: 'connectionId',
     }),
   );
-  return Items.map((item) => String(item['connectionId']));
+  return Items.map(connectionIdOf);
 }
 
 export async function listSubscriberConnectionIds(table: TableClient, patientId: string): Promise<string[]> {
@@ -79,7 +70,7 @@ export async function listSubscriberConnectionIds(table: TableClient, patientId:
       ProjectionExpression: 'connectionId',
     }),
   );
-  return Items.map((item) => String(item['connectionId']));
+  return Items.map(connectionIdOf);
 }
 
 /**

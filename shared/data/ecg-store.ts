@@ -4,53 +4,28 @@
 // Key layout (one partition per recording keeps a recording's items together)
 //   recording       pk RECORDING#<recordingId>  sk RECORDING
 //                   gsi1pk PATIENT#<patientId>#RECORDINGS  gsi1sk <createdAt>#<recordingId>  (a patient's recordings)
+//                   gsi2pk OPEN_RECORDINGS#<shard>  gsi2sk <last activity>#<recordingId>      (open recordings by idleness;
+//                   only while the recording takes chunks: a sparse index)
 //   raw chunk       pk RECORDING#<recordingId>  sk CHUNK#<seq, 6 digits>      (TTL: raw signal retention)
 //   chunk analysis  pk RECORDING#<recordingId>  sk ANALYSIS#<seq, 6 digits>   (kept)
 //   analysis state  pk RECORDING#<recordingId>  sk STATE                      (optimistic version)
 // Raw samples are stored as little-endian int16 bytes: 60 s at 1000 Hz is 120 kB, well
 // inside DynamoDB's 400 kB item limit, and one item per chunk instead of per sample.
+// The open-recordings index is spread over 16 partitions by the recording id's first hex
+// digit, so chunk uploads from many patients never queue on one index partition.
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, queryAll, transactWriteIfConditionsHold, type TableClient } from './table-client.ts';
-
-export type RecordingStatus = 'recording' | 'complete' | 'analyzed';
-
-export interface RecordingFindings {
-  analyzedSeconds: number;
-  beatCount: number;
-  heartRate?: { mean: number; min: number; max: number };
-  hrv?: { sdnnMs: number; rmssdMs: number; pnn50: number };
-  rhythm?: string;
-  stDeviationMv?: number;
-  unusableSeconds?: number;
-  flags: string[];
-}
-
-export interface Recording {
-  recordingId: string;
-  patientId: string;
-  orgId: string;
-  sampleRateHz: number;
-  lead: string;
-  deviceId?: string;
-  status: RecordingStatus;
-  createdAt: string;
-  startedAt: string;
-  chunksReceived: number;
-  /** Highest sequence number received; with chunksReceived it tells whether any chunk is missing. */
-  maxSeq?: number;
-  chunksAnalyzed: number;
-  /** Set by /complete: the number of chunks the recording has, so analysis knows when it is done. */
-  chunkCount?: number;
-  findings: RecordingFindings;
-}
-
-export interface StoredChunk {
-  recordingId: string;
-  seq: number;
-  samples: Int16Array;
-  digest: string;
-}
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import {
+  type ChunkAnalysisRecord,
+  ChunkAnalysisRecord as ChunkAnalysisRecordSchema,
+  EcgChunk,
+  Recording,
+  type RecordingFindings,
+} from '../domain/ecg-recording.ts';
+import { TABLE_INDEXES } from './table-definition.ts';
+import { isConditionFailure, queryAll, type TableClient, transactWriteIfConditionsHold } from './table-client.ts';
+import { parseItem } from './table-item.ts';
 
 export interface AnalysisState<Engine, Rules> {
   nextSeq: number;
@@ -61,36 +36,22 @@ export interface AnalysisState<Engine, Rules> {
 
 const seqKey = (seq: number) => String(seq).padStart(6, '0');
 
+export const OPEN_RECORDING_SHARDS = '0123456789abcdef'.split('');
+
 export const ecgKeys = {
   recording: (recordingId: string) => ({ pk: `RECORDING#${recordingId}`, sk: 'RECORDING' }),
   ofPatient: (patientId: string) => `PATIENT#${patientId}#RECORDINGS`,
+  openShard: (shard: string) => `OPEN_RECORDINGS#${shard}`,
+  shardOf: (recordingId: string) => ecgKeys.openShard(recordingId.charAt(0).toLowerCase()),
+  /** Orders open recordings by their last activity, oldest first. */
+  idleOrder: (lastActivityAt: string, recordingId: string) => `${lastActivityAt}#${recordingId}`,
   chunk: (recordingId: string, seq: number) => ({ pk: `RECORDING#${recordingId}`, sk: `CHUNK#${seqKey(seq)}` }),
   analysis: (recordingId: string, seq: number) => ({ pk: `RECORDING#${recordingId}`, sk: `ANALYSIS#${seqKey(seq)}` }),
+  analysisPrefix: 'ANALYSIS#',
   state: (recordingId: string) => ({ pk: `RECORDING#${recordingId}`, sk: 'STATE' }),
 };
 
-const RECORDING_FIELDS = [
-  'recordingId',
-  'patientId',
-  'orgId',
-  'sampleRateHz',
-  'lead',
-  'deviceId',
-  'status',
-  'createdAt',
-  'startedAt',
-  'chunksReceived',
-  'maxSeq',
-  'chunksAnalyzed',
-  'chunkCount',
-  'findings',
-] as const;
-
-function stripRecording(item: Record<string, unknown>): Recording {
-  const recording: Record<string, unknown> = {};
-  for (const field of RECORDING_FIELDS) if (item[field] !== undefined) recording[field] = item[field];
-  return recording as unknown as Recording;
-}
+const parseRecording = (item: Record<string, unknown>): Recording => parseItem('recording', Recording, item);
 
 export async function createRecording(table: TableClient, recording: Recording): Promise<void> {
   await table.doc.send(
@@ -100,6 +61,8 @@ export async function createRecording(table: TableClient, recording: Recording):
         ...ecgKeys.recording(recording.recordingId),
         gsi1pk: ecgKeys.ofPatient(recording.patientId),
         gsi1sk: `${recording.createdAt}#${recording.recordingId}`,
+        gsi2pk: ecgKeys.shardOf(recording.recordingId),
+        gsi2sk: ecgKeys.idleOrder(recording.createdAt, recording.recordingId),
         type: 'recording',
         ...recording,
       },
@@ -116,10 +79,10 @@ export async function getRecording(table: TableClient, recordingId: string): Pro
   const { Item } = await table.doc.send(
     new GetCommand({ TableName: table.tableName, Key: ecgKeys.recording(recordingId), ConsistentRead: true }),
   );
-  return Item ? stripRecording(Item) : undefined;
+  return Item ? parseRecording(Item) : undefined;
 }
 
-export function samplesToBytes(samples: Int16Array): Uint8Array {
+export function samplesToBytes(samples: Int16Array): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(samples.length * 2);
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < samples.length; i++) view.setInt16(i * 2, samples[i]!, true);
@@ -137,13 +100,17 @@ export function digestSamples(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('base64url');
 }
 
-export type ChunkPutOutcome = 'stored' | 'repeat' | 'conflict' | 'past-end';
+/**
+ * stored: new; repeat: the same samples again (harmless); conflict: other samples under the
+ * same seq; past-end: at or past the count fixed by /complete; closed: the recording was
+ * cancelled or closed as incomplete; missing: there is no such recording.
+ */
+export type ChunkPutOutcome = 'stored' | 'repeat' | 'conflict' | 'past-end' | 'closed' | 'missing';
 
 /**
- * Stores a chunk once. A repeat with the same samples is reported as such (harmless); the
- * same seq with different samples is a conflict, since the first may already be analysed;
- * a seq at or past the count fixed by /complete is refused in the same transaction, so a
- * chunk racing the completion cannot be accepted and then never analysed.
+ * Stores a chunk once, while the recording still takes chunks. The recording's state is
+ * checked in the same transaction, so a chunk racing /complete or /cancel cannot be accepted
+ * and then never analysed.
  */
 export async function putChunk(
   table: TableClient,
@@ -154,22 +121,12 @@ export async function putChunk(
   receivedAt: string,
 ): Promise<ChunkPutOutcome> {
   const bytes = samplesToBytes(samples);
-  const digest = digestSamples(bytes);
+  const chunk: EcgChunk = { recordingId, seq, sampleCount: samples.length, samples: bytes, digest: digestSamples(bytes), receivedAt };
   const stored = await transactWriteIfConditionsHold(table, [
     {
       Put: {
         TableName: table.tableName,
-        Item: {
-          ...ecgKeys.chunk(recordingId, seq),
-          type: 'ecgChunk',
-          recordingId,
-          seq,
-          sampleCount: samples.length,
-          samples: bytes,
-          digest,
-          receivedAt,
-          expiresAt: expiresAtSeconds,
-        },
+        Item: { ...ecgKeys.chunk(recordingId, seq), type: 'ecgChunk', ...chunk, expiresAt: expiresAtSeconds },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
@@ -177,9 +134,15 @@ export async function putChunk(
       Update: {
         TableName: table.tableName,
         Key: ecgKeys.recording(recordingId),
-        UpdateExpression: 'ADD chunksReceived :one',
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(chunkCount) OR chunkCount > :seq)',
-        ExpressionAttributeValues: { ':one': 1, ':seq': seq },
+        UpdateExpression: 'ADD chunksReceived :one SET lastChunkAt = :at, gsi2sk = :idle',
+        ConditionExpression: 'attribute_exists(pk) AND #status = :recording',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':at': receivedAt,
+          ':idle': ecgKeys.idleOrder(receivedAt, recordingId),
+          ':recording': 'recording',
+        },
       },
     },
   ]);
@@ -195,11 +158,15 @@ export async function putChunk(
       ConsistentRead: true,
     }),
   );
-  if (!Item) return 'past-end';
-  if (Item['digest'] !== digest) return 'conflict';
-  // A repeat also repairs maxSeq, in case the first upload stopped between the two writes.
-  await raiseMaxSeq(table, recordingId, seq);
-  return 'repeat';
+  if (Item) {
+    if (parseItem('ECG chunk', EcgChunk.pick({ digest: true }), Item).digest !== chunk.digest) return 'conflict';
+    // A repeat also repairs maxSeq, in case the first upload stopped between the two writes.
+    await raiseMaxSeq(table, recordingId, seq);
+    return 'repeat';
+  }
+  const recording = await getRecording(table, recordingId);
+  if (!recording) return 'missing';
+  return recording.status === 'cancelled' || recording.status === 'incomplete' ? 'closed' : 'past-end';
 }
 
 /** maxSeq only grows; a lower seq fails the condition, which is the point. */
@@ -219,18 +186,24 @@ async function raiseMaxSeq(table: TableClient, recordingId: string, seq: number)
   }
 }
 
-export async function getChunk(table: TableClient, recordingId: string, seq: number): Promise<StoredChunk | undefined> {
+/** A stored chunk with its samples decoded; undefined once it is gone (never sent, or expired). */
+export async function getChunk(
+  table: TableClient,
+  recordingId: string,
+  seq: number,
+): Promise<(EcgChunk & { microvolts: Int16Array }) | undefined> {
   const { Item } = await table.doc.send(
     new GetCommand({ TableName: table.tableName, Key: ecgKeys.chunk(recordingId, seq), ConsistentRead: true }),
   );
   if (!Item) return undefined;
-  return { recordingId, seq, samples: bytesToSamples(Item['samples'] as Uint8Array), digest: String(Item['digest']) };
+  const chunk = parseItem('ECG chunk', EcgChunk, Item);
+  return { ...chunk, microvolts: bytesToSamples(chunk.samples) };
 }
 
 /**
- * Records how many chunks the recording has: only once, so a repeated /complete cannot move
- * the end, and only while exactly that many chunks have been received, so none can slip in
- * between the caller's check and this write.
+ * Records how many chunks the recording has: only once, only while it still takes chunks (so
+ * a repeated /complete cannot move the end), and only while exactly that many chunks have
+ * been received, so none can slip in between the caller's check and this write.
  */
 export async function setChunkCount(table: TableClient, recordingId: string, chunkCount: number): Promise<Recording | undefined> {
   try {
@@ -238,19 +211,89 @@ export async function setChunkCount(table: TableClient, recordingId: string, chu
       new UpdateCommand({
         TableName: table.tableName,
         Key: ecgKeys.recording(recordingId),
-        UpdateExpression: 'SET chunkCount = :count, #status = :complete',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(chunkCount) AND chunksReceived = :count',
+        UpdateExpression: 'SET chunkCount = :count, #status = :complete REMOVE gsi2pk, gsi2sk',
+        ConditionExpression: 'attribute_exists(pk) AND #status = :recording AND chunksReceived = :count',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':count': chunkCount, ':complete': 'complete' },
+        ExpressionAttributeValues: { ':count': chunkCount, ':complete': 'complete', ':recording': 'recording' },
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return stripRecording(Attributes ?? {});
+    return parseRecording(Attributes ?? {});
   } catch (error) {
     if (isConditionFailure(error)) return undefined;
     throw error;
   }
 }
+
+/**
+ * Closes a recording that still takes chunks, as cancelled (by the patient) or incomplete
+ * (idle too long: then only if it has still heard nothing since `idleBefore`, so a chunk that
+ * arrives during the sweep keeps it open). Undefined when it was not closed.
+ */
+export async function closeRecording(
+  table: TableClient,
+  recordingId: string,
+  status: 'cancelled' | 'incomplete',
+  at: string,
+  idleBefore?: string,
+): Promise<Recording | undefined> {
+  const idle = '(lastChunkAt < :idleBefore OR (attribute_not_exists(lastChunkAt) AND createdAt < :idleBefore))';
+  try {
+    const { Attributes } = await table.doc.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: ecgKeys.recording(recordingId),
+        UpdateExpression: 'SET #status = :closed, closedAt = :at REMOVE gsi2pk, gsi2sk',
+        ConditionExpression: `attribute_exists(pk) AND #status = :recording${idleBefore === undefined ? '' : ` AND ${idle}`}`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':closed': status,
+          ':at': at,
+          ':recording': 'recording',
+          ...(idleBefore === undefined ? {} : { ':idleBefore': idleBefore }),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return parseRecording(Attributes ?? {});
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+}
+
+const IdleRecording = Recording.pick({ recordingId: true });
+
+/** Ids of recordings that still take chunks and have heard nothing since `before` (ISO time), oldest first. */
+export async function listIdleRecordingIds(table: TableClient, before: string, limitPerShard = 100): Promise<string[]> {
+  const index = TABLE_INDEXES.gsi2;
+  const pages = await Promise.all(
+    OPEN_RECORDING_SHARDS.map(async (shard) => {
+      const { Items = [] } = await table.doc.send(
+        new QueryCommand({
+          TableName: table.tableName,
+          IndexName: index.indexName,
+          KeyConditionExpression: '#pk = :shard AND #sk < :before',
+          ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+          ExpressionAttributeValues: { ':shard': ecgKeys.openShard(shard), ':before': before },
+          ProjectionExpression: 'recordingId',
+          Limit: limitPerShard,
+        }),
+      );
+      return Items.map((item) => parseItem('recording', IdleRecording, item).recordingId);
+    }),
+  );
+  return pages.flat();
+}
+
+// The engine and rule state are stored as JSON text: cheaper to write than a deep DynamoDB
+// map, and free of its nesting limit. Their shape belongs to the ECG engine.
+const StoredAnalysisState = z.object({
+  nextSeq: z.number().int().min(0),
+  version: z.number().int().min(0),
+  engine: z.string(),
+  rules: z.string(),
+});
 
 export async function getAnalysisState<Engine, Rules>(
   table: TableClient,
@@ -260,25 +303,17 @@ export async function getAnalysisState<Engine, Rules>(
     new GetCommand({ TableName: table.tableName, Key: ecgKeys.state(recordingId), ConsistentRead: true }),
   );
   if (!Item) return undefined;
-  return {
-    nextSeq: Number(Item['nextSeq']),
-    version: Number(Item['version']),
-    // Stored as JSON text: cheaper to write than a deep DynamoDB map, and free of its nesting limit.
-    engine: JSON.parse(String(Item['engine'])) as Engine,
-    rules: JSON.parse(String(Item['rules'])) as Rules,
-  };
+  const stored = parseItem('ECG analysis state', StoredAnalysisState, Item);
+  return { nextSeq: stored.nextSeq, version: stored.version, engine: JSON.parse(stored.engine), rules: JSON.parse(stored.rules) };
 }
 
 /** The stored per-chunk analyses of a recording, in sequence order (the final flush last). */
-export async function listChunkAnalyses(
-  table: TableClient,
-  recordingId: string,
-): Promise<Array<Record<string, unknown> & { seq: number }>> {
+export async function listChunkAnalyses(table: TableClient, recordingId: string): Promise<ChunkAnalysisRecord[]> {
   const items = await queryAll(table, {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': ecgKeys.recording(recordingId).pk, ':prefix': 'ANALYSIS#' },
+    ExpressionAttributeValues: { ':pk': ecgKeys.recording(recordingId).pk, ':prefix': ecgKeys.analysisPrefix },
   });
-  return items as Array<Record<string, unknown> & { seq: number }>;
+  return items.map((item) => parseItem('ECG chunk analysis', ChunkAnalysisRecordSchema, item));
 }
 
 export class ConcurrentAnalysisError extends Error {
@@ -288,27 +323,27 @@ export class ConcurrentAnalysisError extends Error {
 /**
  * Saves one analysed chunk: its results, the state for the next chunk and the recording's
  * running findings, all or nothing. The state's version guards against two analyses of the
- * same recording racing (a redelivered message, a retry).
+ * same recording racing (a redelivered message, a retry). `finished` marks the findings
+ * final; a completed recording then becomes `analyzed`, a closed one keeps its status.
  */
 export async function commitChunkAnalysis<Engine, Rules>(
   table: TableClient,
   input: {
-    recordingId: string;
-    seq: number;
-    analysis: Record<string, unknown>;
+    analysis: ChunkAnalysisRecord;
     previousVersion: number;
     next: AnalysisState<Engine, Rules>;
     findings: RecordingFindings;
-    finished: boolean;
+    finished: false | { status: 'analyzed' | 'cancelled' | 'incomplete' };
     at: string;
   },
 ): Promise<void> {
-  const { recordingId, seq } = input;
+  const { recordingId, seq } = input.analysis;
+  const finished = input.finished;
   const committed = await transactWriteIfConditionsHold(table, [
     {
       Put: {
         TableName: table.tableName,
-        Item: { ...ecgKeys.analysis(recordingId, seq), type: 'ecgChunkAnalysis', recordingId, seq, ...input.analysis },
+        Item: { ...ecgKeys.analysis(recordingId, seq), type: 'ecgChunkAnalysis', ...input.analysis },
       },
     },
     {
@@ -330,15 +365,15 @@ export async function commitChunkAnalysis<Engine, Rules>(
       Update: {
         TableName: table.tableName,
         Key: ecgKeys.recording(recordingId),
-        UpdateExpression: input.finished
-          ? 'SET chunksAnalyzed = :analyzed, findings = :findings, #status = :analyzedStatus, analyzedAt = :at'
+        UpdateExpression: finished
+          ? 'SET chunksAnalyzed = :analyzed, findings = :findings, #status = :finalStatus, analyzedAt = :at'
           : 'SET chunksAnalyzed = :analyzed, findings = :findings',
         ExpressionAttributeValues: {
           ':analyzed': input.next.nextSeq,
           ':findings': input.findings,
-          ...(input.finished ? { ':analyzedStatus': 'analyzed', ':at': input.at } : {}),
+          ...(finished ? { ':finalStatus': finished.status, ':at': input.at } : {}),
         },
-        ...(input.finished ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+        ...(finished ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
       },
     },
   ]);

@@ -3,7 +3,7 @@
 // altered, or replayed by another caller or with other filters, is rejected.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ENV, requireEnv } from '../config/env.ts';
-import { ValidationError } from '../http/errors.ts';
+import { ValidationError } from '../domain/errors.ts';
 
 export interface CursorCodec {
   encode(position: string, scope: string): string;

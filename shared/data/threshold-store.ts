@@ -7,8 +7,9 @@
 // Resolving a patient's threshold is one BatchGet of the three keys.
 import { BatchGetCommand, DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Metric } from '../domain/metrics.ts';
-import type { Threshold, ThresholdScope } from '../domain/thresholds.ts';
+import { Threshold, type ThresholdScope } from '../domain/thresholds.ts';
 import type { TableClient } from './table-client.ts';
+import { parseItem } from './table-item.ts';
 
 type StoredScope = Exclude<ThresholdScope, 'builtin'>;
 
@@ -21,20 +22,7 @@ export const thresholdKeys = {
   }),
 };
 
-function strip(item: Record<string, unknown>): Threshold {
-  const { metric, scope, min, max, minDurationSeconds, deadBand, priority, updatedAt, updatedBy } = item as unknown as Threshold;
-  return {
-    metric,
-    scope,
-    ...(min === undefined ? {} : { min }),
-    ...(max === undefined ? {} : { max }),
-    minDurationSeconds,
-    deadBand,
-    priority,
-    ...(updatedAt ? { updatedAt } : {}),
-    ...(updatedBy ? { updatedBy } : {}),
-  };
-}
+const parseThreshold = (item: Record<string, unknown>): Threshold => parseItem('threshold', Threshold, item);
 
 export async function putThreshold(table: TableClient, ownerId: string, threshold: Threshold & { scope: StoredScope }): Promise<void> {
   await table.doc.send(
@@ -87,8 +75,8 @@ export async function getThresholdsAlongFallback(
   }
   const found: { patient?: Threshold; clinician?: Threshold; org?: Threshold } = {};
   for (const item of items) {
-    const threshold = strip(item);
-    found[threshold.scope as StoredScope] = threshold;
+    const threshold = parseThreshold(item);
+    if (threshold.scope !== 'builtin') found[threshold.scope] = threshold;
   }
   return found;
 }

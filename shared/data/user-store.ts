@@ -7,27 +7,12 @@
 //   organisation      pk ORG#<orgId>          sk PROFILE
 // userId is the Cognito `sub`, so a verified token leads straight to the profile.
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Role } from '../auth/user-pool-definition.ts';
-import { TABLE_INDEXES } from './table-definition.ts';
-import { transactWriteIfConditionsHold, type TableClient, type TransactItems } from './table-client.ts';
+import type { Role } from '../domain/roles.ts';
+import { Organisation, User } from '../domain/user.ts';
 import { careTeamMembershipPut } from './care-team-store.ts';
-
-export interface UserRecord {
-  userId: string;
-  orgId: string;
-  email: string;
-  name: string;
-  role: Role;
-  createdAt: string;
-  /** Patients only: the clinician who enrolled them, whose defaults apply to their thresholds. */
-  primaryClinicianId?: string;
-}
-
-export interface Organisation {
-  orgId: string;
-  name: string;
-  createdAt: string;
-}
+import { TABLE_INDEXES } from './table-definition.ts';
+import { type TableClient, type TransactItems, transactWriteIfConditionsHold } from './table-client.ts';
+import { parseItem } from './table-item.ts';
 
 export const userKeys = {
   profile: (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' }),
@@ -40,7 +25,9 @@ export class EmailTakenError extends Error {
   override name = 'EmailTakenError';
 }
 
-function userItem(user: UserRecord) {
+const parseUser = (item: Record<string, unknown>): User => parseItem('user', User, item);
+
+function userItem(user: User) {
   return {
     ...userKeys.profile(user.userId),
     gsi1pk: userKeys.byOrgRole(user.orgId, user.role),
@@ -50,12 +37,7 @@ function userItem(user: UserRecord) {
   };
 }
 
-function stripUser(item: Record<string, unknown>): UserRecord {
-  const { userId, orgId, email, name, role, createdAt, primaryClinicianId } = item as unknown as UserRecord;
-  return { userId, orgId, email, name, role, createdAt, ...(primaryClinicianId ? { primaryClinicianId } : {}) };
-}
-
-function newUserPuts(table: TableClient, user: UserRecord) {
+function newUserPuts(table: TableClient, user: User) {
   return [
     { Put: { TableName: table.tableName, Item: userItem(user), ConditionExpression: 'attribute_not_exists(pk)' } },
     {
@@ -73,7 +55,7 @@ async function writeAtomically(table: TableClient, items: TransactItems, email: 
 }
 
 /** An organisation and its first admin, written together so neither exists without the other. */
-export async function createOrganisationWithAdmin(table: TableClient, organisation: Organisation, admin: UserRecord): Promise<void> {
+export async function createOrganisationWithAdmin(table: TableClient, organisation: Organisation, admin: User): Promise<void> {
   await writeAtomically(
     table,
     [
@@ -91,7 +73,7 @@ export async function createOrganisationWithAdmin(table: TableClient, organisati
 }
 
 /** A new user; a patient joins their enrolling clinician's care team in the same write. */
-export async function createUser(table: TableClient, user: UserRecord): Promise<void> {
+export async function createUser(table: TableClient, user: User): Promise<void> {
   const careTeam =
     user.role === 'patient' && user.primaryClinicianId
       ? [
@@ -112,17 +94,17 @@ export async function createUser(table: TableClient, user: UserRecord): Promise<
   await writeAtomically(table, [...newUserPuts(table, user), ...careTeam], user.email);
 }
 
-export async function getUser(table: TableClient, userId: string): Promise<UserRecord | undefined> {
+export async function getUser(table: TableClient, userId: string): Promise<User | undefined> {
   const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: userKeys.profile(userId) }));
-  return Item ? stripUser(Item) : undefined;
+  return Item ? parseUser(Item) : undefined;
 }
 
 export async function getOrganisation(table: TableClient, orgId: string): Promise<Organisation | undefined> {
   const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: userKeys.organisation(orgId) }));
-  return Item ? { orgId: Item['orgId'], name: Item['name'], createdAt: Item['createdAt'] } : undefined;
+  return Item ? parseItem('organisation', Organisation, Item) : undefined;
 }
 
-export async function listUsersByRole(table: TableClient, orgId: string, role: Role, limit = 100): Promise<UserRecord[]> {
+export async function listUsersByRole(table: TableClient, orgId: string, role: Role, limit = 100): Promise<User[]> {
   const { Items = [] } = await table.doc.send(
     new QueryCommand({
       TableName: table.tableName,
@@ -132,5 +114,5 @@ export async function listUsersByRole(table: TableClient, orgId: string, role: R
       Limit: limit,
     }),
   );
-  return Items.map(stripUser);
+  return Items.map(parseUser);
 }

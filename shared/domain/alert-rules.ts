@@ -65,22 +65,10 @@ export function thresholdCause(metric: Metric, direction: BreachDirection): stri
   return `${metric}.${direction}`;
 }
 
-const METRIC_LABELS: Record<Metric, string> = {
-  heart_rate: 'Heart rate',
-  spo2: 'SpO2',
-  body_temperature: 'Body temperature',
-  systolic_bp: 'Systolic blood pressure',
-  diastolic_bp: 'Diastolic blood pressure',
-  respiratory_rate: 'Respiratory rate',
-  steps: 'Steps',
-  weight: 'Weight',
-  blood_glucose: 'Blood glucose',
-};
-
 export function thresholdMessage(metric: Metric, direction: BreachDirection, value: number, limit: number): string {
   const unit = METRICS[metric].unit;
   const rounded = Math.round(value * 10) / 10;
-  return `${METRIC_LABELS[metric]} ${rounded} ${unit} ${direction === 'high' ? 'above' : 'below'} the limit of ${limit} ${unit}`;
+  return `${METRICS[metric].label} ${rounded} ${unit} ${direction === 'high' ? 'above' : 'below'} the limit of ${limit} ${unit}`;
 }
 
 /**

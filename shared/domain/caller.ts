@@ -1,8 +1,4 @@
-import type { Role } from '../auth/user-pool-definition.ts';
+import type { User } from './user.ts';
 
 /** Who is calling, as established from a verified token and our own user record. */
-export interface Caller {
-  readonly userId: string;
-  readonly orgId: string;
-  readonly role: Role;
-}
+export type Caller = Pick<User, 'userId' | 'orgId' | 'role'>;

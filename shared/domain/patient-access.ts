@@ -1,9 +1,9 @@
 // Who may do what with a patient's data. Pure rules over records the caller has loaded;
 // the services fetch the patient and the caller's membership, then ask here.
-import { ForbiddenError, NotFoundError } from '../http/errors.ts';
-import type { CareTeamMembership } from '../data/care-team-store.ts';
-import type { UserRecord } from '../data/user-store.ts';
+import type { CareTeamMembership } from './care-team.ts';
 import type { Caller } from './caller.ts';
+import { ForbiddenError, NotFoundError } from './errors.ts';
+import type { User } from './user.ts';
 
 export type PatientAction =
   /** See the patient's data: alerts, recordings, findings. */
@@ -20,10 +20,10 @@ export type PatientAction =
 export function assertPatientAccess(
   caller: Caller,
   patientId: string,
-  patient: UserRecord | undefined,
+  patient: User | undefined,
   membership: CareTeamMembership | undefined,
   action: PatientAction,
-): asserts patient is UserRecord {
+): asserts patient is User {
   if (patient?.role !== 'patient' || patient.orgId !== caller.orgId) {
     throw new NotFoundError(`patient ${patientId} not found`);
   }

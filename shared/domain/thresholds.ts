@@ -1,26 +1,38 @@
 // Alert thresholds and which one applies. A patient's own threshold wins, then their
 // primary clinician's default, then the organisation's, then Vigil's built-in one.
-import { METRICS, type Metric } from './metrics.ts';
+import { z } from 'zod';
+import type { FieldProblem } from './errors.ts';
+import { Id } from './identifiers.ts';
+import { METRICS, type Metric, MetricName } from './metrics.ts';
+import { Timestamp } from './time.ts';
 
-export type Priority = 'high' | 'medium' | 'low';
-export type ThresholdScope = 'patient' | 'clinician' | 'org' | 'builtin';
+export const Priority = z.enum(['high', 'medium', 'low']);
+export type Priority = z.infer<typeof Priority>;
 
-export interface ThresholdLimits {
-  min?: number;
-  max?: number;
+export const ThresholdScope = z.enum(['patient', 'clinician', 'org', 'builtin']);
+export type ThresholdScope = z.infer<typeof ThresholdScope>;
+
+/** The longest a breach may have to last before it raises: a day. */
+export const MAX_MIN_DURATION_SECONDS = 86_400;
+
+export const ThresholdLimits = z.object({
+  min: z.number().optional(),
+  max: z.number().optional(),
   /** A breach must last this long before an alert opens (alarm fatigue). */
-  minDurationSeconds: number;
+  minDurationSeconds: z.number().int().min(0).max(MAX_MIN_DURATION_SECONDS),
   /** A breach clears only once the value is this far back inside the limit (hysteresis). */
-  deadBand: number;
-  priority: Priority;
-}
+  deadBand: z.number().min(0),
+  priority: Priority,
+});
+export type ThresholdLimits = z.infer<typeof ThresholdLimits>;
 
-export interface Threshold extends ThresholdLimits {
-  metric: Metric;
-  scope: ThresholdScope;
-  updatedAt?: string;
-  updatedBy?: string;
-}
+export const Threshold = ThresholdLimits.extend({
+  metric: MetricName,
+  scope: ThresholdScope,
+  updatedAt: Timestamp.optional(),
+  updatedBy: Id.optional(),
+});
+export type Threshold = z.infer<typeof Threshold>;
 
 // Conservative adult limits that page someone for values every clinician would want to know
 // about; clinicians tighten them per patient. Steps and weight have no safe universal limit.
@@ -37,20 +49,46 @@ export const BUILT_IN_THRESHOLDS: Partial<Record<Metric, ThresholdLimits>> = {
 export const THRESHOLD_DEFAULTS = { minDurationSeconds: 0, deadBand: 0, priority: 'high' as Priority };
 
 /**
- * The limits of a request that no reading of the metric could ever cross (outside what is
- * physically possible), each with the reason: such a threshold would never page anyone, or
- * page for every reading.
+ * What makes a threshold for `metric` unusable, each naming its field (relative to the
+ * threshold): a limit no reading could cross (outside what is physically possible), or a
+ * dead-band that leaves no possible value at which a breach would clear.
  */
-export function impossibleLimits(metric: Metric, request: Partial<ThresholdLimits>): Array<{ field: 'min' | 'max'; message: string }> {
-  const { min, max } = METRICS[metric].possible;
+export function thresholdProblems(metric: Metric, limits: Partial<ThresholdLimits>): FieldProblem[] {
+  const possible = METRICS[metric].possible;
   const unit = METRICS[metric].unit;
-  const problems: Array<{ field: 'min' | 'max'; message: string }> = [];
+  const problems: FieldProblem[] = [];
   for (const field of ['min', 'max'] as const) {
-    const value = request[field];
-    if (value !== undefined && (value < min || value > max))
-      problems.push({ field, message: `must be within ${min}–${max} ${unit}, the possible range of ${metric}` });
+    const value = limits[field];
+    if (value !== undefined && (value < possible.min || value > possible.max)) {
+      problems.push({ path: field, message: `must be within ${possible.min}–${possible.max} ${unit}, the possible range of ${metric}` });
+    }
   }
-  return problems;
+  if (problems.length > 0) return problems;
+  const { min, max } = limits;
+  const deadBand = limits.deadBand ?? THRESHOLD_DEFAULTS.deadBand;
+  if (min !== undefined && max !== undefined) {
+    if (min >= max) return [{ path: 'min', message: 'must be below max' }];
+    // A value must be able to sit inside both limits by the dead-band, or a breach never clears.
+    if (deadBand >= (max - min) / 2) return [{ path: 'deadBand', message: 'must be less than half the distance between min and max' }];
+    return [];
+  }
+  if (max !== undefined && max - deadBand < possible.min) {
+    return [
+      {
+        path: 'deadBand',
+        message: `must leave a value that clears the breach: max − deadBand is below ${possible.min} ${unit}, the lowest possible ${metric}`,
+      },
+    ];
+  }
+  if (min !== undefined && min + deadBand > possible.max) {
+    return [
+      {
+        path: 'deadBand',
+        message: `must leave a value that clears the breach: min + deadBand is above ${possible.max} ${unit}, the highest possible ${metric}`,
+      },
+    ];
+  }
+  return [];
 }
 
 /** Completes a threshold request with defaults for the fields the caller left out. */

@@ -1,78 +1,52 @@
-// Errors as types: thrown from anywhere, turned into RFC 9457 problem+json by one
-// middleware (http-function.ts). Messages are written for the API caller and must never
-// carry health data or internals.
+// Problem documents (RFC 9457). Domain errors are mapped to HTTP statuses here and nowhere
+// else; the few failures that only exist at the HTTP edge (a body too large, a wrong content
+// type) are HttpErrors of their own.
+import { DomainError, type DomainErrorKind, type FieldProblem } from '../domain/errors.ts';
 
-export interface FieldProblem {
-  /** Where the problem is: "body.samples.3", "params.recordingId", "query.limit". */
-  readonly path: string;
-  readonly message: string;
-}
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-export class HttpError extends Error {
+interface ProblemKind {
   readonly status: number;
   readonly slug: string;
   readonly title: string;
-  readonly errors: readonly FieldProblem[] | undefined;
+}
 
-  constructor(status: number, slug: string, title: string, detail: string, errors?: readonly FieldProblem[]) {
+const PROBLEM_OF_KIND: Record<DomainErrorKind, ProblemKind> = {
+  invalid: { status: 400, slug: 'validation-error', title: 'Invalid request' },
+  unauthenticated: { status: 401, slug: 'unauthorized', title: 'Unauthorized' },
+  forbidden: { status: 403, slug: 'forbidden', title: 'Forbidden' },
+  'not-found': { status: 404, slug: 'not-found', title: 'Not found' },
+  conflict: { status: 409, slug: 'conflict', title: 'Conflict' },
+  'limit-exceeded': { status: 429, slug: 'limit-exceeded', title: 'Limit exceeded' },
+};
+
+/** The HTTP status a domain error answers with. */
+export function statusOf(kind: DomainErrorKind): number {
+  return PROBLEM_OF_KIND[kind].status;
+}
+
+/** A failure of the HTTP exchange itself rather than of the request's meaning. */
+export class HttpError extends Error {
+  readonly problem: ProblemKind;
+  constructor(problem: ProblemKind, detail: string) {
     super(detail);
-    this.status = status;
-    this.slug = slug;
-    this.title = title;
-    this.errors = errors;
-  }
-}
-
-export class ValidationError extends HttpError {
-  override name = 'ValidationError';
-  constructor(detail: string, errors?: readonly FieldProblem[]) {
-    super(400, 'validation-error', 'Invalid request', detail, errors);
-  }
-}
-
-export class UnauthorizedError extends HttpError {
-  override name = 'UnauthorizedError';
-  constructor(detail = 'a valid access token is required') {
-    super(401, 'unauthorized', 'Unauthorized', detail);
-  }
-}
-
-export class ForbiddenError extends HttpError {
-  override name = 'ForbiddenError';
-  constructor(detail: string) {
-    super(403, 'forbidden', 'Forbidden', detail);
-  }
-}
-
-export class NotFoundError extends HttpError {
-  override name = 'NotFoundError';
-  constructor(detail: string) {
-    super(404, 'not-found', 'Not found', detail);
-  }
-}
-
-export class ConflictError extends HttpError {
-  override name = 'ConflictError';
-  constructor(detail: string) {
-    super(409, 'conflict', 'Conflict', detail);
+    this.problem = problem;
   }
 }
 
 export class PayloadTooLargeError extends HttpError {
   override name = 'PayloadTooLargeError';
   constructor(detail: string) {
-    super(413, 'payload-too-large', 'Payload too large', detail);
+    super({ status: 413, slug: 'payload-too-large', title: 'Payload too large' }, detail);
   }
 }
 
 export class UnsupportedMediaTypeError extends HttpError {
   override name = 'UnsupportedMediaTypeError';
   constructor(detail: string) {
-    super(415, 'unsupported-media-type', 'Unsupported media type', detail);
+    super({ status: 415, slug: 'unsupported-media-type', title: 'Unsupported media type' }, detail);
   }
 }
-
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 export interface ProblemDocument {
   type: string;
@@ -83,13 +57,29 @@ export interface ProblemDocument {
   errors?: FieldProblem[];
 }
 
-export function toProblem(error: HttpError, instance?: string): ProblemDocument {
+function document(kind: ProblemKind, detail: string, instance?: string, errors?: readonly FieldProblem[]): ProblemDocument {
   return {
-    type: `urn:vigil:problem:${error.slug}`,
-    title: error.title,
-    status: error.status,
-    detail: error.message,
+    type: `urn:vigil:problem:${kind.slug}`,
+    title: kind.title,
+    status: kind.status,
+    detail,
     ...(instance === undefined ? {} : { instance }),
-    ...(error.errors === undefined ? {} : { errors: [...error.errors] }),
+    ...(errors === undefined ? {} : { errors: [...errors] }),
   };
+}
+
+/** The problem document for an error we expect, or undefined for anything else (a bug: 500). */
+export function problemOf(error: unknown, instance?: string): ProblemDocument | undefined {
+  if (error instanceof DomainError) return document(PROBLEM_OF_KIND[error.kind], error.message, instance, error.errors);
+  if (error instanceof HttpError) return document(error.problem, error.message, instance);
+  return undefined;
+}
+
+/** What an unexpected failure answers: nothing about its cause, a request id to quote. */
+export function internalErrorProblem(requestId: string, instance?: string): ProblemDocument {
+  return document(
+    { status: 500, slug: 'internal-error', title: 'Internal error' },
+    `something went wrong on our side; quote request ${requestId}`,
+    instance,
+  );
 }

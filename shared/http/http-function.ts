@@ -1,29 +1,27 @@
 // The one way an HTTP Lambda is built: a middy stack that, for the route API Gateway
 // matched, reads the caller from the verified token and our user record, parses path,
 // query and body with the route's zod schemas, runs the route's implementation and turns
-// any thrown HttpError into problem+json. Handlers in functions/ only map routes to plain
-// service functions.
-import middy from '@middy/core';
+// any thrown domain or HTTP error into problem+json. Handlers in functions/ only map routes
+// to plain service functions; each implementation is typed by its route's response schema.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { type ROUTES, findRoute, routeKey, routesOf, type RouteDefinition } from '../api/routes.ts';
 import type { HttpFunctionName } from '../api/function-catalog.ts';
+import { findRoute, type RouteDefinition, type ROUTES, routeKey, routesOf } from '../api/routes.ts';
 import { readSubjectClaim } from '../auth/claims.ts';
 import type { Caller } from '../domain/caller.ts';
+import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../domain/errors.ts';
+import { parseInput } from '../domain/validation.ts';
 import {
-  ForbiddenError,
-  HttpError,
-  NotFoundError,
+  internalErrorProblem,
   PayloadTooLargeError,
   PROBLEM_CONTENT_TYPE,
-  toProblem,
-  UnauthorizedError,
+  type ProblemDocument,
+  problemOf,
   UnsupportedMediaTypeError,
-  ValidationError,
 } from './errors.ts';
-import { parseRequestPart } from './request-validation.ts';
 
 /**
  * Largest request body any route accepts. The biggest legitimate body, an ECG chunk of
@@ -39,6 +37,8 @@ type RouteByKey<K extends string> = Extract<
 >;
 type Parsed<R, Part extends 'params' | 'query' | 'body'> = R extends { [key in Part]: infer S extends z.ZodType } ? z.output<S> : undefined;
 type CallerOf<R> = R extends { auth: 'jwt' } ? Caller : undefined;
+/** What a route's implementation must resolve to: its response schema's input, or nothing (204). */
+type ResponseOf<R> = R extends { response: infer S extends z.ZodType } ? z.input<S> : undefined | void;
 
 export interface RouteRequest<R> {
   caller: CallerOf<R>;
@@ -46,24 +46,14 @@ export interface RouteRequest<R> {
   query: Parsed<R, 'query'>;
   body: Parsed<R, 'body'>;
   requestId: string;
+  /** The function's logger, carrying this invocation's request id. */
+  logger: Logger;
   /** The raw event, for the rare route that needs a header. */
   event: APIGatewayProxyEventV2WithJWTAuthorizer;
 }
 
-/** What an implementation may return instead of a bare body: another status or extra headers. */
-export class HttpResponse {
-  readonly status: number;
-  readonly body: unknown;
-  readonly headers: Record<string, string>;
-  constructor(status: number, body: unknown, headers: Record<string, string> = {}) {
-    this.status = status;
-    this.body = body;
-    this.headers = headers;
-  }
-}
-
 export type RouteImplementations<F extends HttpFunctionName> = {
-  [K in RouteKeyOf<Extract<Routes, { function: F }>>]: (request: RouteRequest<RouteByKey<K>>) => Promise<unknown>;
+  [K in RouteKeyOf<Extract<Routes, { function: F }>>]: (request: RouteRequest<RouteByKey<K>>) => Promise<ResponseOf<RouteByKey<K>>>;
 };
 
 export interface HttpFunctionDependencies {
@@ -81,6 +71,13 @@ export function assertImplementsRoutes(fn: HttpFunctionName, implemented: readon
   if (expected.join('\n') !== actual.join('\n')) {
     throw new Error(`function ${fn} implements [${actual.join(', ')}] but the route table gives it [${expected.join(', ')}]`);
   }
+}
+
+/** The bearer token the API Gateway authorizer verified, for the rare route that passes it on. */
+export function bearerToken(event: APIGatewayProxyEventV2WithJWTAuthorizer): string {
+  const token = /^Bearer\s+(\S+)$/i.exec(event.headers?.['authorization'] ?? '')?.[1];
+  if (token === undefined) throw new UnauthenticatedError();
+  return token;
 }
 
 function decodeBody(event: APIGatewayProxyEventV2WithJWTAuthorizer): string | undefined {
@@ -116,10 +113,10 @@ async function resolveCaller(
   // without it, which must fail closed.
   const claims = event.requestContext.authorizer?.jwt?.claims ?? {};
   const sub = readSubjectClaim(claims);
-  if (!sub) throw new UnauthorizedError();
+  if (!sub) throw new UnauthenticatedError();
   // The JWT authorizer also passes ID tokens (their audience is the app client); the API's
   // contract is the access token, which is what sign-out and token revocation act on.
-  if (claims['token_use'] !== 'access') throw new UnauthorizedError('an access token is required; this is not one');
+  if (claims['token_use'] !== 'access') throw new UnauthenticatedError('an access token is required; this is not one');
   const caller = await dependencies.loadCaller(sub);
   if (!caller) throw new ForbiddenError('this identity has no Vigil account');
   if (route.roles && !route.roles.includes(caller.role)) {
@@ -128,72 +125,70 @@ async function resolveCaller(
   return caller;
 }
 
-function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+function jsonResponse(status: number, body: unknown): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: status,
     // Responses carry health data: no shared cache may keep them.
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
     ...(body === undefined || status === 204 ? {} : { body: JSON.stringify(body) }),
   };
 }
 
-export function problemResponse(error: HttpError, instance?: string): APIGatewayProxyStructuredResultV2 {
+export function problemResponse(problem: ProblemDocument): APIGatewayProxyStructuredResultV2 {
   return {
-    statusCode: error.status,
+    statusCode: problem.status,
     headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store' },
-    body: JSON.stringify(toProblem(error, instance)),
+    body: JSON.stringify(problem),
   };
 }
+
+/** An implementation as the dispatcher calls it, after its route's parts were parsed by its own schemas. */
+type Implementation = (request: {
+  caller: Caller | undefined;
+  params: unknown;
+  query: unknown;
+  body: unknown;
+  requestId: string;
+  logger: Logger;
+  event: APIGatewayProxyEventV2WithJWTAuthorizer;
+}) => Promise<unknown>;
 
 export function httpFunction<F extends HttpFunctionName>(
   fn: F,
   implementations: RouteImplementations<F>,
   dependencies: HttpFunctionDependencies,
 ) {
-  const table = implementations as unknown as Record<string, (request: RouteRequest<RouteDefinition>) => Promise<unknown>>;
-  assertImplementsRoutes(fn, Object.keys(table));
+  // A Map, not the object: a route key such as "constructor" must find nothing.
+  // Each implementation's parameter type is its own route's; the dispatcher below hands it
+  // exactly that route's parsed parts, which the key lookup guarantees and the types cannot.
+  const table = new Map<string, Implementation>(Object.entries(implementations as unknown as Record<string, Implementation>));
+  assertImplementsRoutes(fn, [...table.keys()]);
   const logger = new Logger({ serviceName: `vigil-${fn}` });
 
   const core = async (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     const route = findRoute(event.routeKey);
-    const implementation = table[event.routeKey];
+    const implementation = table.get(event.routeKey);
     if (!route || !implementation || route.function !== fn) throw new NotFoundError(`no route ${event.routeKey}`);
     const caller = await resolveCaller(route, event, dependencies);
-    const params = route.params ? parseRequestPart('params', route.params, event.pathParameters ?? {}) : undefined;
-    const query = route.query ? parseRequestPart('query', route.query, event.queryStringParameters ?? {}) : undefined;
-    const body = route.body ? parseRequestPart('body', route.body, parseJsonBody(event)) : undefined;
-    const result = await implementation({
-      caller,
-      params,
-      query,
-      body,
-      requestId: context.awsRequestId,
-      event,
-    } as RouteRequest<RouteDefinition>);
-    if (result instanceof HttpResponse) return jsonResponse(result.status, result.body, result.headers);
+    const params = route.params ? parseInput('params', route.params, event.pathParameters ?? {}) : undefined;
+    const query = route.query ? parseInput('query', route.query, event.queryStringParameters ?? {}) : undefined;
+    const body = route.body ? parseInput('body', route.body, parseJsonBody(event)) : undefined;
+    const result = await implementation({ caller, params, query, body, requestId: context.awsRequestId, logger, event });
     return jsonResponse(route.successStatus, result);
   };
 
   const problems = {
     onError: async (request: middy.Request<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2>) => {
-      const error = request.error;
       const instance = request.event.requestContext?.requestId;
-      if (error instanceof HttpError) {
-        if (error.status >= 500) logger.error('request failed', { error: error.name });
-        request.response = problemResponse(error, instance);
+      const problem = problemOf(request.error, instance);
+      if (problem) {
+        request.response = problemResponse(problem);
         return;
       }
       // Unknown failures are ours: log the error itself (no request data) and hide internals.
+      const error = request.error;
       logger.error('unhandled error', error instanceof Error ? error : new Error(String(error)));
-      request.response = problemResponse(
-        new HttpError(
-          500,
-          'internal-error',
-          'Internal error',
-          `something went wrong on our side; quote request ${instance ?? request.context.awsRequestId}`,
-        ),
-        instance,
-      );
+      request.response = problemResponse(internalErrorProblem(instance ?? request.context.awsRequestId, instance));
     },
   };
 

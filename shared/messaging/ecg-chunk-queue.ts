@@ -2,7 +2,8 @@
 // SDK's AWS_ENDPOINT_URL_SQS in the local twin.
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ENV, requireEnv } from '../config/env.ts';
-import { ecgChunkDeduplicationId, ecgChunkMessageGroupId, type EcgChunkMessage } from './queue-definitions.ts';
+import type { EcgChunkMessage } from './ecg-chunk-message.ts';
+import { ecgChunkDeduplicationId, ecgChunkMessageGroupId } from './queue-definitions.ts';
 
 export interface EcgChunkQueue {
   enqueue(message: EcgChunkMessage): Promise<void>;

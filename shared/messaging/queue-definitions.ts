@@ -1,6 +1,7 @@
 // The ECG chunk queue and its dead-letter queue, described once for the CDK stack and the
 // local twin (fauxqs). FIFO with one message group per recording keeps a recording's chunks
 // in upload order while different recordings are analysed in parallel.
+import type { EcgChunkMessage } from './ecg-chunk-message.ts';
 
 export const ECG_QUEUE = {
   /** Logical name; FIFO queue names must end in .fifo. */
@@ -16,22 +17,11 @@ export const ECG_QUEUE = {
   batchSize: 10,
 } as const;
 
-/** The body of an ECG chunk message: which stored chunk to analyse, never the samples. */
-export interface EcgChunkMessage {
-  readonly recordingId: string;
-  readonly seq: number;
-  /**
-   * Set when the analyser queues the rest of a backlog for itself: a fresh id, so FIFO
-   * de-duplication never swallows it as a repeat of the chunk's own message.
-   */
-  readonly continuation?: string;
-}
-
 export function ecgChunkMessageGroupId(message: EcgChunkMessage): string {
   return message.recordingId;
 }
 
 /** Same chunk, same id: FIFO de-duplication absorbs a repeated PUT within five minutes. */
 export function ecgChunkDeduplicationId(message: EcgChunkMessage): string {
-  return message.continuation ? `${message.recordingId}-${message.seq}-${message.continuation}` : `${message.recordingId}-${message.seq}`;
+  return message.wakeUp ? `${message.recordingId}-${message.seq}-${message.wakeUp}` : `${message.recordingId}-${message.seq}`;
 }

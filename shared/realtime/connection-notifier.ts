@@ -1,17 +1,18 @@
 // Pushes messages to WebSocket connections through the API Gateway management API. A
 // connection API Gateway no longer knows (410 GoneException) is removed from the table:
 // the dead recipient's record, never the sender's.
-import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { Logger } from '@aws-lambda-powertools/logger';
+import { ApiGatewayManagementApiClient, GetConnectionCommand, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { ServerMessage } from '../api/websocket-messages.ts';
 import { ENV, requireEnv } from '../config/env.ts';
 import { deleteConnection, listConnectionIdsOfUser, listSubscriberConnectionIds } from '../data/connection-store.ts';
 import type { TableClient } from '../data/table-client.ts';
 
-export type ServerMessage = { type: string } & Record<string, unknown>;
-
 export interface ConnectionPoster {
   /** Resolves true when delivered, false when the connection is gone. */
   post(connectionId: string, message: ServerMessage): Promise<boolean>;
+  /** Whether API Gateway still holds the connection open. */
+  isConnected(connectionId: string): Promise<boolean>;
 }
 
 export function isGoneError(error: unknown): boolean {
@@ -20,17 +21,21 @@ export function isGoneError(error: unknown): boolean {
   return error.name === 'GoneException' || status === 410;
 }
 
+async function unlessGone(call: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await call();
+    return true;
+  } catch (error) {
+    if (isGoneError(error)) return false;
+    throw error;
+  }
+}
+
 export function createConnectionPoster(client: ApiGatewayManagementApiClient): ConnectionPoster {
   return {
-    async post(connectionId, message) {
-      try {
-        await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: JSON.stringify(message) }));
-        return true;
-      } catch (error) {
-        if (isGoneError(error)) return false;
-        throw error;
-      }
-    },
+    post: (connectionId, message) =>
+      unlessGone(() => client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: JSON.stringify(message) }))),
+    isConnected: (connectionId) => unlessGone(() => client.send(new GetConnectionCommand({ ConnectionId: connectionId }))),
   };
 }
 
@@ -40,15 +45,21 @@ export function connectionPosterFromEnv(): ConnectionPoster {
   return posterFromEnv;
 }
 
-export interface Notifier {
-  toUsers(userIds: readonly string[], message: ServerMessage): Promise<{ delivered: number; gone: number }>;
-  toPatientSubscribers(patientId: string, message: ServerMessage): Promise<{ delivered: number; gone: number }>;
-  toConnection(connectionId: string, message: ServerMessage): Promise<boolean>;
+export interface Delivery {
+  delivered: number;
+  gone: number;
 }
 
-const logger = new Logger({ serviceName: 'vigil-notifier' });
+export interface Notifier {
+  toUsers(userIds: readonly string[], message: ServerMessage): Promise<Delivery>;
+  toPatientSubscribers(patientId: string, message: ServerMessage): Promise<Delivery>;
+  toConnection(connectionId: string, message: ServerMessage): Promise<boolean>;
+  isConnected(connectionId: string): Promise<boolean>;
+}
 
-export function createNotifier(table: TableClient, poster: ConnectionPoster): Notifier {
+/** `logger`: the function's logger, so a failed push is logged with the invocation's request id. */
+export function createNotifier(table: TableClient, poster: ConnectionPoster, logger: Logger): Notifier {
+  const log = logger.createChild({ persistentKeys: { module: 'connection-notifier' } });
   const deliver = async (connectionIds: string[], message: ServerMessage) => {
     let delivered = 0;
     let gone = 0;
@@ -63,7 +74,7 @@ export function createNotifier(table: TableClient, poster: ConnectionPoster): No
           }
         } catch (error) {
           // One unreachable screen must not stop the others from hearing about an alert.
-          logger.warn('push to connection failed', { connectionId, error: (error as Error).name });
+          log.warn('push to connection failed', { connectionId, error: (error as Error).name });
         }
       }),
     );
@@ -81,5 +92,6 @@ export function createNotifier(table: TableClient, poster: ConnectionPoster): No
       const { delivered } = await deliver([connectionId], message);
       return delivered === 1;
     },
+    isConnected: (connectionId) => poster.isConnected(connectionId),
   };
 }

@@ -1,26 +1,25 @@
 // Alerts: raising them (with de-duplication and push to the care team), listing them for
 // the people who may see them, and their lifecycle open → acknowledged → resolved.
 import { randomUUID } from 'node:crypto';
-import type { Caller } from '../domain/caller.ts';
+import type { Alert, AlertDraft, AlertStatus } from '../domain/alert.ts';
 import { isHistorical } from '../domain/alert-rules.ts';
-import { ConflictError, NotFoundError } from '../http/errors.ts';
+import type { Caller } from '../domain/caller.ts';
+import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import {
   acknowledgeAlert,
   AlertStateError,
   alertKeys,
   getAlert,
   openOrRepeatAlert,
-  recordHistoricalAlert,
   queryPatientAlerts,
+  recordHistoricalAlert,
   resolveAlert,
-  type Alert,
-  type AlertDraft,
-  type AlertStatus,
 } from '../data/alert-store.ts';
 import { listCareTeam, listPatientIdsOf } from '../data/care-team-store.ts';
 import type { CursorCodec } from '../data/paging-cursor.ts';
 import type { TableClient } from '../data/table-client.ts';
 import type { Notifier } from '../realtime/connection-notifier.ts';
+import { PAGE_LIMITS } from '../api/schemas.ts';
 import { requirePatientAccess } from './patient-access-check.ts';
 
 export interface AlertServiceDependencies {
@@ -80,7 +79,7 @@ export interface AlertListRequest {
  * cursor position down and the pages are merged. The cursor is bound to caller and filters.
  */
 export async function listAlerts(deps: AlertServiceDependencies, caller: Caller, request: AlertListRequest) {
-  const limit = request.limit ?? 50;
+  const limit = request.limit ?? PAGE_LIMITS.default;
   const scope = `alerts|${caller.userId}|${request.status ?? ''}|${request.patientId ?? ''}`;
   const before = request.cursor ? deps.cursors.decode(request.cursor, scope) : undefined;
   const patientIds = await patientsVisibleTo(deps, caller, request.patientId);

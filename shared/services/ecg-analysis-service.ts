@@ -15,15 +15,8 @@ import {
 } from '../ecg/ecg-stream.ts';
 import { evaluateEcgChunk, INITIAL_ECG_ALERT_RULE_STATE, type EcgAlertRuleState } from '../domain/ecg-alert-rules.ts';
 import type { Threshold } from '../domain/thresholds.ts';
-import {
-  commitChunkAnalysis,
-  getAnalysisState,
-  getChunk,
-  getRecording,
-  type AnalysisState,
-  type Recording,
-  type RecordingFindings,
-} from '../data/ecg-store.ts';
+import type { ChunkAnalysisRecord, Recording, RecordingFindings } from '../domain/ecg-recording.ts';
+import { commitChunkAnalysis, getAnalysisState, getChunk, getRecording, type AnalysisState } from '../data/ecg-store.ts';
 import type { TableClient } from '../data/table-client.ts';
 import { getUser } from '../data/user-store.ts';
 import type { Notifier } from '../realtime/connection-notifier.ts';
@@ -72,8 +65,10 @@ export function findingsOf(summary: RecordingSummary): RecordingFindings {
   };
 }
 
-function storedAnalysis(result: ChunkAnalysis, final: boolean): Record<string, unknown> {
+function storedAnalysis(recordingId: string, seq: number, result: ChunkAnalysis, final: boolean): ChunkAnalysisRecord {
   return {
+    recordingId,
+    seq,
     final,
     startSample: result.startSample,
     sampleCount: result.sampleCount,
@@ -143,31 +138,34 @@ export async function advanceRecordingAnalysis(
 
   for (;;) {
     const progress = (finished: boolean, backlog: boolean) => ({ analyzedChunks, finished, backlog, nextSeq: state.nextSeq });
-    if (recording.status === 'analyzed') return progress(true, false);
+    if (recording.analyzedAt !== undefined || recording.status === 'analyzed') return progress(true, false);
     if (remainingMs() < ANALYSIS_TIME_RESERVE_MS) return progress(false, true);
-    const atEnd = recording.chunkCount !== undefined && state.nextSeq >= recording.chunkCount;
+    const closed = recording.status === 'cancelled' || recording.status === 'incomplete' ? recording.status : undefined;
+    let atEnd = recording.chunkCount !== undefined && state.nextSeq >= recording.chunkCount;
     let result: ChunkAnalysis;
     let engine: EcgStreamState;
     let summary: RecordingSummary;
-    if (atEnd) {
-      ({ state: engine, result, summary } = finishEcgStream(state.engine));
-    } else {
-      const chunk = await getChunk(deps.table, recordingId, state.nextSeq);
-      if (!chunk) return progress(false, false);
-      ({ state: engine, result } = analyzeChunk(state.engine, chunk.samples));
+    const chunk = atEnd ? undefined : await getChunk(deps.table, recordingId, state.nextSeq);
+    if (!atEnd && !chunk) {
+      // A closed recording ends at its first missing chunk; an open one waits for it.
+      if (closed === undefined) return progress(false, false);
+      atEnd = true;
+    }
+    if (chunk) {
+      ({ state: engine, result } = analyzeChunk(state.engine, chunk.microvolts));
       summary = summarizeRecording(engine);
+    } else {
+      ({ state: engine, result, summary } = finishEcgStream(state.engine));
     }
     const rules = await raiseChunkAlerts(deps, recording, result, threshold, state.rules);
     const next: State = { nextSeq: atEnd ? state.nextSeq : state.nextSeq + 1, version: state.version + 1, engine, rules };
     const findings = findingsOf(summary);
     await commitChunkAnalysis(deps.table, {
-      recordingId,
-      seq: state.nextSeq,
-      analysis: storedAnalysis(result, atEnd),
+      analysis: storedAnalysis(recordingId, state.nextSeq, result, atEnd),
       previousVersion: state.version,
       next,
       findings,
-      finished: atEnd,
+      finished: atEnd ? { status: closed ?? 'analyzed' } : false,
       at: (deps.now?.() ?? new Date()).toISOString(),
     });
     await deps.notifier.toPatientSubscribers(recording.patientId, {
@@ -192,7 +190,7 @@ export async function advanceRecordingAnalysis(
     state = next;
     analyzedChunks++;
     if (atEnd) return progress(true, false);
-    // /complete may have landed while we worked; re-read only when it matters.
-    if (recording.chunkCount === undefined) recording = (await getRecording(deps.table, recordingId)) ?? recording;
+    // /complete or /cancel may have landed while we worked; re-read only when it matters.
+    if (recording.chunkCount === undefined && closed === undefined) recording = (await getRecording(deps.table, recordingId)) ?? recording;
   }
 }

@@ -1,10 +1,11 @@
 // Receiving ECG from a patient's device: start a recording, store each chunk once and queue
-// it for analysis, mark the recording complete; and showing a recording to its care team.
+// it for analysis, mark the recording complete or cancel it; close recordings nobody finished;
+// and show a recording to its care team.
 import { randomUUID } from 'node:crypto';
-import { ECG_LIMITS } from '../api/schemas.ts';
 import type { Caller } from '../domain/caller.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../http/errors.ts';
-import { createRecording, getRecording, putChunk, setChunkCount, type Recording } from '../data/ecg-store.ts';
+import { ECG_LIMITS, NO_FINDINGS, type Recording } from '../domain/ecg-recording.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { closeRecording, createRecording, getRecording, listIdleRecordingIds, putChunk, setChunkCount } from '../data/ecg-store.ts';
 import type { TableClient } from '../data/table-client.ts';
 import type { EcgChunkQueue } from '../messaging/ecg-chunk-queue.ts';
 import { requirePatientAccess } from './patient-access-check.ts';
@@ -26,7 +27,7 @@ export function publicRecording(recording: Recording): PublicRecording {
 
 export interface StartRecordingRequest {
   sampleRateHz: number;
-  lead: string;
+  lead: Recording['lead'];
   deviceId?: string;
   startedAt?: string;
 }
@@ -46,7 +47,7 @@ export async function startRecording(deps: EcgIngestDependencies, caller: Caller
     startedAt: request.startedAt ?? now,
     chunksReceived: 0,
     chunksAnalyzed: 0,
-    findings: { analyzedSeconds: 0, beatCount: 0, flags: [] },
+    findings: NO_FINDINGS,
   };
   await createRecording(deps.table, recording);
   return publicRecording(recording);
@@ -75,6 +76,16 @@ async function recordingFor(deps: Pick<EcgIngestDependencies, 'table'>, caller: 
   return recording;
 }
 
+const CLOSED_DETAIL: Record<'cancelled' | 'incomplete', string> = {
+  cancelled: 'was cancelled',
+  incomplete: 'was closed as incomplete after receiving nothing for too long',
+};
+
+function closedConflict(recording: Recording): ConflictError | undefined {
+  if (recording.status !== 'cancelled' && recording.status !== 'incomplete') return undefined;
+  return new ConflictError(`recording ${recording.recordingId} ${CLOSED_DETAIL[recording.status]}; start a new recording`);
+}
+
 export async function uploadChunk(deps: EcgIngestDependencies, caller: Caller, recordingId: string, seq: number, body: ChunkBody) {
   const recording = await recordingFor(deps, caller, recordingId, 'upload');
   const samples = decodeChunkSamples(body);
@@ -87,6 +98,8 @@ export async function uploadChunk(deps: EcgIngestDependencies, caller: Caller, r
       [{ path: field, message: `at most ${maxSamples} samples` }],
     );
   }
+  const closed = closedConflict(recording);
+  if (closed) throw closed;
   if (recording.chunkCount !== undefined && seq >= recording.chunkCount) {
     throw new ConflictError(
       `recording ${recordingId} was completed with ${recording.chunkCount} chunk${recording.chunkCount === 1 ? '' : 's'}; seq ${seq} is past its end`,
@@ -95,11 +108,18 @@ export async function uploadChunk(deps: EcgIngestDependencies, caller: Caller, r
   const now = deps.now?.() ?? new Date();
   const expiresAt = Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400;
   const outcome = await putChunk(deps.table, recordingId, seq, samples, expiresAt, now.toISOString());
-  if (outcome === 'conflict') {
-    throw new ConflictError(`chunk ${seq} of recording ${recordingId} was already received with different samples`);
-  }
-  if (outcome === 'past-end') {
-    throw new ConflictError(`recording ${recordingId} was completed before chunk ${seq} arrived; seq ${seq} is past its end`);
+  switch (outcome) {
+    case 'conflict':
+      throw new ConflictError(`chunk ${seq} of recording ${recordingId} was already received with different samples`);
+    case 'past-end':
+      throw new ConflictError(`recording ${recordingId} was completed before chunk ${seq} arrived; seq ${seq} is past its end`);
+    case 'closed':
+      throw (
+        closedConflict((await getRecording(deps.table, recordingId)) ?? recording) ??
+        new ConflictError(`recording ${recordingId} is closed`)
+      );
+    case 'missing':
+      throw new NotFoundError(`recording ${recordingId} not found`);
   }
   // A repeat is queued again too: if the first enqueue failed after the chunk was stored, the
   // retry is what gets it analysed. Analysis skips chunks it has already done.
@@ -114,6 +134,8 @@ export async function uploadChunk(deps: EcgIngestDependencies, caller: Caller, r
  */
 export async function completeUpload(deps: EcgIngestDependencies, caller: Caller, recordingId: string) {
   let recording = await recordingFor(deps, caller, recordingId, 'upload');
+  const closed = closedConflict(recording);
+  if (closed) throw closed;
   if (recording.chunkCount === undefined) {
     const received = recording.chunksReceived;
     if (received === 0) throw new ConflictError(`recording ${recordingId} has no chunks yet; upload chunk 0 before completing it`);
@@ -121,12 +143,14 @@ export async function completeUpload(deps: EcgIngestDependencies, caller: Caller
     const highest = recording.maxSeq ?? -1;
     if (highest + 1 !== received) {
       throw new ConflictError(
-        `recording ${recordingId} has ${received} chunks but the highest seq is ${highest}: ${highest + 1 - received} of seq 0…${highest} are missing; upload them, then complete again`,
+        `recording ${recordingId} has ${received} chunks but the highest seq is ${highest}: ${highest + 1 - received} of seq 0…${highest} are missing; upload them and complete again, or cancel the recording to keep what arrived`,
       );
     }
     const completed = await setChunkCount(deps.table, recordingId, received);
     if (!completed) {
       const current = await getRecording(deps.table, recordingId);
+      const closedMeanwhile = current && closedConflict(current);
+      if (closedMeanwhile) throw closedMeanwhile;
       if (current?.chunkCount === undefined)
         throw new ConflictError(`chunks of recording ${recordingId} arrived while it was being completed; complete it again`);
       recording = current;
@@ -136,6 +160,55 @@ export async function completeUpload(deps: EcgIngestDependencies, caller: Caller
   }
   if (recording.status !== 'analyzed') await deps.queue.enqueue({ recordingId, seq: recording.chunkCount ?? 0 });
   return publicRecording(recording);
+}
+
+/** Wakes the analysis of a closed recording, so it finishes with the chunks that arrived. */
+async function wakeAnalysis(deps: Pick<EcgIngestDependencies, 'queue'>, recording: Recording): Promise<void> {
+  await deps.queue.enqueue({ recordingId: recording.recordingId, seq: recording.chunksAnalyzed, wakeUp: randomUUID() });
+}
+
+/**
+ * The patient gives up a recording: no more chunks are taken, and the analysis finishes with
+ * the chunks that arrived, up to the first one missing. Repeating it is harmless.
+ */
+export async function cancelRecording(deps: EcgIngestDependencies, caller: Caller, recordingId: string) {
+  const recording = await recordingFor(deps, caller, recordingId, 'upload');
+  if (recording.status === 'cancelled') return publicRecording(recording);
+  const closed = await closeRecording(deps.table, recordingId, 'cancelled', (deps.now?.() ?? new Date()).toISOString());
+  if (!closed) {
+    const current = (await getRecording(deps.table, recordingId)) ?? recording;
+    if (current.status === 'cancelled') return publicRecording(current);
+    throw (
+      closedConflict(current) ??
+      new ConflictError(`recording ${recordingId} was already completed with ${current.chunkCount ?? 0} chunks; it cannot be cancelled`)
+    );
+  }
+  await wakeAnalysis(deps, closed);
+  return publicRecording(closed);
+}
+
+export interface IdleRecordingSweep {
+  closed: number;
+}
+
+/**
+ * Closes every recording that has received nothing for `idleSeconds` as incomplete, and wakes
+ * its analysis to finish with what arrived. A recording that takes a chunk meanwhile stays open.
+ */
+export async function closeIdleRecordings(
+  deps: Pick<EcgIngestDependencies, 'table' | 'queue' | 'now'>,
+  idleSeconds: number,
+): Promise<IdleRecordingSweep> {
+  const now = deps.now?.() ?? new Date();
+  const before = new Date(now.getTime() - idleSeconds * 1000).toISOString();
+  let closed = 0;
+  for (const recordingId of await listIdleRecordingIds(deps.table, before)) {
+    const recording = await closeRecording(deps.table, recordingId, 'incomplete', now.toISOString(), before);
+    if (!recording) continue;
+    await wakeAnalysis(deps, recording);
+    closed++;
+  }
+  return { closed };
 }
 
 export async function showRecording(deps: Pick<EcgIngestDependencies, 'table'>, caller: Caller, recordingId: string) {

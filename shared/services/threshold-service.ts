@@ -2,10 +2,11 @@
 // force for a patient.
 import type { Metric } from '../domain/metrics.ts';
 import type { Caller } from '../domain/caller.ts';
-import { completeThreshold, effectiveThreshold, impossibleLimits, type Threshold, type ThresholdLimits } from '../domain/thresholds.ts';
-import { NotFoundError, ValidationError } from '../http/errors.ts';
+import { completeThreshold, effectiveThreshold, type Threshold, type ThresholdLimits, thresholdProblems } from '../domain/thresholds.ts';
+import { NotFoundError } from '../domain/errors.ts';
+import type { User } from '../domain/user.ts';
+import { validationErrorOf } from '../domain/validation.ts';
 import type { TableClient } from '../data/table-client.ts';
-import type { UserRecord } from '../data/user-store.ts';
 import { deleteThreshold, getThresholdsAlongFallback, putThreshold } from '../data/threshold-store.ts';
 import { requirePatientAccess } from './patient-access-check.ts';
 
@@ -14,16 +15,10 @@ export interface ThresholdServiceDependencies {
   now?: () => Date;
 }
 
-/** The request completed with defaults, once its limits are possible values of the metric. */
+/** The request completed with defaults, once it makes a threshold that can raise and clear. */
 function thresholdFrom(metric: Metric, request: Partial<ThresholdLimits>): ThresholdLimits {
-  const problems = impossibleLimits(metric, request);
-  if (problems.length > 0) {
-    const detail = problems.map((p) => `${p.field} ${p.message}`).join('; ');
-    throw new ValidationError(
-      detail,
-      problems.map((p) => ({ path: `body.${p.field}`, message: p.message })),
-    );
-  }
+  const problems = thresholdProblems(metric, request);
+  if (problems.length > 0) throw validationErrorOf(problems.map((problem) => ({ ...problem, path: `body.${problem.path}` })));
   return completeThreshold(request);
 }
 
@@ -69,7 +64,7 @@ export async function getClinicianThreshold(deps: ThresholdServiceDependencies, 
 }
 
 /** The threshold in force for a patient's metric, or undefined when no scope defines one. */
-export async function resolvePatientThreshold(table: TableClient, patient: UserRecord, metric: Metric): Promise<Threshold | undefined> {
+export async function resolvePatientThreshold(table: TableClient, patient: User, metric: Metric): Promise<Threshold | undefined> {
   const stored = await getThresholdsAlongFallback(table, metric, {
     patientId: patient.userId,
     ...(patient.primaryClinicianId ? { clinicianId: patient.primaryClinicianId } : {}),

@@ -8,7 +8,7 @@ import {
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-aws.ts';
-import type { Role } from '../../shared/auth/user-pool-definition.ts';
+import type { Role } from '../../shared/domain/roles.ts';
 
 export interface CognitoTarget {
   readonly cognitoEndpoint: string;

@@ -34,7 +34,7 @@ export interface LocalServices {
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   readonly dynamoDb?: { readonly endpoint: string; readonly tableName: string };
   readonly sqs?: { readonly endpoint: string; readonly queues: ProvisionedQueues; readonly server: SqsEmulator['server'] };
-  readonly cognito?: { readonly endpoint: string; readonly issuer: string } & ProvisionedUserPool;
+  readonly cognito?: { readonly endpoint: string } & ProvisionedUserPool;
   /**
    * The variables handlers read (ENV names, AWS_ENDPOINT_URL_*, region, dummy credentials)
    * for the services that were started. Assign to process.env before importing code that
@@ -72,8 +72,12 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
         : (async () => {
             const cwd = await mkdtemp(join(tmpdir(), 'vigil-cognito-'));
             stops.push(() => rm(cwd, { recursive: true, force: true }));
-            const s: CognitoLocal = await startCognitoLocal({ port: await freePort(), cwd });
-            stops.push(() => s.process.stop());
+            const s: CognitoLocal = await startCognitoLocal({
+              port: await freePort(),
+              cwd,
+              issuerDomain: `https://cognito-idp.${LOCAL_REGION}.amazonaws.com`,
+            });
+            stops.push(() => s.stop());
             return s;
           })(),
     ]);
@@ -91,13 +95,11 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
     if (dynamo !== undefined) Object.assign(env, { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, [ENV.tableName]: tableName });
     if (sqs !== undefined && queues !== undefined)
       Object.assign(env, { AWS_ENDPOINT_URL_SQS: sqs.endpoint, [ENV.ecgQueueUrl]: queues.queueUrl });
-    const issuer = cognito !== undefined && pool !== undefined ? `${cognito.issuerDomain}/${pool.userPoolId}` : undefined;
-    if (cognito !== undefined && pool !== undefined && issuer !== undefined) {
+    if (cognito !== undefined && pool !== undefined) {
       Object.assign(env, {
         AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
         [ENV.userPoolId]: pool.userPoolId,
         [ENV.userPoolClientId]: pool.userPoolClientId,
-        [ENV.localIssuer]: issuer,
       });
     }
 
@@ -106,9 +108,7 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
       credentials: LOCAL_CREDENTIALS,
       ...(dynamo === undefined ? {} : { dynamoDb: { endpoint: dynamo.endpoint, tableName } }),
       ...(sqs === undefined || queues === undefined ? {} : { sqs: { endpoint: sqs.endpoint, queues, server: sqs.server } }),
-      ...(cognito === undefined || pool === undefined || issuer === undefined
-        ? {}
-        : { cognito: { endpoint: cognito.endpoint, issuer, ...pool } }),
+      ...(cognito === undefined || pool === undefined ? {} : { cognito: { endpoint: cognito.endpoint, ...pool } }),
       env,
       stop,
     };

@@ -37,7 +37,10 @@ describe('ecg CLI', () => {
 
   it('fails with a message for a channel the record does not have', () => {
     expect(() =>
-      execFileSync(NODE, ['infra/scripts/ecg-cli.ts', 'detect', fixtureCincRecord('A00001'), '--channel', '3'], { cwd: REPO, stdio: 'pipe' }),
+      execFileSync(NODE, ['infra/scripts/ecg-cli.ts', 'detect', fixtureCincRecord('A00001'), '--channel', '3'], {
+        cwd: REPO,
+        stdio: 'pipe',
+      }),
     ).toThrow(/no channel 3/);
   });
 });

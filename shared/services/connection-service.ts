@@ -1,20 +1,21 @@
-// The WebSocket side: who may connect, remembering connections, subscriptions to patients
-// and answering pings. Replies go back through the management API like any push.
-import type { AccessTokenVerifier } from '../auth/token-verifier.ts';
-import { InvalidTokenError } from '../auth/token-verifier.ts';
-import { ConnectionContext, PingMessage, SubscribeMessage } from '../api/websocket-messages.ts';
-import { fieldProblems } from '../http/request-validation.ts';
+// The WebSocket side: who may connect (and how many screens at once), remembering
+// connections, subscriptions to patients and answering pings. Replies go back through the
+// management API like any push.
+import { ClientMessages, ConnectionContext, type ServerMessage } from '../api/websocket-messages.ts';
+import { InvalidTokenError, type TokenVerifier } from '../auth/token-verifier.ts';
 import type { Caller } from '../domain/caller.ts';
-import { HttpError } from '../http/errors.ts';
-import { addSubscriptions, deleteConnection, putConnection } from '../data/connection-store.ts';
+import { MAX_CONNECTIONS_PER_USER } from '../domain/connection.ts';
+import { DomainError, LimitExceededError } from '../domain/errors.ts';
+import { fieldProblems } from '../domain/validation.ts';
+import { addSubscriptions, deleteConnection, listConnectionIdsOfUser, putConnection } from '../data/connection-store.ts';
 import type { TableClient } from '../data/table-client.ts';
 import { getUser } from '../data/user-store.ts';
-import type { Notifier } from './connection-notifier.ts';
-import { requirePatientAccess } from '../services/patient-access-check.ts';
+import type { Notifier } from '../realtime/connection-notifier.ts';
+import { requirePatientAccess } from './patient-access-check.ts';
 
 /** The caller behind a token, or undefined when the token is bad or has no Vigil account. */
 export async function authorizeConnection(
-  verifier: AccessTokenVerifier,
+  verifier: TokenVerifier,
   table: TableClient,
   token: string | undefined,
 ): Promise<Caller | undefined> {
@@ -42,7 +43,21 @@ export interface ConnectionServiceDependencies {
   now?: () => Date;
 }
 
+/**
+ * Records a new connection, unless the caller already holds the most a person may. Records
+ * whose $disconnect was lost would count forever (until their TTL), so before refusing, the
+ * caller's recorded connections are asked after and the dead ones dropped.
+ */
 export async function openConnection(deps: ConnectionServiceDependencies, connectionId: string, caller: Caller): Promise<void> {
+  let open = await listConnectionIdsOfUser(deps.table, caller.userId);
+  if (open.length >= MAX_CONNECTIONS_PER_USER) {
+    const alive = await Promise.all(open.map(async (id) => ((await deps.notifier.isConnected(id)) ? id : undefined)));
+    await Promise.all(open.filter((_, index) => alive[index] === undefined).map((id) => deleteConnection(deps.table, id)));
+    open = alive.filter((id): id is string => id !== undefined);
+  }
+  if (open.length >= MAX_CONNECTIONS_PER_USER) {
+    throw new LimitExceededError(`you already have ${MAX_CONNECTIONS_PER_USER} connections open; close one first`);
+  }
   const now = deps.now?.() ?? new Date();
   await putConnection(deps.table, { connectionId, ...caller, connectedAt: now.toISOString() }, now.getTime());
 }
@@ -59,7 +74,7 @@ function parseMessage(body: string | undefined): unknown {
   }
 }
 
-const errorReply = (message: string, errors?: Array<{ path: string; message: string }>) => ({
+const errorReply = (message: string, errors?: Array<{ path: string; message: string }>): ServerMessage => ({
   type: 'error',
   message,
   ...(errors ? { errors } : {}),
@@ -71,9 +86,9 @@ export async function subscribe(
   caller: Caller,
   body: string | undefined,
 ): Promise<void> {
-  const parsed = SubscribeMessage.safeParse(parseMessage(body));
+  const parsed = ClientMessages.subscribe.safeParse(parseMessage(body));
   if (!parsed.success) {
-    await deps.notifier.toConnection(connectionId, errorReply('invalid subscribe message', fieldProblems('body', parsed.error)));
+    await deps.notifier.toConnection(connectionId, errorReply('invalid subscribe message', fieldProblems('message', parsed.error)));
     return;
   }
   const patientIds = [...new Set(parsed.data.patientIds)];
@@ -82,7 +97,7 @@ export async function subscribe(
     try {
       await requirePatientAccess(deps.table, caller, patientId, 'read');
     } catch (error) {
-      if (!(error instanceof HttpError)) throw error;
+      if (!(error instanceof DomainError)) throw error;
       refused.push(patientId);
     }
   }
@@ -104,7 +119,7 @@ export async function handleDefaultMessage(
   body: string | undefined,
 ): Promise<void> {
   const message = parseMessage(body);
-  if (PingMessage.safeParse(message).success) {
+  if (ClientMessages.ping.safeParse(message).success) {
     await deps.notifier.toConnection(connectionId, { type: 'pong' });
     return;
   }

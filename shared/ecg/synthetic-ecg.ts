@@ -1,5 +1,5 @@
 /**
- * Synthetic single-lead ECG with exactly known beats, for tests and benchmarks.
+ * Synthetic single-lead ECG with exactly known beats, for tests, benchmarks and the demo chunk.
  * Each beat is a sum of Gaussian waves (P, Q, R, S, T) in µV, with an optional ST shift
  * between the J point and the T wave, and optional noise from a seeded generator.
  */
@@ -8,6 +8,8 @@ export interface SyntheticBeatShape {
   /** Wide, tall, opposite-polarity complex like a PVC. */
   ventricular?: boolean;
   tAmplitudeUv?: number;
+  /** Seconds from the R peak to the T wave's apex; 0.3 unless given. */
+  tDelaySeconds?: number;
   stShiftUv?: number;
 }
 
@@ -107,7 +109,7 @@ function addBeat(samples: Float64Array, fs: number, time: number, shape: Synthet
         [-100, -0.025, 0.008],
         [r, 0, 0.01],
         [-250, 0.025, 0.008],
-        [shape.tAmplitudeUv ?? 300, 0.3, 0.04],
+        [shape.tAmplitudeUv ?? 300, shape.tDelaySeconds ?? 0.3, 0.04],
       ];
   const st = shape.stShiftUv ?? 0;
   const from = Math.max(0, Math.floor((time - 0.35) * fs));
@@ -127,4 +129,22 @@ function plateau(t: number, start: number, end: number, ramp: number): number {
   if (t < start) return 0.5 * (1 + Math.cos((Math.PI * (start - t)) / ramp));
   if (t > end) return 0.5 * (1 + Math.cos((Math.PI * (t - end)) / ramp));
   return 1;
+}
+
+/**
+ * A steady rhythm in int16 µV, as a device would send it: `heartRateBpm` for `seconds` at
+ * `sampleRateHz`, with the T wave moving with the rate (QT ∝ √RR) so fast rates stay clean.
+ */
+export function regularRhythmEcg(options: { sampleRateHz: number; seconds: number; heartRateBpm: number }): {
+  samples: Int16Array;
+  beatSamples: number[];
+} {
+  const rrSeconds = 60 / options.heartRateBpm;
+  const ecg = syntheticEcg({
+    sampleRateHz: options.sampleRateHz,
+    beatTimes: regularBeatTimes(options.heartRateBpm, options.seconds, rrSeconds / 2),
+    durationSeconds: options.seconds,
+    shape: { tDelaySeconds: 0.3 * Math.sqrt(Math.min(1, rrSeconds)) },
+  });
+  return { samples: Int16Array.from(ecg.samples, (value) => Math.round(value)), beatSamples: ecg.beatSamples };
 }

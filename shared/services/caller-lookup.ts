@@ -1,7 +1,7 @@
 // From a verified subject to a Caller: role and organisation come from our own user
 // record, never from token claims or the request.
 import type { Caller } from '../domain/caller.ts';
-import { tableClientFromEnv, type TableClient } from '../data/table-client.ts';
+import { type TableClient, tableClientFromEnv } from '../data/table-client.ts';
 import { getUser } from '../data/user-store.ts';
 
 export async function lookupCaller(table: TableClient, sub: string): Promise<Caller | undefined> {
