@@ -4,7 +4,7 @@
 // recording and resolves the alert afterwards so the next breach opens a new one.
 // Run alone with `node test/bench/alert-latency-bench.ts [rounds]`, or within `npm run bench`.
 import { startLocalTwin } from '../support/local-twin.ts';
-import { syntheticEcg } from '../support/synthetic-ecg.ts';
+import { regularRhythmEcg } from '../../shared/ecg/synthetic-ecg.ts';
 import { api, bootstrapOrganisation, createAndSignIn, openSocket } from '../e2e/support/vigil-api.ts';
 import { median, type BenchRow } from './bench-table.ts';
 
@@ -24,7 +24,7 @@ export async function measureAlertLatencies(rounds: number): Promise<number[]> {
     const patientId = patient.user.userId;
     await api(twin, 'PUT', `/v1/patients/${patientId}/thresholds/heart_rate`, { token: clinician.tokens.accessToken, body: { max: 100 } });
     const screen = await openSocket(twin, clinician.tokens.accessToken);
-    const samples = Array.from(syntheticEcg({ sampleRateHz: SAMPLE_RATE, seconds: 10, heartRateBpm: 150 }).samples);
+    const samples = Array.from(regularRhythmEcg({ sampleRateHz: SAMPLE_RATE, seconds: 10, heartRateBpm: 150 }).samples);
     const latencies: number[] = [];
     for (let round = 0; round < rounds; round++) {
       const recording = await api(twin, 'POST', `/v1/patients/${patientId}/ecg`, {

@@ -1,5 +1,5 @@
 import { analyzeChunk, createEcgStream, finishEcgStream, type EcgStreamState } from '../../shared/ecg/ecg-stream.ts';
-import { seededRandom } from '../unit/ecg/synthetic-ecg.ts';
+import { seededRandom } from '../../shared/ecg/synthetic-ecg.ts';
 import type { BenchRow } from './bench-table.ts';
 
 const FS = 250;

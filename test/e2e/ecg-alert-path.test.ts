@@ -3,7 +3,7 @@
 // listed and acknowledged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalTwin, type LocalTwin } from '../support/local-twin.ts';
-import { syntheticEcg } from '../support/synthetic-ecg.ts';
+import { regularRhythmEcg } from '../../shared/ecg/synthetic-ecg.ts';
 import { api, bootstrapOrganisation, createAndSignIn, eventually, openSocket, type PushListener } from './support/vigil-api.ts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTableClient } from '../../shared/data/table-client.ts';
@@ -82,7 +82,7 @@ describe('ECG to alert, end to end', () => {
     expect(started.status).toBe(201);
     recordingId = started.body.recordingId;
 
-    const { samples } = syntheticEcg({ sampleRateHz: SAMPLE_RATE, seconds: 3 * CHUNK_SECONDS, heartRateBpm: 150 });
+    const { samples } = regularRhythmEcg({ sampleRateHz: SAMPLE_RATE, seconds: 3 * CHUNK_SECONDS, heartRateBpm: 150 });
     const uploadedAt = Date.now();
     for (let seq = 0; seq < 3; seq++) {
       const chunk = Array.from(samples.subarray(seq * SAMPLE_RATE * CHUNK_SECONDS, (seq + 1) * SAMPLE_RATE * CHUNK_SECONDS));

@@ -147,6 +147,17 @@ describe('user pool', () => {
     });
     expect([...(client.ExplicitAuthFlows as string[])].sort()).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_PASSWORD_AUTH']);
   });
+
+  it('has no OAuth flows, scopes or callback URLs on the app client (no placeholder https://example.com)', () => {
+    const client = propertiesOf(vigil.stack.auth.client).Properties;
+    expect(client.AllowedOAuthFlowsUserPoolClient).toBe(false);
+    for (const property of ['AllowedOAuthFlows', 'AllowedOAuthScopes', 'CallbackURLs', 'LogoutURLs'])
+      expect(client).not.toHaveProperty(property);
+  });
+
+  it('revokes refresh tokens on request, so that signing out ends a session', () => {
+    expect(propertiesOf(vigil.stack.auth.client).Properties.EnableTokenRevocation).toBe(true);
+  });
 });
 
 describe('outputs', () => {

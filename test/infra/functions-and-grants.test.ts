@@ -1,20 +1,26 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  HTTP_FUNCTION_TIMEOUT_SECONDS,
-  HTTP_FUNCTIONS,
-  QUEUE_FUNCTIONS,
-  WEBSOCKET_FUNCTIONS,
+  ALL_FUNCTIONS,
   type FunctionDefinition,
+  HTTP_FUNCTION_TIMEOUT_SECONDS,
+  SCHEDULED_FUNCTIONS,
 } from '../../shared/api/function-catalog.ts';
 import { ENV } from '../../shared/config/env.ts';
-import { ECG_RETENTION_DAYS, referencedIds, synthesizeVigil, type FunctionName, type SynthesizedVigil } from './synthesized-stack.ts';
+import {
+  ECG_RETENTION_DAYS,
+  type FunctionName,
+  RECORDING_IDLE_SECONDS,
+  referencedIds,
+  type SynthesizedVigil,
+  synthesizeVigil,
+} from './synthesized-stack.ts';
 
 let vigil: SynthesizedVigil;
 beforeAll(() => {
   vigil = synthesizeVigil();
 });
 
-const CATALOG: Record<FunctionName, FunctionDefinition> = { ...HTTP_FUNCTIONS, ...WEBSOCKET_FUNCTIONS, ...QUEUE_FUNCTIONS };
+const CATALOG: Record<FunctionName, FunctionDefinition> = ALL_FUNCTIONS;
 const ALL = Object.keys(CATALOG) as FunctionName[];
 const where = (test: (d: FunctionDefinition) => boolean) => ALL.filter((name) => test(CATALOG[name]));
 const not = (names: FunctionName[]) => ALL.filter((name) => !names.includes(name));
@@ -45,6 +51,12 @@ describe('every function', () => {
     expect(vigil.resources[logGroupId]?.Properties).toMatchObject({ KmsKeyId: expect.anything(), RetentionInDays: expect.any(Number) });
     expect(resourcesAllowing(name, 'logs:PutLogEvents')).toEqual([logGroupId]);
     expect(vigil.actionsOf(name)).not.toContain('logs:CreateLogGroup');
+  });
+
+  it.each(ALL)('%s has its environment variables encrypted with the stack key', (name) => {
+    expect(referencedIds(vigil.functionProperties(name).KmsKeyArn)).toEqual([
+      vigil.logicalId(vigil.stack.node.findChild('Encryption').node.findChild('Key')),
+    ]);
   });
 
   it.each(ALL)('%s has no wildcard action and no Scan', (name) => {
@@ -101,14 +113,23 @@ describe('queue access follows the catalog', () => {
   const queueId = () => vigil.logicalId(vigil.stack.ecg.queue);
   const senders = where((d) => d.access.sendEcgChunks === true);
 
-  it('the ecg function can send chunks to the queue, but not receive or delete them', () => {
-    expect(senders).toEqual(['ecg', 'ecgAnalyzer']);
-    expect(resourcesAllowing('ecg', 'sqs:SendMessage')).toEqual([queueId()]);
-    expect([...vigil.actionsOf('ecg')].filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
-    expect(vigil.environmentOf('ecg')).toMatchObject({
-      [ENV.ecgQueueUrl]: { Ref: queueId() },
-      [ENV.ecgRetentionDays]: String(ECG_RETENTION_DAYS),
-    });
+  it.each(['ecg', 'ecgRecordingCloser'] as const)('%s can send to the chunk queue, but not receive or delete from it', (name) => {
+    expect(senders).toEqual(['ecg', 'ecgAnalyzer', 'ecgRecordingCloser']);
+    expect(resourcesAllowing(name, 'sqs:SendMessage')).toEqual([queueId()]);
+    expect([...vigil.actionsOf(name)].filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
+    expect(vigil.environmentOf(name)).toMatchObject({ [ENV.ecgQueueUrl]: { Ref: queueId() } });
+  });
+
+  it('only the ecg function, which stores raw samples, is told how long they are kept', () => {
+    expect(where((d) => d.access.storesRawEcg === true)).toEqual(['ecg']);
+    expect(vigil.environmentOf('ecg')[ENV.ecgRetentionDays]).toBe(String(ECG_RETENTION_DAYS));
+    for (const name of not(['ecg'])) expect(vigil.environmentOf(name)).not.toHaveProperty(ENV.ecgRetentionDays);
+  });
+
+  it('only the recording closer is told the idle time after which a recording closes', () => {
+    expect(where((d) => d.access.closesIdleRecordings === true)).toEqual(['ecgRecordingCloser']);
+    expect(vigil.environmentOf('ecgRecordingCloser')[ENV.recordingIdleSeconds]).toBe(String(RECORDING_IDLE_SECONDS));
+    for (const name of not(['ecgRecordingCloser'])) expect(vigil.environmentOf(name)).not.toHaveProperty(ENV.recordingIdleSeconds);
   });
 
   it('the analyzer can receive and delete chunks, and send only to the same queue (a backlog continues there)', () => {
@@ -118,7 +139,7 @@ describe('queue access follows the catalog', () => {
     expect(vigil.environmentOf('ecgAnalyzer')).toMatchObject({ [ENV.ecgQueueUrl]: { Ref: queueId() } });
   });
 
-  it.each(not([...senders, 'ecgAnalyzer']))('%s has no queue permission and no queue URL', (name) => {
+  it.each(not(senders))('%s has no queue permission and no queue URL', (name) => {
     expect([...vigil.actionsOf(name)].filter((a) => a.startsWith('sqs:'))).toEqual([]);
     expect(vigil.environmentOf(name)).not.toHaveProperty(ENV.ecgQueueUrl);
   });
@@ -141,12 +162,8 @@ describe('WebSocket pushes follow the catalog', () => {
 
 describe('user pool access follows the catalog', () => {
   const administrators = where((d) => d.access.administerUsers === true);
-  const ADMIN_ACTIONS = [
-    'cognito-idp:AdminCreateUser',
-    'cognito-idp:AdminAddUserToGroup',
-    'cognito-idp:AdminSetUserPassword',
-    'cognito-idp:AdminDeleteUser',
-  ];
+  // No AdminSetUserPassword: a password given at creation is a temporary one, set by AdminCreateUser.
+  const ADMIN_ACTIONS = ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminDeleteUser'];
 
   it('only the users function may administer users, and only in this pool', () => {
     expect(administrators).toEqual(['users']);
@@ -171,15 +188,31 @@ describe('user pool access follows the catalog', () => {
 });
 
 describe('cursor secret', () => {
-  const pagers = Object.keys(HTTP_FUNCTIONS).filter((n) => CATALOG[n as FunctionName].access.table !== 'none') as FunctionName[];
+  const minters = where((d) => d.access.mintsCursors === true);
 
-  it.each(pagers)('%s gets the cursor secret resolved from Secrets Manager at deploy time, never in the template', (name) => {
-    const value = JSON.stringify(vigil.environmentOf(name)[ENV.cursorSecret]);
-    expect(value).toContain('{{resolve:secretsmanager:');
-    expect(referencedIds(vigil.environmentOf(name)[ENV.cursorSecret])).toHaveLength(1);
-  });
+  it.each(minters)(
+    '%s, which mints cursors, gets the secret resolved from Secrets Manager at deploy time, never in the template',
+    (name) => {
+      expect(minters).toEqual(['alerts']);
+      const value = JSON.stringify(vigil.environmentOf(name)[ENV.cursorSecret]);
+      expect(value).toContain('{{resolve:secretsmanager:');
+      expect(referencedIds(vigil.environmentOf(name)[ENV.cursorSecret])).toHaveLength(1);
+    },
+  );
 
-  it.each(not(pagers))('%s does not get the cursor secret', (name) => {
+  it.each(not(minters))('%s, which mints no cursor, does not get the secret', (name) => {
     expect(vigil.environmentOf(name)).not.toHaveProperty(ENV.cursorSecret);
+  });
+});
+
+describe('scheduled functions', () => {
+  it('runs the recording closer on an EventBridge schedule at its catalog interval', () => {
+    const rules = Object.values(vigil.resources).filter((r) => r.Type === 'AWS::Events::Rule');
+    const closer = rules.find((rule) =>
+      (rule.Properties.Targets as Array<{ Arn: unknown }>).some((target) =>
+        referencedIds(target.Arn).includes(vigil.functionLogicalId('ecgRecordingCloser')),
+      ),
+    );
+    expect(closer?.Properties.ScheduleExpression).toBe(`rate(${SCHEDULED_FUNCTIONS.ecgRecordingCloser.everyMinutes} minutes)`);
   });
 });

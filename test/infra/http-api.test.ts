@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_FUNCTIONS } from '../../shared/api/function-catalog.ts';
-import { ROUTES, routeKey } from '../../shared/api/routes.ts';
-import { referencedIds, synthesizeVigil, type SynthesizedVigil } from './synthesized-stack.ts';
+import { AUTH_THROTTLE, DEFAULT_ROUTE_THROTTLE, ROUTES, routeKey } from '../../shared/api/routes.ts';
+import { CORS_ORIGINS, referencedIds, type SynthesizedVigil, synthesizeVigil } from './synthesized-stack.ts';
 
 let vigil: SynthesizedVigil;
 beforeAll(() => {
@@ -89,11 +89,39 @@ describe('HTTP API', () => {
     expect(vigil.resources[logGroupId as string]?.Properties.KmsKeyId).toBeDefined();
   });
 
-  it('throttles the stage by default', () => {
-    const [, stage] = ofType('AWS::ApiGatewayV2::Stage').find(([, s]) => referencedIds(s.Properties.ApiId).includes(httpApiId())) ?? [];
-    expect(stage?.Properties.DefaultRouteSettings).toMatchObject({
-      ThrottlingRateLimit: expect.any(Number),
-      ThrottlingBurstLimit: expect.any(Number),
+  const stage = () =>
+    (ofType('AWS::ApiGatewayV2::Stage').find(([, s]) => referencedIds(s.Properties.ApiId).includes(httpApiId())) ?? [])[1]?.Properties;
+
+  it('throttles every route at the default limit unless it has its own', () => {
+    expect(stage()?.DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: DEFAULT_ROUTE_THROTTLE.rateLimit,
+      ThrottlingBurstLimit: DEFAULT_ROUTE_THROTTLE.burstLimit,
     });
+  });
+
+  it.each(ROUTES.filter((r) => r.path.startsWith('/v1/auth/')).map((r) => [routeKey(r)]))('%s has its own, lower limit', (key) => {
+    expect(AUTH_THROTTLE.rateLimit).toBeLessThan(DEFAULT_ROUTE_THROTTLE.rateLimit);
+    expect((stage()?.RouteSettings as Record<string, unknown>)[key]).toEqual({
+      ThrottlingRateLimit: AUTH_THROTTLE.rateLimit,
+      ThrottlingBurstLimit: AUTH_THROTTLE.burstLimit,
+    });
+  });
+
+  it('answers CORS preflights for the configured origins only, with the headers the API reads', () => {
+    const api = vigil.resources[httpApiId()]?.Properties;
+    expect(api?.CorsConfiguration).toMatchObject({
+      AllowOrigins: CORS_ORIGINS,
+      AllowHeaders: ['authorization', 'content-type'],
+      AllowMethods: expect.arrayContaining(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+    });
+  });
+
+  it('configures no CORS when no origin is given', () => {
+    const withoutOrigins = synthesizeVigil({ corsOrigins: [] });
+    expect(withoutOrigins.resources[withoutOrigins.logicalId(withoutOrigins.stack.http.api)]?.Properties.CorsConfiguration).toBeUndefined();
+  });
+
+  it('refuses an origin with a wildcard port, which API Gateway would refuse at deploy time', () => {
+    expect(() => synthesizeVigil({ corsOrigins: ['http://localhost:*'] })).toThrow(/not an exact origin/);
   });
 });

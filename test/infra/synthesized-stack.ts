@@ -35,10 +35,16 @@ export interface SynthesizedVigil {
 }
 
 export const ECG_RETENTION_DAYS = 30;
+export const RECORDING_IDLE_SECONDS = 5400;
+export const CORS_ORIGINS = ['https://app.example.org'];
 
-export function synthesizeVigil(options: { bundle?: boolean } = {}): SynthesizedVigil {
+export function synthesizeVigil(options: { bundle?: boolean; corsOrigins?: readonly string[] } = {}): SynthesizedVigil {
   const app = new App(options.bundle ? {} : { context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new VigilStack(app, 'Vigil', { ecgRetentionDays: ECG_RETENTION_DAYS });
+  const stack = new VigilStack(app, 'Vigil', {
+    ecgRetentionDays: ECG_RETENTION_DAYS,
+    recordingIdleSeconds: RECORDING_IDLE_SECONDS,
+    corsOrigins: options.corsOrigins ?? CORS_ORIGINS,
+  });
   const template = Template.fromStack(stack);
   const resources = template.toJSON().Resources as Record<string, Resource>;
 

@@ -6,23 +6,19 @@ import { createUser } from '../../shared/data/user-store.ts';
 import { openOrRepeatAlert } from '../../shared/data/alert-store.ts';
 import { createCursorCodec } from '../../shared/data/paging-cursor.ts';
 import { listAlerts } from '../../shared/services/alert-service.ts';
-import type { Notifier } from '../../shared/realtime/connection-notifier.ts';
 import type { Caller } from '../../shared/domain/caller.ts';
-import { ValidationError } from '../../shared/http/errors.ts';
+import { ValidationError } from '../../shared/domain/errors.ts';
+import { recordingNotifier } from '../support/fake-notifier.ts';
 import { testTable } from './support/table.ts';
 
 const table = testTable();
-const silent: Notifier = {
-  toUsers: async () => ({ delivered: 0, gone: 0 }),
-  toPatientSubscribers: async () => ({ delivered: 0, gone: 0 }),
-  toConnection: async () => true,
-};
-const deps = { table, notifier: silent, cursors: createCursorCodec('integration-secret') };
+const NOW = new Date().toISOString();
+const deps = { table, notifier: recordingNotifier().notifier, cursors: createCursorCodec('integration-secret') };
 
 async function clinicianWithPatients(count: number) {
   const orgId = randomUUID();
   const clinician: Caller = { userId: randomUUID(), orgId, role: 'clinician' };
-  await createUser(table, { ...clinician, email: `c-${clinician.userId}@example.org`, name: 'C', createdAt: 'now' });
+  await createUser(table, { ...clinician, email: `c-${clinician.userId}@example.org`, name: 'C', createdAt: NOW });
   const patients: string[] = [];
   for (let i = 0; i < count; i++) {
     const userId = randomUUID();
@@ -32,7 +28,7 @@ async function clinicianWithPatients(count: number) {
       email: `p-${userId}@example.org`,
       name: 'P',
       role: 'patient',
-      createdAt: 'now',
+      createdAt: NOW,
       primaryClinicianId: clinician.userId,
     });
     patients.push(userId);
@@ -52,7 +48,7 @@ describe('listing alerts (DynamoDB Local)', () => {
         cause: `cause-${i}`,
         priority: 'high',
         message: 'm',
-        firstSeenAt: 'now',
+        firstSeenAt: NOW,
         createdAt: `2026-11-22T04:00:0${i}.000Z`,
       });
       created.push(alert.alertId);
@@ -78,7 +74,7 @@ describe('listing alerts (DynamoDB Local)', () => {
         cause: `c${i}`,
         priority: 'low',
         message: 'm',
-        firstSeenAt: 'now',
+        firstSeenAt: NOW,
         createdAt: `2026-11-22T05:00:0${i}.000Z`,
       });
     }

@@ -8,11 +8,12 @@ import {
   openOrRepeatAlert,
   queryPatientAlerts,
   resolveAlert,
-  type AlertDraft,
 } from '../../shared/data/alert-store.ts';
+import type { AlertDraft } from '../../shared/domain/alert.ts';
 import { testTable } from './support/table.ts';
 
 const table = testTable();
+const CLINICIAN = randomUUID();
 
 function draft(patientId: string, overrides: Partial<AlertDraft> = {}): AlertDraft {
   return {
@@ -66,9 +67,9 @@ describe('alert store (DynamoDB Local)', () => {
   it('acknowledges an open alert once, moving it between status lists', async () => {
     const patientId = randomUUID();
     const { alert } = await openOrRepeatAlert(table, draft(patientId));
-    const acknowledged = await acknowledgeAlert(table, alert, 'clinician-1', '2026-11-22T04:01:00.000Z');
-    expect(acknowledged).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'clinician-1' });
-    await expect(acknowledgeAlert(table, alert, 'clinician-1', '2026-11-22T04:02:00.000Z')).rejects.toThrow(AlertStateError);
+    const acknowledged = await acknowledgeAlert(table, alert, CLINICIAN, '2026-11-22T04:01:00.000Z');
+    expect(acknowledged).toMatchObject({ status: 'acknowledged', acknowledgedBy: CLINICIAN });
+    await expect(acknowledgeAlert(table, alert, CLINICIAN, '2026-11-22T04:02:00.000Z')).rejects.toThrow(AlertStateError);
     expect(await queryPatientAlerts(table, patientId, { status: 'open', limit: 10 })).toHaveLength(0);
     expect(await queryPatientAlerts(table, patientId, { status: 'acknowledged', limit: 10 })).toHaveLength(1);
   });
@@ -76,7 +77,7 @@ describe('alert store (DynamoDB Local)', () => {
   it('repeats of an acknowledged cause update it instead of paging again', async () => {
     const patientId = randomUUID();
     const { alert } = await openOrRepeatAlert(table, draft(patientId));
-    await acknowledgeAlert(table, alert, 'c', '2026-11-22T04:01:00.000Z');
+    await acknowledgeAlert(table, alert, CLINICIAN, '2026-11-22T04:01:00.000Z');
     const repeat = await openOrRepeatAlert(table, draft(patientId));
     expect(repeat).toMatchObject({ created: false, alert: { alertId: alert.alertId, status: 'acknowledged', count: 2 } });
   });
@@ -84,10 +85,10 @@ describe('alert store (DynamoDB Local)', () => {
   it('resolving frees the cause so the next breach opens a new alert', async () => {
     const patientId = randomUUID();
     const { alert } = await openOrRepeatAlert(table, draft(patientId));
-    const resolved = await resolveAlert(table, alert, 'clinician-1', '2026-11-22T04:03:00.000Z');
+    const resolved = await resolveAlert(table, alert, CLINICIAN, '2026-11-22T04:03:00.000Z');
     expect(resolved.status).toBe('resolved');
     expect((await getAlert(table, alert.alertId))?.status).toBe('resolved');
-    await expect(resolveAlert(table, alert, 'clinician-1', '2026-11-22T04:04:00.000Z')).rejects.toThrow(AlertStateError);
+    await expect(resolveAlert(table, alert, CLINICIAN, '2026-11-22T04:04:00.000Z')).rejects.toThrow(AlertStateError);
     const next = await openOrRepeatAlert(table, draft(patientId));
     expect(next.created).toBe(true);
     expect(next.alert.alertId).not.toBe(alert.alertId);

@@ -19,9 +19,14 @@ describe('connection store (DynamoDB Local)', () => {
   it("finds a user's connections and a patient's subscribers, and forgets both on disconnect", async () => {
     const userId = randomUUID();
     const patients = [randomUUID(), randomUUID()];
+    const third = randomUUID();
     const connectionId = `conn-${randomUUID()}`;
     const now = Date.UTC(2026, 10, 22, 4);
-    await putConnection(table, { connectionId, userId, orgId: randomUUID(), role: 'clinician', connectedAt: 'now' }, now);
+    await putConnection(
+      table,
+      { connectionId, userId, orgId: randomUUID(), role: 'clinician', connectedAt: new Date(now).toISOString() },
+      now,
+    );
     await addSubscriptions(table, (await getConnection(table, connectionId))!, patients, now);
 
     expect(await listConnectionIdsOfUser(table, userId)).toEqual([connectionId]);
@@ -31,13 +36,13 @@ describe('connection store (DynamoDB Local)', () => {
 
     await Promise.all([
       addSubscriptions(table, { connectionId, userId }, [patients[0]!]),
-      addSubscriptions(table, { connectionId, userId }, ['third']),
+      addSubscriptions(table, { connectionId, userId }, [third]),
     ]);
-    expect((await getConnection(table, connectionId))?.subscriptions.sort()).toEqual([...patients, 'third'].sort());
+    expect((await getConnection(table, connectionId))?.subscriptions.sort()).toEqual([...patients, third].sort());
 
     await deleteConnection(table, connectionId);
     expect(await listSubscriberConnectionIds(table, 'third')).toEqual([]);
-    expect(await addSubscriptions(table, { connectionId, userId }, ['late'])).toBe(false);
+    expect(await addSubscriptions(table, { connectionId, userId }, [randomUUID()])).toBe(false);
     expect(await getConnection(table, connectionId)).toBeUndefined();
     expect(await listConnectionIdsOfUser(table, userId)).toEqual([]);
     expect(await listSubscriberConnectionIds(table, patients[0]!)).toEqual([]);

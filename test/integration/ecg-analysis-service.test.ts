@@ -3,32 +3,16 @@
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { analyzeRecording } from '../../shared/ecg/ecg-stream.ts';
-import { createRecording, getRecording, listChunkAnalyses, putChunk, setChunkCount } from '../../shared/data/ecg-store.ts';
+import { closeRecording, createRecording, getRecording, listChunkAnalyses, putChunk, setChunkCount } from '../../shared/data/ecg-store.ts';
 import { createUser } from '../../shared/data/user-store.ts';
 import { queryPatientAlerts } from '../../shared/data/alert-store.ts';
-import type { Notifier, ServerMessage } from '../../shared/realtime/connection-notifier.ts';
 import { advanceRecordingAnalysis, ANALYSIS_TIME_RESERVE_MS } from '../../shared/services/ecg-analysis-service.ts';
-import { syntheticEcg } from '../support/synthetic-ecg.ts';
+import { regularRhythmEcg } from '../../shared/ecg/synthetic-ecg.ts';
+import { recordingNotifier } from '../support/fake-notifier.ts';
 import { testTable } from './support/table.ts';
 
 const table = testTable();
 const SAMPLE_RATE = 250;
-
-function recordingNotifier() {
-  const pushes: ServerMessage[] = [];
-  const notifier: Notifier = {
-    toUsers: async (_users, message) => {
-      pushes.push(message);
-      return { delivered: 0, gone: 0 };
-    },
-    toPatientSubscribers: async (_patient, message) => {
-      pushes.push(message);
-      return { delivered: 0, gone: 0 };
-    },
-    toConnection: async () => true,
-  };
-  return { notifier, pushes };
-}
 
 async function newPatientRecording(startedAt = new Date().toISOString()) {
   const orgId = randomUUID();
@@ -75,7 +59,7 @@ async function storedBeats(recordingId: string): Promise<number[]> {
 }
 
 describe('ECG analysis pipeline (DynamoDB Local)', () => {
-  const { samples } = syntheticEcg({ sampleRateHz: SAMPLE_RATE, seconds: 60, heartRateBpm: 72 });
+  const { samples } = regularRhythmEcg({ sampleRateHz: SAMPLE_RATE, seconds: 60, heartRateBpm: 72 });
   const chunks = split(samples, [7, 13, 2, 11, 9, 18]);
   const whole = analyzeRecording(samples, SAMPLE_RATE);
 
@@ -83,7 +67,7 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
     const { recordingId } = await newPatientRecording();
     const { notifier, pushes } = recordingNotifier();
     for (const seq of [2, 0, 0, 3, 1, 5, 2, 4]) {
-      await putChunk(table, recordingId, seq, chunks[seq]!, 2_000_000_000, 'now');
+      await putChunk(table, recordingId, seq, chunks[seq]!, 2_000_000_000, new Date().toISOString());
       await advanceRecordingAnalysis({ table, notifier }, recordingId);
     }
     expect((await getRecording(table, recordingId))?.chunksAnalyzed).toBe(6);
@@ -107,14 +91,14 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
   it('waits at a gap and goes on when the missing chunk arrives', async () => {
     const { recordingId } = await newPatientRecording();
     const { notifier } = recordingNotifier();
-    await putChunk(table, recordingId, 1, chunks[1]!, 2_000_000_000, 'now');
+    await putChunk(table, recordingId, 1, chunks[1]!, 2_000_000_000, new Date().toISOString());
     expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toEqual({
       analyzedChunks: 0,
       finished: false,
       backlog: false,
       nextSeq: 0,
     });
-    await putChunk(table, recordingId, 0, chunks[0]!, 2_000_000_000, 'now');
+    await putChunk(table, recordingId, 0, chunks[0]!, 2_000_000_000, new Date().toISOString());
     expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toEqual({
       analyzedChunks: 2,
       finished: false,
@@ -123,10 +107,34 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
     });
   });
 
+  it.each(['cancelled', 'incomplete'] as const)(
+    'finishes a recording closed as %s with the chunks before its first gap, keeping its status',
+    async (status) => {
+      const { recordingId } = await newPatientRecording();
+      const { notifier, pushes } = recordingNotifier();
+      for (const seq of [0, 1, 3]) await putChunk(table, recordingId, seq, chunks[seq]!, 2_000_000_000, new Date().toISOString());
+      expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toMatchObject({ finished: false, nextSeq: 2 });
+
+      await closeRecording(table, recordingId, status, new Date().toISOString());
+      expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toMatchObject({ finished: true, nextSeq: 2 });
+
+      const firstTwenty = analyzeRecording(samples.subarray(0, 20 * SAMPLE_RATE), SAMPLE_RATE);
+      expect(await storedBeats(recordingId)).toEqual(firstTwenty.beats);
+      expect(await getRecording(table, recordingId)).toMatchObject({
+        status,
+        chunksAnalyzed: 2,
+        analyzedAt: expect.any(String),
+        findings: { beatCount: firstTwenty.beats.length, analyzedSeconds: 20 },
+      });
+      expect(pushes.filter((push) => push.type === 'ecg.analyzed').at(-1)).toMatchObject({ final: true });
+      expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toMatchObject({ analyzedChunks: 0, finished: true });
+    },
+  );
+
   it('leaves a backlog for the retry when the invocation runs out of time', async () => {
     const { recordingId } = await newPatientRecording();
     const { notifier } = recordingNotifier();
-    for (let seq = 0; seq < 3; seq++) await putChunk(table, recordingId, seq, chunks[seq]!, 2_000_000_000, 'now');
+    for (let seq = 0; seq < 3; seq++) await putChunk(table, recordingId, seq, chunks[seq]!, 2_000_000_000, new Date().toISOString());
     let calls = 0;
     const outOfTimeAfterOne = () => (calls++ === 0 ? 60_000 : ANALYSIS_TIME_RESERVE_MS - 1);
     expect(await advanceRecordingAnalysis({ table, notifier }, recordingId, outOfTimeAfterOne)).toEqual({
@@ -143,7 +151,7 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
     const { recordingId, patientId } = await newPatientRecording(twoDaysAgo);
     const { notifier, pushes } = recordingNotifier();
     for (let seq = 0; seq < 3; seq++) {
-      await putChunk(table, recordingId, seq, new Int16Array(10 * SAMPLE_RATE), 2_000_000_000, 'now');
+      await putChunk(table, recordingId, seq, new Int16Array(10 * SAMPLE_RATE), 2_000_000_000, new Date().toISOString());
       await advanceRecordingAnalysis({ table, notifier }, recordingId);
     }
     const alerts = await queryPatientAlerts(table, patientId, { limit: 10 });
@@ -159,7 +167,7 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
     const { recordingId, patientId } = await newPatientRecording();
     const { notifier, pushes } = recordingNotifier();
     for (let seq = 0; seq < 3; seq++) {
-      await putChunk(table, recordingId, seq, new Int16Array(10 * SAMPLE_RATE), 2_000_000_000, 'now');
+      await putChunk(table, recordingId, seq, new Int16Array(10 * SAMPLE_RATE), 2_000_000_000, new Date().toISOString());
       await advanceRecordingAnalysis({ table, notifier }, recordingId);
     }
     const alerts = await queryPatientAlerts(table, patientId, { limit: 10 });

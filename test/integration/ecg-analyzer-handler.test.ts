@@ -1,5 +1,5 @@
 // The analyzer Lambda over DynamoDB Local and the SQS emulator: a backlog longer than one
-// invocation goes on through a continuation message instead of failing the chunk's message.
+// invocation goes on through a wake-up message of its own instead of failing the chunk's message.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -8,7 +8,7 @@ import { ENV } from '../../shared/config/env.ts';
 import { createRecording, getRecording, putChunk } from '../../shared/data/ecg-store.ts';
 import { createUser } from '../../shared/data/user-store.ts';
 import { startLocalServices, type LocalServices } from '../support/local-services.ts';
-import { syntheticEcg } from '../support/synthetic-ecg.ts';
+import { regularRhythmEcg } from '../../shared/ecg/synthetic-ecg.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-aws.ts';
 import { testTable } from './support/table.ts';
 
@@ -68,7 +68,7 @@ describe('ECG analyzer handler', () => {
       email: `p-${patientId}@example.org`,
       name: 'P',
       role: 'patient',
-      createdAt: 'now',
+      createdAt: new Date().toISOString(),
     });
     const recordingId = randomUUID();
     await createRecording(table, {
@@ -78,15 +78,15 @@ describe('ECG analyzer handler', () => {
       sampleRateHz: 250,
       lead: 'II',
       status: 'recording',
-      createdAt: 'now',
+      createdAt: new Date().toISOString(),
       startedAt: '2026-11-22T04:00:00.000Z',
       chunksReceived: 0,
       chunksAnalyzed: 0,
       findings: { analyzedSeconds: 0, beatCount: 0, flags: [] },
     });
-    const { samples } = syntheticEcg({ sampleRateHz: 250, seconds: 30, heartRateBpm: 70 });
+    const { samples } = regularRhythmEcg({ sampleRateHz: 250, seconds: 30, heartRateBpm: 70 });
     for (let seq = 0; seq < 3; seq++)
-      await putChunk(table, recordingId, seq, samples.subarray(seq * 2500, (seq + 1) * 2500), 2_000_000_000, 'now');
+      await putChunk(table, recordingId, seq, samples.subarray(seq * 2500, (seq + 1) * 2500), 2_000_000_000, new Date().toISOString());
 
     const { handler } = await import('../../functions/ecg-analyzer/handler.ts');
     let checks = 0;
@@ -107,9 +107,7 @@ describe('ECG analyzer handler', () => {
     const { Messages = [] } = await client.send(
       new ReceiveMessageCommand({ QueueUrl: sqs.sqs!.queues.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
     );
-    expect(Messages.map((message) => JSON.parse(message.Body ?? '{}'))).toEqual([
-      { recordingId, seq: 1, continuation: expect.any(String) },
-    ]);
+    expect(Messages.map((message) => JSON.parse(message.Body ?? '{}'))).toEqual([{ recordingId, seq: 1, wakeUp: expect.any(String) }]);
 
     const next = await handler(
       chunkEvent(recordingId, 1),

@@ -49,7 +49,6 @@ describe('startLocalServices', () => {
       VIGIL_TABLE_NAME: services.dynamoDb?.tableName,
       VIGIL_ECG_QUEUE_URL: services.sqs?.queues.queueUrl,
       VIGIL_USER_POOL_ID: services.cognito?.userPoolId,
-      VIGIL_LOCAL_ISSUER: services.cognito?.issuer,
       AWS_ENDPOINT_URL_DYNAMODB: services.dynamoDb?.endpoint,
     });
     client.destroy();

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import {
-  createOrganisationWithAdmin,
-  createUser,
-  EmailTakenError,
-  getUser,
-  listUsersByRole,
-  type UserRecord,
-} from '../../shared/data/user-store.ts';
+import { createOrganisationWithAdmin, createUser, EmailTakenError, getUser, listUsersByRole } from '../../shared/data/user-store.ts';
+import type { User } from '../../shared/domain/user.ts';
 import { getMembership, listCareTeam, listPatientIdsOf } from '../../shared/data/care-team-store.ts';
 import { getThresholdsAlongFallback, putThreshold, deleteThreshold } from '../../shared/data/threshold-store.ts';
 import { effectiveThreshold } from '../../shared/domain/thresholds.ts';
@@ -18,7 +12,7 @@ const at = '2026-11-22T04:00:00.000Z';
 
 async function organisation() {
   const orgId = randomUUID();
-  const admin: UserRecord = {
+  const admin: User = {
     userId: randomUUID(),
     orgId,
     email: `admin-${orgId}@example.org`,
@@ -27,7 +21,7 @@ async function organisation() {
     createdAt: at,
   };
   await createOrganisationWithAdmin(table, { orgId, name: 'Clinic', createdAt: at }, admin);
-  const clinician: UserRecord = {
+  const clinician: User = {
     userId: randomUUID(),
     orgId,
     email: `c-${orgId}@example.org`,
@@ -48,14 +42,14 @@ describe('users and care teams (DynamoDB Local)', () => {
 
   it('refuses a second account with the same email, whatever its case', async () => {
     const { orgId, clinician } = await organisation();
-    const twin: UserRecord = { ...clinician, userId: randomUUID(), email: clinician.email.toUpperCase() };
+    const twin: User = { ...clinician, userId: randomUUID(), email: clinician.email.toUpperCase() };
     await expect(createUser(table, { ...twin, orgId })).rejects.toThrow(EmailTakenError);
     expect(await getUser(table, twin.userId)).toBeUndefined();
   });
 
   it("puts a new patient on the enrolling clinician's care team", async () => {
     const { orgId, clinician } = await organisation();
-    const patient: UserRecord = {
+    const patient: User = {
       userId: randomUUID(),
       orgId,
       email: `p-${randomUUID()}@example.org`,

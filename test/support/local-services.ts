@@ -35,6 +35,8 @@ export interface LocalServices {
   readonly dynamoDb?: { readonly endpoint: string; readonly tableName: string };
   readonly sqs?: { readonly endpoint: string; readonly queues: ProvisionedQueues; readonly server: SqsEmulator['server'] };
   readonly cognito?: { readonly endpoint: string } & ProvisionedUserPool;
+  /** cognito-local's working directory (its .cognito folder). */
+  readonly cognitoDataDir?: string;
   /**
    * The variables handlers read (ENV names, AWS_ENDPOINT_URL_*, region, dummy credentials)
    * for the services that were started. Assign to process.env before importing code that
@@ -78,13 +80,13 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
               issuerDomain: `https://cognito-idp.${LOCAL_REGION}.amazonaws.com`,
             });
             stops.push(() => s.stop());
-            return s;
+            return { service: s, cwd };
           })(),
     ]);
     const [, queues, pool] = await Promise.all([
       dynamo === undefined ? undefined : ensureTable(dynamo.endpoint, tableName),
       sqs === undefined ? undefined : ensureEcgQueues(sqs.endpoint, options.queueVisibilityTimeoutSeconds ?? 1),
-      cognito === undefined ? undefined : ensureUserPool(cognito.endpoint),
+      cognito === undefined ? undefined : ensureUserPool(cognito.service.endpoint),
     ]);
 
     const env: Record<string, string> = {
@@ -97,7 +99,7 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
       Object.assign(env, { AWS_ENDPOINT_URL_SQS: sqs.endpoint, [ENV.ecgQueueUrl]: queues.queueUrl });
     if (cognito !== undefined && pool !== undefined) {
       Object.assign(env, {
-        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.service.endpoint,
         [ENV.userPoolId]: pool.userPoolId,
         [ENV.userPoolClientId]: pool.userPoolClientId,
       });
@@ -108,7 +110,9 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
       credentials: LOCAL_CREDENTIALS,
       ...(dynamo === undefined ? {} : { dynamoDb: { endpoint: dynamo.endpoint, tableName } }),
       ...(sqs === undefined || queues === undefined ? {} : { sqs: { endpoint: sqs.endpoint, queues, server: sqs.server } }),
-      ...(cognito === undefined || pool === undefined ? {} : { cognito: { endpoint: cognito.endpoint, ...pool } }),
+      ...(cognito === undefined || pool === undefined
+        ? {}
+        : { cognito: { endpoint: cognito.service.endpoint, ...pool }, cognitoDataDir: cognito.cwd }),
       env,
       stop,
     };

@@ -1,18 +1,28 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CodeMismatchException,
   CognitoIdentityProviderClient,
+  ConfirmForgotPasswordCommand,
+  ForgotPasswordCommand,
   InitiateAuthCommand,
   InvalidPasswordException,
+  LimitExceededException,
   NotAuthorizedException,
   RespondToAuthChallengeCommand,
+  RevokeTokenCommand,
+  UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
+  createCognitoIdentityProvider,
   InvalidCredentialsError,
   NewPasswordRequiredError,
   NoNewPasswordExpectedError,
+  TooManyAttemptsError,
   WeakPasswordError,
-  createCognitoIdentityProvider,
 } from '../../../shared/auth/identity-provider.ts';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
@@ -21,16 +31,19 @@ const identity = createCognitoIdentityProvider(new CognitoIdentityProviderClient
   clientId: 'client',
 });
 const RESULT = { AuthenticationResult: { AccessToken: 'a', IdToken: 'i', RefreshToken: 'r', ExpiresIn: 3600 } };
-const fault = (Type: typeof NotAuthorizedException | typeof InvalidPasswordException) => new Type({ message: 'no', $metadata: {} });
+type Fault =
+  | typeof NotAuthorizedException
+  | typeof InvalidPasswordException
+  | typeof UserNotFoundException
+  | typeof CodeMismatchException
+  | typeof LimitExceededException;
+const fault = (Type: Fault) => new Type({ message: 'no', $metadata: {} });
 
 beforeEach(() => cognito.reset());
 
 describe('signing in through the user pool', () => {
-  it.each([
-    ['Cognito', NotAuthorizedException],
-    ['cognito-local', InvalidPasswordException],
-  ] as const)('a wrong password as %s reports it is InvalidCredentialsError', async (_who, Type) => {
-    cognito.on(InitiateAuthCommand).rejects(fault(Type));
+  it('a wrong password (NotAuthorizedException) is InvalidCredentialsError', async () => {
+    cognito.on(InitiateAuthCommand).rejects(fault(NotAuthorizedException));
     await expect(identity.signIn('ada@example.org', 'wrong')).rejects.toBeInstanceOf(InvalidCredentialsError);
   });
 
@@ -59,5 +72,71 @@ describe('signing in through the user pool', () => {
     cognito.on(InitiateAuthCommand).resolves(RESULT);
     await expect(identity.signIn('ada@example.org', 'mine', 'Correct-Horse-42')).rejects.toBeInstanceOf(NoNewPasswordExpectedError);
     expect(cognito.commandCalls(RespondToAuthChallengeCommand)).toHaveLength(0);
+  });
+});
+
+describe('sessions and passwords through the user pool', () => {
+  it('revokes a refresh token with the app client; an unknown one is InvalidCredentialsError', async () => {
+    cognito.on(RevokeTokenCommand).resolvesOnce({}).rejects(fault(NotAuthorizedException));
+    await identity.revokeRefreshToken('refresh-1');
+    expect(cognito.commandCalls(RevokeTokenCommand)[0]!.args[0].input).toEqual({ ClientId: 'client', Token: 'refresh-1' });
+    await expect(identity.revokeRefreshToken('refresh-1')).rejects.toBeInstanceOf(InvalidCredentialsError);
+  });
+
+  it('starts a password reset without saying whether the account exists', async () => {
+    cognito.on(ForgotPasswordCommand).rejects(fault(UserNotFoundException));
+    await expect(identity.startPasswordReset('nobody@example.org')).resolves.toBeUndefined();
+  });
+
+  it('tells a wrong reset code from a weak new password and from throttling', async () => {
+    cognito
+      .on(ConfirmForgotPasswordCommand)
+      .rejectsOnce(fault(CodeMismatchException))
+      .rejectsOnce(fault(InvalidPasswordException))
+      .rejects(fault(LimitExceededException));
+    await expect(identity.confirmPasswordReset('ada@example.org', '000000', 'Correct-Horse-42')).rejects.toBeInstanceOf(
+      InvalidCredentialsError,
+    );
+    await expect(identity.confirmPasswordReset('ada@example.org', '123456', 'weak')).rejects.toBeInstanceOf(WeakPasswordError);
+    await expect(identity.confirmPasswordReset('ada@example.org', '123456', 'Correct-Horse-42')).rejects.toBeInstanceOf(
+      TooManyAttemptsError,
+    );
+  });
+});
+
+describe('creating accounts in the user pool', () => {
+  beforeEach(() => {
+    cognito.on(AdminCreateUserCommand).resolves({ User: { Attributes: [{ Name: 'sub', Value: 'sub-1' }] } });
+    cognito.on(AdminAddUserToGroupCommand).resolves({});
+    cognito.on(AdminSetUserPasswordCommand).resolves({});
+  });
+
+  it('creates an account with a temporary password, which is never made permanent', async () => {
+    await identity.createAccount({
+      email: 'pat@example.org',
+      role: 'patient',
+      password: { value: 'Temporary-Pass-42', kind: 'temporary' },
+    });
+    expect(cognito.commandCalls(AdminCreateUserCommand)[0]!.args[0].input).toMatchObject({
+      Username: 'pat@example.org',
+      TemporaryPassword: 'Temporary-Pass-42',
+      MessageAction: 'SUPPRESS',
+    });
+    expect(cognito.commandCalls(AdminSetUserPasswordCommand)).toHaveLength(0);
+  });
+
+  it("sets an organisation's first admin's own password as permanent", async () => {
+    await identity.createAccount({ email: 'admin@example.org', role: 'admin', password: { value: 'Own-Password-42', kind: 'permanent' } });
+    expect(cognito.commandCalls(AdminSetUserPasswordCommand)[0]!.args[0].input).toMatchObject({
+      Password: 'Own-Password-42',
+      Permanent: true,
+    });
+  });
+
+  it('invites an account created without a password', async () => {
+    await identity.createAccount({ email: 'ada@example.org', role: 'clinician' });
+    const input = cognito.commandCalls(AdminCreateUserCommand)[0]!.args[0].input;
+    expect(input.TemporaryPassword).toBeUndefined();
+    expect(input.MessageAction).toBeUndefined();
   });
 });

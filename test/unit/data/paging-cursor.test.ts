@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCursorCodec } from '../../../shared/data/paging-cursor.ts';
-import { ValidationError } from '../../../shared/http/errors.ts';
+import { ValidationError } from '../../../shared/domain/errors.ts';
 
 const codec = createCursorCodec('test-secret');
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { assertPatientAccess } from '../../../shared/domain/patient-access.ts';
-import type { UserRecord } from '../../../shared/data/user-store.ts';
-import type { CareTeamMembership } from '../../../shared/data/care-team-store.ts';
-import { ForbiddenError, NotFoundError } from '../../../shared/http/errors.ts';
+import type { CareTeamMembership } from '../../../shared/domain/care-team.ts';
+import { ForbiddenError, NotFoundError } from '../../../shared/domain/errors.ts';
+import type { User } from '../../../shared/domain/user.ts';
 
 const orgId = randomUUID();
-const patient: UserRecord = {
+const patient: User = {
   userId: randomUUID(),
   orgId,
   email: 'p@example.org',
@@ -45,7 +45,7 @@ describe('assertPatientAccess', () => {
     expect(() => assertPatientAccess(outsider, patient.userId, patient, undefined, 'read')).toThrow(NotFoundError);
   });
   it('reports a non-patient user id as not found', () => {
-    const admin: UserRecord = { ...patient, role: 'admin' };
+    const admin: User = { ...patient, role: 'admin' };
     expect(() => assertPatientAccess(clinician, admin.userId, admin, membership, 'read')).toThrow(NotFoundError);
   });
 });

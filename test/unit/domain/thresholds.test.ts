@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completeThreshold, effectiveThreshold, impossibleLimits, type Threshold } from '../../../shared/domain/thresholds.ts';
+import { completeThreshold, effectiveThreshold, type Threshold, thresholdProblems } from '../../../shared/domain/thresholds.ts';
 
 const stored = (scope: Threshold['scope'], max: number): Threshold => ({
   metric: 'heart_rate',
@@ -35,16 +35,41 @@ describe('completeThreshold', () => {
   });
 });
 
-describe('impossibleLimits', () => {
+describe('thresholdProblems', () => {
   it('names each limit outside the possible range of the metric', () => {
-    expect(impossibleLimits('heart_rate', { max: -5 })).toEqual([
-      { field: 'max', message: 'must be within 0–350 /min, the possible range of heart_rate' },
+    expect(thresholdProblems('heart_rate', { max: -5 })).toEqual([
+      { path: 'max', message: 'must be within 0–350 /min, the possible range of heart_rate' },
     ]);
-    expect(impossibleLimits('spo2', { min: 85, max: 101 }).map((p) => p.field)).toEqual(['max']);
-    expect(impossibleLimits('body_temperature', { min: 10, max: 50 }).map((p) => p.field)).toEqual(['min', 'max']);
+    expect(thresholdProblems('spo2', { min: 85, max: 101 }).map((p) => p.path)).toEqual(['max']);
+    expect(thresholdProblems('body_temperature', { min: 10, max: 50 }).map((p) => p.path)).toEqual(['min', 'max']);
   });
+
   it('accepts limits inside the range, up to its ends', () => {
-    expect(impossibleLimits('heart_rate', { min: 0, max: 350 })).toEqual([]);
-    expect(impossibleLimits('spo2', { min: 90 })).toEqual([]);
+    expect(thresholdProblems('heart_rate', { min: 0, max: 350 })).toEqual([]);
+    expect(thresholdProblems('spo2', { min: 90 })).toEqual([]);
+  });
+
+  it('refuses min at or above max', () => {
+    expect(thresholdProblems('heart_rate', { min: 100, max: 100 })).toEqual([{ path: 'min', message: 'must be below max' }]);
+  });
+
+  it('refuses a two-sided dead-band of half the distance between the limits or more', () => {
+    expect(thresholdProblems('heart_rate', { min: 50, max: 60, deadBand: 5 }).map((p) => p.path)).toEqual(['deadBand']);
+    expect(thresholdProblems('heart_rate', { min: 50, max: 60, deadBand: 4.9 })).toEqual([]);
+  });
+
+  // Defect: {"max":100,"deadBand":1000} was accepted, and a heart-rate breach could never clear.
+  it('refuses a one-sided dead-band that leaves no possible value at which a breach clears', () => {
+    expect(thresholdProblems('heart_rate', { max: 100, deadBand: 1000 })).toEqual([
+      expect.objectContaining({ path: 'deadBand', message: expect.stringContaining('below 0 /min') }),
+    ]);
+    expect(thresholdProblems('spo2', { min: 90, deadBand: 11 })).toEqual([
+      expect.objectContaining({ path: 'deadBand', message: expect.stringContaining('above 100 %') }),
+    ]);
+  });
+
+  it('accepts a one-sided dead-band whose clearing value is still possible, down to the end of the range', () => {
+    expect(thresholdProblems('heart_rate', { max: 100, deadBand: 100 })).toEqual([]);
+    expect(thresholdProblems('spo2', { min: 90, deadBand: 10 })).toEqual([]);
   });
 });

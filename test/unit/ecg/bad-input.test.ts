@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeChunk, createEcgStream, finishEcgStream } from '../../../shared/ecg/ecg-stream.ts';
 import { matchBeats } from '../../../shared/ecg/beat-matching.ts';
-import { regularBeatTimes, syntheticEcg } from './synthetic-ecg.ts';
+import { regularBeatTimes, syntheticEcg } from '../../../shared/ecg/synthetic-ecg.ts';
 
 const FS = 250;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeChunk, analyzeRecording, createEcgStream, finishEcgStream, type EcgFinding } from '../../../shared/ecg/ecg-stream.ts';
-import { beatTimesFromRr, regularBeatTimes, seededRandom, syntheticEcg } from './synthetic-ecg.ts';
+import { beatTimesFromRr, regularBeatTimes, seededRandom, syntheticEcg } from '../../../shared/ecg/synthetic-ecg.ts';
 
 const FS = 250;
 

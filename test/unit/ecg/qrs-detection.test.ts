@@ -3,7 +3,13 @@ import { analyzeRecording } from '../../../shared/ecg/ecg-stream.ts';
 import { matchBeats, matchToleranceSamples } from '../../../shared/ecg/beat-matching.ts';
 import { loadWfdbBeatSamples, loadWfdbChannel } from '../../../shared/ecg/wfdb/wfdb-record-loader.ts';
 import { fixtureMitdbRecord } from '../../support/ecg-records.ts';
-import { beatTimesFromRr, regularBeatTimes, seededRandom, syntheticEcg, type SyntheticBeatShape } from './synthetic-ecg.ts';
+import {
+  beatTimesFromRr,
+  regularBeatTimes,
+  seededRandom,
+  syntheticEcg,
+  type SyntheticBeatShape,
+} from '../../../shared/ecg/synthetic-ecg.ts';
 
 /** Every expected beat found within 20 ms, and nothing else. */
 function expectExactBeats(found: number[], expected: number[], fs: number): void {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeChunk, analyzeRecording, createEcgStream, finishEcgStream, type EcgStreamState } from '../../../shared/ecg/ecg-stream.ts';
 import { loadWfdbBeatSamples, loadWfdbChannel } from '../../../shared/ecg/wfdb/wfdb-record-loader.ts';
 import { FIXTURE_MITDB_RECORDS, fixtureMitdbRecord } from '../../support/ecg-records.ts';
-import { regularBeatTimes, seededRandom, syntheticEcg } from './synthetic-ecg.ts';
+import { regularBeatTimes, seededRandom, syntheticEcg } from '../../../shared/ecg/synthetic-ecg.ts';
 
 /** Streams `samples` in the given chunk lengths, passing the state through JSON like DynamoDB does. */
 function streamBeats(samples: Float64Array | Int16Array, fs: number, chunkLengths: number[]): { beats: number[]; perCall: number[][] } {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { httpFunction, assertImplementsRoutes, MAX_REQUEST_BODY_BYTES } from '../../../shared/http/http-function.ts';
 import type { Caller } from '../../../shared/domain/caller.ts';
@@ -8,18 +8,24 @@ const patient: Caller = { userId: randomUUID(), orgId: randomUUID(), role: 'pati
 const clinician: Caller = { userId: randomUUID(), orgId: randomUUID(), role: 'clinician' };
 const recordingId = randomUUID();
 
+/** For the routes a test does not call. */
+const notCalled = async (): Promise<never> => {
+  throw new Error('this route is not part of the test');
+};
+
 function ecgFunction(callers: Record<string, Caller>) {
   const seen: unknown[] = [];
   const handler = httpFunction(
     'ecg',
     {
-      'POST /v1/patients/{patientId}/ecg': async () => ({}),
+      'POST /v1/patients/{patientId}/ecg': notCalled,
       'PUT /v1/ecg/{recordingId}/chunks/{seq}': async (request) => {
         seen.push(request);
         return { recordingId: request.params.recordingId, seq: request.params.seq, sampleCount: 1, status: 'queued' };
       },
-      'POST /v1/ecg/{recordingId}/complete': async () => ({}),
-      'GET /v1/ecg/{recordingId}': async () => ({}),
+      'POST /v1/ecg/{recordingId}/complete': notCalled,
+      'POST /v1/ecg/{recordingId}/cancel': notCalled,
+      'GET /v1/ecg/{recordingId}': notCalled,
     },
     { loadCaller: async (sub) => callers[sub] },
   );
@@ -142,14 +148,17 @@ describe('httpFunction', () => {
     expect(problem.detail).toMatch(/clinician role/);
   });
 
-  it('hides unexpected failures behind a 500 problem without internals', async () => {
+  it('hides unexpected failures behind a 500 problem without internals, and logs them with the request id', async () => {
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
+    const written = captureLogs();
     const handler = httpFunction(
       'health',
       {
         'GET /v1/health': async () => {
           throw new Error('secret internal detail');
         },
-        'GET /v1/openapi.json': async () => ({}),
+        'GET /v1/openapi.json': notCalled,
+        'GET /v1/asyncapi.json': notCalled,
       },
       { loadCaller: async () => undefined },
     );
@@ -157,9 +166,38 @@ describe('httpFunction', () => {
     expect(response.statusCode).toBe(500);
     expect(response.body).not.toContain('secret internal detail');
     expect(JSON.parse(response.body ?? '{}').detail).toContain('request-1');
+    const lines = written().filter((line) => line.includes('unhandled error'));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ function_request_id: lambdaContext().awsRequestId, service: 'vigil-health' });
+  });
+
+  it('finds no implementation for a route key that names an object property', async () => {
+    const { response } = await call(chunkEvent('{"samples":[1]}', { routeKey: 'constructor' }));
+    expect(response.statusCode).toBe(404);
   });
 
   it('refuses to build a function whose implementations disagree with the route table', () => {
     expect(() => assertImplementsRoutes('ecg', ['GET /v1/ecg/{recordingId}'])).toThrow(/route table gives it/);
   });
 });
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+
+/** Collects what Powertools logs from now on (info to stdout, warnings and errors to stderr), one entry per line. */
+function captureLogs(): () => string[] {
+  const chunks: string[] = [];
+  for (const stream of [process.stdout, process.stderr]) {
+    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      chunks.push(String(chunk));
+      return true;
+    });
+  }
+  return () =>
+    chunks
+      .join('')
+      .split('\n')
+      .filter((line) => line.length > 0);
+}

@@ -21,16 +21,15 @@ describe('payload 2.0 responses', () => {
     expect(shaped?.body.toString()).toBe('{"ok":true}');
   });
 
-  it('decode base64 bodies and turn cookies into Set-Cookie headers', () => {
+  it('decode base64 bodies and lower-case header names', () => {
     const shaped = shapeResponse({
       statusCode: 201,
       headers: { 'X-A': 'b' },
-      cookies: ['a=1', 'b=2'],
       body: Buffer.from([1, 2]).toString('base64'),
       isBase64Encoded: true,
     });
     expect(shaped?.statusCode).toBe(201);
-    expect(shaped?.headers).toEqual({ 'x-a': 'b', 'set-cookie': ['a=1', 'b=2'] });
+    expect(shaped?.headers).toEqual({ 'x-a': 'b' });
     expect(shaped?.body).toEqual(Buffer.from([1, 2]));
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeChunkSamples } from '../../../shared/services/ecg-ingest-service.ts';
-import { ValidationError } from '../../../shared/http/errors.ts';
+import { ValidationError } from '../../../shared/domain/errors.ts';
 
 describe('decodeChunkSamples', () => {
   it('takes samples as JSON integers', () => {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { MAX_SUBSCRIBED_PATIENTS } from '../../../shared/api/websocket-messages.ts';
+import type { ServerMessage } from '../../../shared/api/websocket-messages.ts';
+import { MAX_SUBSCRIBED_PATIENTS } from '../../../shared/domain/connection.ts';
 import { createTableClient } from '../../../shared/data/table-client.ts';
-import type { Notifier, ServerMessage } from '../../../shared/realtime/connection-notifier.ts';
-import { callerFromContext, handleDefaultMessage, subscribe } from '../../../shared/realtime/connection-service.ts';
+import type { Notifier } from '../../../shared/realtime/connection-notifier.ts';
+import { callerFromContext, handleDefaultMessage, subscribe } from '../../../shared/services/connection-service.ts';
 
 function replies() {
   const sent: ServerMessage[] = [];
@@ -15,6 +16,7 @@ function replies() {
       sent.push(message);
       return true;
     },
+    isConnected: async () => true,
   };
   // Never reached: every case here is refused before any data is read.
   const table = createTableClient('unused', new DynamoDBClient({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:9' }));
@@ -29,16 +31,20 @@ describe('WebSocket messages', () => {
     const patientIds = Array.from({ length: MAX_SUBSCRIBED_PATIENTS + 1 }, () => randomUUID());
     await subscribe(deps, 'conn', caller, JSON.stringify({ action: 'subscribe', patientIds }));
     expect(sent).toEqual([
-      { type: 'error', message: 'invalid subscribe message', errors: [{ path: 'body.patientIds', message: expect.any(String) }] },
+      { type: 'error', message: 'invalid subscribe message', errors: [{ path: 'message.patientIds', message: expect.any(String) }] },
     ]);
   });
 
   it('refuses malformed patient ids and unknown fields', async () => {
     const { deps, sent } = replies();
     await subscribe(deps, 'conn', caller, JSON.stringify({ action: 'subscribe', patientIds: ['x'], extra: 1 }));
-    expect(sent[0]?.['errors']).toEqual(
-      expect.arrayContaining([expect.objectContaining({ path: 'body.patientIds.0' }), { path: 'body.extra', message: 'unknown field' }]),
-    );
+    expect(sent[0]).toMatchObject({
+      type: 'error',
+      errors: expect.arrayContaining([
+        expect.objectContaining({ path: 'message.patientIds.0' }),
+        { path: 'message.extra', message: 'unknown field' },
+      ]),
+    });
   });
 
   it('answers ping with pong and anything else with a helpful error', async () => {
@@ -47,7 +53,7 @@ describe('WebSocket messages', () => {
     await handleDefaultMessage(deps, 'conn', '{"action":"dance"}');
     await handleDefaultMessage(deps, 'conn', 'not json');
     expect(sent.map((message) => message.type)).toEqual(['pong', 'error', 'error']);
-    expect(sent[2]?.['message']).toBe('messages must be JSON objects');
+    expect(sent[2]).toMatchObject({ type: 'error', message: 'messages must be JSON objects' });
   });
 
   it('reads the caller only from a complete authorizer context', () => {

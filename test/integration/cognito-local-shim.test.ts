@@ -1,0 +1,156 @@
+// The twin's user pool (cognito-local behind its shim) answers as Cognito does where the API
+// depends on it: tokens under the pool's real issuer name, temporary passwords that are
+// checked, challenge sessions that are required, refresh tokens that work after the first
+// sign-in, and NotAuthorizedException for a wrong password.
+import {
+  AdminCreateUserCommand,
+  ChangePasswordCommand,
+  CognitoIdentityProviderClient,
+  ConfirmForgotPasswordCommand,
+  ForgotPasswordCommand,
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+  RevokeTokenCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTokenVerifier } from '../../shared/auth/token-verifier.ts';
+import { userPoolIssuer } from '../../shared/auth/user-pool-definition.ts';
+import { localJwksCache } from '../../infra/local/local-jwks.ts';
+import { mailedCode } from '../support/cognito-mailbox.ts';
+import { type LocalServices, startLocalServices } from '../support/local-services.ts';
+
+let services: LocalServices;
+let cognito: CognitoIdentityProviderClient;
+let pool: { userPoolId: string; userPoolClientId: string; endpoint: string };
+
+const TEMPORARY = 'Temporary-Pass-42';
+const CHOSEN = 'Chosen-Password-42';
+
+beforeAll(async () => {
+  services = await startLocalServices({ dynamoDb: false, sqs: false });
+  if (services.cognito === undefined) throw new Error('no cognito');
+  pool = services.cognito;
+  cognito = new CognitoIdentityProviderClient({ endpoint: pool.endpoint, region: services.region, credentials: services.credentials });
+});
+
+afterAll(async () => {
+  cognito?.destroy();
+  await services?.stop();
+});
+
+async function newUserWithTemporaryPassword(): Promise<string> {
+  const email = `user-${crypto.randomUUID()}@example.org`;
+  await cognito.send(
+    new AdminCreateUserCommand({
+      UserPoolId: pool.userPoolId,
+      Username: email,
+      TemporaryPassword: TEMPORARY,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [{ Name: 'email', Value: email }],
+    }),
+  );
+  return email;
+}
+
+const signIn = (email: string, password: string) =>
+  cognito.send(
+    new InitiateAuthCommand({
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: pool.userPoolClientId,
+      AuthParameters: { USERNAME: email, PASSWORD: password },
+    }),
+  );
+
+async function firstSignIn(email: string) {
+  const challenge = await signIn(email, TEMPORARY);
+  const answer = await cognito.send(
+    new RespondToAuthChallengeCommand({
+      ClientId: pool.userPoolClientId,
+      ChallengeName: 'NEW_PASSWORD_REQUIRED',
+      Session: challenge.Session,
+      ChallengeResponses: { USERNAME: challenge.ChallengeParameters?.['USER_ID_FOR_SRP'] ?? email, NEW_PASSWORD: CHOSEN },
+    }),
+  );
+  return answer.AuthenticationResult;
+}
+
+describe('the twin user pool', () => {
+  it("issues tokens under the pool's real issuer name, which the API's verifier accepts with the twin's keys", async () => {
+    const email = await newUserWithTemporaryPassword();
+    const tokens = await firstSignIn(email);
+    const verifier = createTokenVerifier(
+      { region: services.region, userPoolId: pool.userPoolId, clientId: pool.userPoolClientId, tokenUses: ['access'] },
+      { jwksCache: localJwksCache(pool.endpoint) },
+    );
+    const verified = await verifier.verify(tokens?.AccessToken ?? '');
+    expect(verified.claims['iss']).toBe(userPoolIssuer(services.region, pool.userPoolId));
+    expect(tokens?.ExpiresIn).toBeGreaterThan(0);
+  });
+
+  it('refuses a temporary password that is wrong, as Cognito does (cognito-local alone hands out the challenge)', async () => {
+    const email = await newUserWithTemporaryPassword();
+    await expect(signIn(email, 'Not-The-Temporary-1')).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+  });
+
+  it('refuses to answer a new-password challenge without the session it gave out', async () => {
+    const email = await newUserWithTemporaryPassword();
+    const challenge = await signIn(email, TEMPORARY);
+    await expect(
+      cognito.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: pool.userPoolClientId,
+          ChallengeName: 'NEW_PASSWORD_REQUIRED',
+          Session: 'made-up-session',
+          ChallengeResponses: { USERNAME: challenge.ChallengeParameters?.['USER_ID_FOR_SRP'] ?? email, NEW_PASSWORD: CHOSEN },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+  });
+
+  it('gives a refresh token on the first sign-in that renews the session until it is revoked', async () => {
+    const email = await newUserWithTemporaryPassword();
+    const tokens = await firstSignIn(email);
+    const refresh = () =>
+      cognito.send(
+        new InitiateAuthCommand({
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          ClientId: pool.userPoolClientId,
+          AuthParameters: { REFRESH_TOKEN: tokens?.RefreshToken ?? '' },
+        }),
+      );
+    expect((await refresh()).AuthenticationResult?.AccessToken).toBeDefined();
+    await cognito.send(new RevokeTokenCommand({ ClientId: pool.userPoolClientId, Token: tokens?.RefreshToken ?? '' }));
+    await expect(refresh()).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+  });
+
+  it('answers a wrong password, and a wrong current password on a change, with NotAuthorizedException', async () => {
+    const email = await newUserWithTemporaryPassword();
+    const tokens = await firstSignIn(email);
+    await expect(signIn(email, 'Wrong-Password-42')).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    await expect(
+      cognito.send(
+        new ChangePasswordCommand({
+          AccessToken: tokens?.AccessToken,
+          PreviousPassword: 'Wrong-Password-42',
+          ProposedPassword: 'Another-Pass-42',
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+  });
+
+  it('resets a forgotten password with the code it mailed', async () => {
+    const email = await newUserWithTemporaryPassword();
+    await firstSignIn(email);
+    await cognito.send(new ForgotPasswordCommand({ ClientId: pool.userPoolClientId, Username: email }));
+    const code = await mailedCode(services.cognitoDataDir ?? '', pool.userPoolId, email);
+    await cognito.send(
+      new ConfirmForgotPasswordCommand({
+        ClientId: pool.userPoolClientId,
+        Username: email,
+        ConfirmationCode: code,
+        Password: 'Reset-Password-42',
+      }),
+    );
+    expect((await signIn(email, 'Reset-Password-42')).AuthenticationResult?.AccessToken).toBeDefined();
+  });
+});

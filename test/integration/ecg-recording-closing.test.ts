@@ -1,0 +1,83 @@
+// Ending recordings that will never complete: the patient cancels one (a stray high chunk
+// number made /complete answer 409 forever), or the closer sweeps those that heard nothing
+// for the idle time. Either way no further chunk is taken and the analysis is woken to finish.
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { Caller } from '../../shared/domain/caller.ts';
+import { ConflictError, NotFoundError } from '../../shared/domain/errors.ts';
+import { getRecording } from '../../shared/data/ecg-store.ts';
+import { createUser } from '../../shared/data/user-store.ts';
+import type { EcgChunkMessage } from '../../shared/messaging/ecg-chunk-message.ts';
+import {
+  cancelRecording,
+  closeIdleRecordings,
+  completeUpload,
+  startRecording,
+  uploadChunk,
+} from '../../shared/services/ecg-ingest-service.ts';
+import { testTable } from './support/table.ts';
+
+const table = testTable();
+
+function queue() {
+  const sent: EcgChunkMessage[] = [];
+  return { sent, queue: { enqueue: async (message: EcgChunkMessage) => void sent.push(message) } };
+}
+
+async function patient(): Promise<Caller> {
+  const caller: Caller = { userId: randomUUID(), orgId: randomUUID(), role: 'patient' };
+  await createUser(table, { ...caller, email: `p-${caller.userId}@example.org`, name: 'P', createdAt: new Date().toISOString() });
+  return caller;
+}
+
+describe('closing ECG recordings (DynamoDB Local)', () => {
+  it('lets the patient cancel a recording that a stray chunk number locked, and wakes its analysis', async () => {
+    const owner = await patient();
+    const { queue: chunkQueue, sent } = queue();
+    const deps = { table, queue: chunkQueue, retentionDays: 30 };
+    const recording = await startRecording(deps, owner, owner.userId, { sampleRateHz: 250, lead: 'II' });
+    await uploadChunk(deps, owner, recording.recordingId, 0, { samples: [1, 2, 3] });
+    await uploadChunk(deps, owner, recording.recordingId, 99_999, { samples: [4, 5, 6] });
+    await expect(completeUpload(deps, owner, recording.recordingId)).rejects.toThrow(/cancel the recording/);
+
+    const cancelled = await cancelRecording(deps, owner, recording.recordingId);
+    expect(cancelled).toMatchObject({ status: 'cancelled', closedAt: expect.any(String) });
+    expect(sent.at(-1)).toMatchObject({ recordingId: recording.recordingId, wakeUp: expect.any(String) });
+    await expect(uploadChunk(deps, owner, recording.recordingId, 1, { samples: [7] })).rejects.toThrow(/was cancelled/);
+    await expect(completeUpload(deps, owner, recording.recordingId)).rejects.toBeInstanceOf(ConflictError);
+    // Cancelling again is harmless.
+    expect(await cancelRecording(deps, owner, recording.recordingId)).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('refuses to cancel a completed recording, and hides another patient’s recording', async () => {
+    const owner = await patient();
+    const { queue: chunkQueue } = queue();
+    const deps = { table, queue: chunkQueue, retentionDays: 30 };
+    const recording = await startRecording(deps, owner, owner.userId, { sampleRateHz: 250, lead: 'II' });
+    await uploadChunk(deps, owner, recording.recordingId, 0, { samples: [1, 2, 3] });
+    await completeUpload(deps, owner, recording.recordingId);
+    await expect(cancelRecording(deps, owner, recording.recordingId)).rejects.toThrow(/already completed/);
+    await expect(cancelRecording(deps, await patient(), recording.recordingId)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('closes recordings idle for the idle time as incomplete, and leaves the ones still receiving open', async () => {
+    const owner = await patient();
+    const { queue: chunkQueue, sent } = queue();
+    const twoHoursAgo = () => new Date(Date.now() - 2 * 3600_000 - 60_000);
+    const idle = await startRecording({ table, queue: chunkQueue, retentionDays: 30, now: twoHoursAgo }, owner, owner.userId, {
+      sampleRateHz: 250,
+      lead: 'II',
+    });
+    const active = await startRecording({ table, queue: chunkQueue, retentionDays: 30, now: twoHoursAgo }, owner, owner.userId, {
+      sampleRateHz: 250,
+      lead: 'II',
+    });
+    await uploadChunk({ table, queue: chunkQueue, retentionDays: 30 }, owner, active.recordingId, 0, { samples: [1] });
+
+    const sweep = await closeIdleRecordings({ table, queue: chunkQueue }, 2 * 3600);
+    expect(sweep.closed).toBeGreaterThanOrEqual(1);
+    expect(await getRecording(table, idle.recordingId)).toMatchObject({ status: 'incomplete', closedAt: expect.any(String) });
+    expect(await getRecording(table, active.recordingId)).toMatchObject({ status: 'recording' });
+    expect(sent.some((message) => message.recordingId === idle.recordingId && message.wakeUp !== undefined)).toBe(true);
+  });
+});
