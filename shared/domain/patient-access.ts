@@ -14,8 +14,9 @@ export type PatientAction =
   | 'upload';
 
 /**
- * Throws unless `caller` may perform `action` on `patient`. A patient outside the caller's
- * organisation is reported as not found, so ids cannot be probed across organisations.
+ * Throws unless `caller` may perform `action` on `patient`. A patient the caller may not see
+ * at all (another organisation, not in their care, another patient) is reported as not found,
+ * so ids cannot be probed; one they may see but not act on this way is forbidden.
  */
 export function assertPatientAccess(
   caller: Caller,
@@ -24,16 +25,12 @@ export function assertPatientAccess(
   membership: CareTeamMembership | undefined,
   action: PatientAction,
 ): asserts patient is User {
-  if (patient?.role !== 'patient' || patient.orgId !== caller.orgId) {
-    throw new NotFoundError(`patient ${patientId} not found`);
-  }
+  const notFound = () => new NotFoundError(`patient ${patientId} not found`);
+  if (patient?.role !== 'patient' || patient.orgId !== caller.orgId) throw notFound();
   const isSelf = caller.userId === patient.userId;
   const isClinician = caller.role === 'clinician' && membership?.memberRole === 'clinician';
   const isCaregiver = caller.role === 'caregiver' && membership?.memberRole === 'caregiver';
-  const allowed = action === 'upload' ? isSelf : action === 'manage' ? isClinician : isSelf || isClinician || isCaregiver;
-  if (!allowed) {
-    throw new ForbiddenError(
-      action === 'upload' ? 'only the patient can upload their own measurements' : `you are not on the care team of patient ${patientId}`,
-    );
-  }
+  if (!(isSelf || isClinician || isCaregiver)) throw notFound();
+  if (action === 'upload' && !isSelf) throw new ForbiddenError('only the patient can upload their own measurements');
+  if (action === 'manage' && !isClinician) throw new ForbiddenError(`only the clinicians of patient ${patientId} can change how they are monitored`);
 }

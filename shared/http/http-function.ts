@@ -38,6 +38,7 @@ type RouteByKey<K extends string> = Extract<
 type Parsed<R, Part extends 'params' | 'query' | 'body'> = R extends { [key in Part]: infer S extends z.ZodType } ? z.output<S> : undefined;
 type CallerOf<R> = R extends { auth: 'jwt' } ? Caller : undefined;
 /** What a route's implementation must resolve to: its response schema's input, or nothing (204). */
+// biome-ignore lint/suspicious/noConfusingVoidType: a 204 route's implementation is an async function that returns nothing.
 type ResponseOf<R> = R extends { response: infer S extends z.ZodType } ? z.input<S> : undefined | void;
 
 export interface RouteRequest<R> {

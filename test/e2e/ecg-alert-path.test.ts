@@ -1,14 +1,16 @@
 // The whole path on the local twin, over real HTTP and WebSocket: accounts, a threshold,
 // a clinician watching, ECG uploaded in chunks, analysed from the queue, an alert pushed,
 // listed and acknowledged.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalTwin, type LocalTwin } from '../support/local-twin.ts';
-import { regularRhythmEcg } from '../../shared/ecg/synthetic-ecg.ts';
-import { api, bootstrapOrganisation, createAndSignIn, eventually, openSocket, type PushListener } from './support/vigil-api.ts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createTableClient } from '../../shared/data/table-client.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlertCreatedMessage, AlertUpdatedMessage, ServerMessage } from '../../shared/api/websocket-messages.ts';
 import { getConnection, listConnectionIdsOfUser, putConnection } from '../../shared/data/connection-store.ts';
+import { createTableClient } from '../../shared/data/table-client.ts';
+import { regularRhythmEcg } from '../../shared/ecg/synthetic-ecg.ts';
 import { LOCAL_CREDENTIALS } from '../../infra/local/local-aws.ts';
+import type { z } from 'zod';
+import { type LocalTwin, startLocalTwin } from '../support/local-twin.ts';
+import { bootstrapOrganisation, createAndSignIn, eventually, openSocket, type PushListener, vigil } from './support/vigil-api.ts';
 
 const SAMPLE_RATE = 250;
 const CHUNK_SECONDS = 10;
@@ -19,6 +21,14 @@ let clinicianId: string;
 let patientToken: string;
 let patientId: string;
 let screen: PushListener;
+
+type AlertCreated = z.infer<typeof AlertCreatedMessage>;
+type AlertUpdated = z.infer<typeof AlertUpdatedMessage>;
+const isCreated = (message: ServerMessage): message is AlertCreated => message.type === 'alert.created';
+const updatedTo =
+  (status: string) =>
+  (message: ServerMessage): message is AlertUpdated =>
+    message.type === 'alert.updated' && message.alert.status === status;
 
 beforeAll(async () => {
   twin = await startLocalTwin({ log: () => undefined });
@@ -39,16 +49,16 @@ afterAll(async () => {
 describe('ECG to alert, end to end', () => {
   let recordingId: string;
   let alertId: string;
+  const asClinician = () => vigil(twin, clinicianToken);
+  const asPatient = () => vigil(twin, patientToken);
 
   it('lets the clinician set the heart-rate threshold for their patient', async () => {
-    const response = await api(twin, 'PUT', `/v1/patients/${patientId}/thresholds/heart_rate`, {
-      token: clinicianToken,
-      body: { max: 100 },
-    });
+    const path = { patientId, metric: 'heart_rate' } as const;
+    const { data, response } = await asClinician().PUT('/v1/patients/{patientId}/thresholds/{metric}', { params: { path }, body: { max: 100 } });
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ metric: 'heart_rate', scope: 'patient', max: 100 });
-    const effective = await api(twin, 'GET', `/v1/patients/${patientId}/thresholds/heart_rate`, { token: clinicianToken });
-    expect(effective.body).toMatchObject({ scope: 'patient', max: 100 });
+    expect(data).toMatchObject({ metric: 'heart_rate', scope: 'patient', max: 100 });
+    const effective = await asClinician().GET('/v1/patients/{patientId}/thresholds/{metric}', { params: { path } });
+    expect(effective.data).toMatchObject({ scope: 'patient', max: 100 });
   });
 
   it('lets the clinician watch the patient over the WebSocket', async () => {
@@ -75,23 +85,26 @@ describe('ECG to alert, end to end', () => {
       connectedAt: new Date().toISOString(),
     });
 
-    const started = await api(twin, 'POST', `/v1/patients/${patientId}/ecg`, {
-      token: patientToken,
+    const started = await asPatient().POST('/v1/patients/{patientId}/ecg', {
+      params: { path: { patientId } },
       body: { sampleRateHz: SAMPLE_RATE, lead: 'II' },
     });
-    expect(started.status).toBe(201);
-    recordingId = started.body.recordingId;
+    expect(started.response.status).toBe(201);
+    recordingId = started.data!.recordingId;
 
     const { samples } = regularRhythmEcg({ sampleRateHz: SAMPLE_RATE, seconds: 3 * CHUNK_SECONDS, heartRateBpm: 150 });
     const uploadedAt = Date.now();
     for (let seq = 0; seq < 3; seq++) {
       const chunk = Array.from(samples.subarray(seq * SAMPLE_RATE * CHUNK_SECONDS, (seq + 1) * SAMPLE_RATE * CHUNK_SECONDS));
-      const response = await api(twin, 'PUT', `/v1/ecg/${recordingId}/chunks/${seq}`, { token: patientToken, body: { samples: chunk } });
+      const { data, response } = await asPatient().PUT('/v1/ecg/{recordingId}/chunks/{seq}', {
+        params: { path: { recordingId, seq: String(seq) } },
+        body: { samples: chunk },
+      });
       expect(response.status).toBe(202);
-      expect(response.body).toEqual({ recordingId, seq, sampleCount: chunk.length, status: 'queued' });
+      expect(data).toEqual({ recordingId, seq, sampleCount: chunk.length, status: 'queued' });
     }
 
-    const pushed = await screen.next((message) => message.type === 'alert.created');
+    const pushed = await screen.next(isCreated);
     expect(Date.now() - uploadedAt).toBeLessThan(15_000);
     expect(pushed.alert).toMatchObject({
       patientId,
@@ -118,15 +131,13 @@ describe('ECG to alert, end to end', () => {
   it('keeps one open alert for the ongoing breach, counting the repeats', async () => {
     const alerts = await eventually(
       async () => {
-        const response = await api(twin, 'GET', '/v1/alerts?status=open', { token: clinicianToken });
-        return response.body.items?.[0]?.count >= 3 ? response.body.items : undefined;
+        const { data } = await asClinician().GET('/v1/alerts', { params: { query: { status: 'open' } } });
+        return (data?.items[0]?.count ?? 0) >= 3 ? data?.items : undefined;
       },
       20_000,
       'three analysed chunks on the alert',
     );
-    expect(alerts.map((alert: { cause: string; message: string }) => [alert.cause, alert.message])).toEqual([
-      ['heart_rate.high', expect.any(String)],
-    ]);
+    expect(alerts.map((alert) => alert.cause)).toEqual(['heart_rate.high']);
     expect(alerts[0]).toMatchObject({ alertId, status: 'open', count: 3 });
   });
 
@@ -134,65 +145,54 @@ describe('ECG to alert, end to end', () => {
     // Alerts are raised just before a chunk's analysis is committed, so wait for the commit.
     const recording = await eventually(
       async () => {
-        const response = await api(twin, 'GET', `/v1/ecg/${recordingId}`, { token: clinicianToken });
-        return response.body.chunksAnalyzed === 3 ? response : undefined;
+        const { data } = await asClinician().GET('/v1/ecg/{recordingId}', { params: { path: { recordingId } } });
+        return data?.chunksAnalyzed === 3 ? data : undefined;
       },
       20_000,
       'three analysed chunks',
     );
-    expect(recording.status).toBe(200);
-    expect(recording.body).toMatchObject({
-      recordingId,
-      patientId,
-      sampleRateHz: SAMPLE_RATE,
-      lead: 'II',
-      chunksReceived: 3,
-      chunksAnalyzed: 3,
-    });
-    expect(recording.body.findings.heartRate.mean).toBeGreaterThan(145);
-    expect(recording.body.findings.heartRate.mean).toBeLessThan(155);
-    expect(recording.body.findings.beatCount).toBeGreaterThanOrEqual(70);
+    expect(recording).toMatchObject({ recordingId, patientId, sampleRateHz: SAMPLE_RATE, lead: 'II', chunksReceived: 3, chunksAnalyzed: 3 });
+    expect(recording.findings.heartRate?.mean).toBeGreaterThan(145);
+    expect(recording.findings.heartRate?.mean).toBeLessThan(155);
+    expect(recording.findings.beatCount).toBeGreaterThanOrEqual(70);
   });
 
   it('acknowledges the alert and tells the screen', async () => {
-    const acknowledged = await api(twin, 'POST', `/v1/alerts/${alertId}/acknowledge`, { token: clinicianToken });
-    expect(acknowledged.status).toBe(200);
-    expect(acknowledged.body).toMatchObject({ alertId, status: 'acknowledged' });
-    const update = await screen.next((message) => message.type === 'alert.updated' && message.alert.status === 'acknowledged');
+    const path = { params: { path: { alertId } } };
+    const acknowledged = await asClinician().POST('/v1/alerts/{alertId}/acknowledge', path);
+    expect(acknowledged.response.status).toBe(200);
+    expect(acknowledged.data).toMatchObject({ alertId, status: 'acknowledged' });
+    const update = await screen.next(updatedTo('acknowledged'));
     expect(update.alert.alertId).toBe(alertId);
-    expect((await api(twin, 'GET', '/v1/alerts?status=open', { token: clinicianToken })).body.items).toEqual([]);
-    const again = await api(twin, 'POST', `/v1/alerts/${alertId}/acknowledge`, { token: clinicianToken });
-    expect(again.status).toBe(409);
+    expect((await asClinician().GET('/v1/alerts', { params: { query: { status: 'open' } } })).data?.items).toEqual([]);
+    expect((await asClinician().POST('/v1/alerts/{alertId}/acknowledge', path)).response.status).toBe(409);
   });
 
   it('resolves the alert, so the next breach would open a new one', async () => {
-    const resolved = await api(twin, 'POST', `/v1/alerts/${alertId}/resolve`, { token: clinicianToken });
-    expect(resolved.status).toBe(200);
-    expect(resolved.body).toMatchObject({ alertId, status: 'resolved', count: 3 });
-    expect((await screen.next((message) => message.type === 'alert.updated' && message.alert.status === 'resolved')).alert.alertId).toBe(
-      alertId,
-    );
-    expect(
-      (await api(twin, 'GET', '/v1/alerts?status=resolved', { token: clinicianToken })).body.items.map(
-        (a: { alertId: string }) => a.alertId,
-      ),
-    ).toEqual([alertId]);
-    expect((await api(twin, 'POST', `/v1/alerts/${alertId}/resolve`, { token: clinicianToken })).status).toBe(409);
+    const path = { params: { path: { alertId } } };
+    const resolved = await asClinician().POST('/v1/alerts/{alertId}/resolve', path);
+    expect(resolved.response.status).toBe(200);
+    expect(resolved.data).toMatchObject({ alertId, status: 'resolved', count: 3 });
+    expect((await screen.next(updatedTo('resolved'))).alert.alertId).toBe(alertId);
+    const listed = await asClinician().GET('/v1/alerts', { params: { query: { status: 'resolved' } } });
+    expect(listed.data?.items.map((alert) => alert.alertId)).toEqual([alertId]);
+    expect((await asClinician().POST('/v1/alerts/{alertId}/resolve', path)).response.status).toBe(409);
   });
 
   it('closes the recording when the patient completes it', async () => {
-    const completed = await api(twin, 'POST', `/v1/ecg/${recordingId}/complete`, { token: patientToken });
-    expect(completed.status).toBe(200);
-    expect(completed.body.chunkCount).toBe(3);
+    const completed = await asPatient().POST('/v1/ecg/{recordingId}/complete', { params: { path: { recordingId } } });
+    expect(completed.response.status).toBe(200);
+    expect(completed.data?.chunkCount).toBe(3);
     const analyzed = await eventually(
       async () => {
-        const response = await api(twin, 'GET', `/v1/ecg/${recordingId}`, { token: patientToken });
-        return response.body.status === 'analyzed' ? response.body : undefined;
+        const { data } = await asPatient().GET('/v1/ecg/{recordingId}', { params: { path: { recordingId } } });
+        return data?.status === 'analyzed' ? data : undefined;
       },
       20_000,
       'the recording to be analysed',
     );
     expect(analyzed.findings.beatCount).toBeGreaterThanOrEqual(74);
     expect(analyzed.findings.flags).toContain('tachycardia');
+    expect(analyzed.analyzedAt).toEqual(expect.any(String));
   });
 });

@@ -101,7 +101,7 @@ describe('HTTP API', () => {
 
   it.each(ROUTES.filter((r) => r.path.startsWith('/v1/auth/')).map((r) => [routeKey(r)]))('%s has its own, lower limit', (key) => {
     expect(AUTH_THROTTLE.rateLimit).toBeLessThan(DEFAULT_ROUTE_THROTTLE.rateLimit);
-    expect((stage()?.RouteSettings as Record<string, unknown>)[key]).toEqual({
+    expect((stage()!.RouteSettings as Record<string, unknown>)[key]).toEqual({
       ThrottlingRateLimit: AUTH_THROTTLE.rateLimit,
       ThrottlingBurstLimit: AUTH_THROTTLE.burstLimit,
     });

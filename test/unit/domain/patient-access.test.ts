@@ -28,17 +28,22 @@ describe('assertPatientAccess', () => {
     expect(() => assertPatientAccess(clinician, patient.userId, patient, membership, 'read')).not.toThrow();
     expect(() => assertPatientAccess(clinician, patient.userId, patient, membership, 'manage')).not.toThrow();
   });
-  it('refuses a clinician who is not on the care team', () => {
-    expect(() => assertPatientAccess(clinician, patient.userId, patient, undefined, 'read')).toThrow(ForbiddenError);
+  it('reports the patient as not found to a clinician who is not on the care team', () => {
+    expect(() => assertPatientAccess(clinician, patient.userId, patient, undefined, 'read')).toThrow(NotFoundError);
+  });
+  it('forbids a patient from managing their own monitoring, which they may see', () => {
+    const self = { userId: patient.userId, orgId, role: 'patient' as const };
+    expect(() => assertPatientAccess(self, patient.userId, patient, undefined, 'manage')).toThrow(ForbiddenError);
   });
   it('lets only the patient upload their own measurements', () => {
     const self = { userId: patient.userId, orgId, role: 'patient' as const };
     expect(() => assertPatientAccess(self, patient.userId, patient, undefined, 'upload')).not.toThrow();
     expect(() => assertPatientAccess(clinician, patient.userId, patient, membership, 'upload')).toThrow(ForbiddenError);
   });
-  it("refuses another patient's data", () => {
+  it("reports another patient's data as not found", () => {
     const other = { userId: randomUUID(), orgId, role: 'patient' as const };
-    expect(() => assertPatientAccess(other, patient.userId, patient, undefined, 'read')).toThrow(ForbiddenError);
+    expect(() => assertPatientAccess(other, patient.userId, patient, undefined, 'read')).toThrow(NotFoundError);
+    expect(() => assertPatientAccess(other, patient.userId, patient, undefined, 'upload')).toThrow(NotFoundError);
   });
   it('reports a patient of another organisation as not found', () => {
     const outsider = { userId: randomUUID(), orgId: randomUUID(), role: 'clinician' as const };
