@@ -1,0 +1,165 @@
+// The authorization matrix: every route × every kind of caller, as data. A route missing from
+// the table fails the first test, so each new route brings its rows. An object a caller may
+// not see answers 404; a role that may not use a route at all answers 403; no token, 401.
+// Every answer is also checked against the route's contract (rawRequest).
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RouteKey, ROUTES, routeKey } from '../../shared/api/routes.ts';
+import { type LocalTwin, startLocalTwin } from '../support/local-twin.ts';
+import { rawRequest, STRONG_PASSWORD } from './support/vigil-api.ts';
+import { buildWorld, CALLERS, type CallerName, type World } from './support/world.ts';
+
+interface Request {
+  path: string;
+  body?: unknown;
+}
+
+interface Row {
+  readonly route: RouteKey;
+  /** The request `caller` makes; called once per caller, so it may make fresh objects. */
+  readonly request: (world: World, caller: CallerName) => Promise<Request> | Request;
+  readonly expect: Record<CallerName, number>;
+}
+
+/** The same status for every caller: public routes, whose answer does not depend on who asks. */
+const everyone = (status: number): Record<CallerName, number> => Object.fromEntries(CALLERS.map((caller) => [caller, status])) as Record<CallerName, number>;
+/** Any signed-in user gets `status`; no token, 401. */
+const signedIn = (status: number) => ({ ...everyone(status), anonymous: 401 });
+
+const NOBODY = { email: 'nobody-at-all@example.org', password: STRONG_PASSWORD };
+const patientPath = (world: World, rest: string) => `/v1/patients/${world.patientId}${rest}`;
+
+// Rows run in order; the ones that set something up for a later row come first.
+const MATRIX: Row[] = [
+  { route: 'GET /v1/health', request: () => ({ path: '/v1/health' }), expect: everyone(200) },
+  { route: 'GET /v1/openapi.json', request: () => ({ path: '/v1/openapi.json' }), expect: everyone(200) },
+  { route: 'GET /v1/asyncapi.json', request: () => ({ path: '/v1/asyncapi.json' }), expect: everyone(200) },
+  { route: 'POST /v1/auth/login', request: () => ({ path: '/v1/auth/login', body: NOBODY }), expect: everyone(401) },
+  { route: 'POST /v1/auth/refresh', request: () => ({ path: '/v1/auth/refresh', body: { refreshToken: 'not-a-token' } }), expect: everyone(401) },
+  {
+    route: 'POST /v1/auth/forgot-password',
+    request: () => ({ path: '/v1/auth/forgot-password', body: { email: NOBODY.email } }),
+    expect: everyone(202),
+  },
+  {
+    route: 'POST /v1/auth/reset-password',
+    request: () => ({ path: '/v1/auth/reset-password', body: { email: NOBODY.email, code: '123456', newPassword: STRONG_PASSWORD } }),
+    expect: everyone(401),
+  },
+  {
+    route: 'POST /v1/auth/password',
+    // A wrong current password: the route is the caller's own account, whoever they are.
+    request: () => ({ path: '/v1/auth/password', body: { currentPassword: 'Not-The-Password-1', newPassword: STRONG_PASSWORD } }),
+    expect: signedIn(401),
+  },
+  {
+    route: 'POST /v1/auth/logout',
+    request: async (world, caller) => ({
+      path: '/v1/auth/logout',
+      body: { refreshToken: caller === 'anonymous' ? 'not-a-token' : ((await world.freshTokens(caller)).refreshToken ?? '') },
+    }),
+    expect: signedIn(204),
+  },
+  { route: 'GET /v1/users/me', request: () => ({ path: '/v1/users/me' }), expect: signedIn(200) },
+  {
+    route: 'POST /v1/users',
+    request: () => ({ path: '/v1/users', body: { email: `new-${randomUUID()}@example.org`, name: 'New', role: 'clinician' } }),
+    expect: { anonymous: 401, admin: 201, clinician: 403, otherClinician: 403, patient: 403, otherPatient: 403, outsider: 403 },
+  },
+  {
+    route: 'PUT /v1/thresholds/{metric}',
+    request: () => ({ path: '/v1/thresholds/heart_rate', body: { max: 140 } }),
+    expect: { anonymous: 401, admin: 403, clinician: 200, otherClinician: 200, patient: 403, otherPatient: 403, outsider: 200 },
+  },
+  {
+    route: 'GET /v1/thresholds/{metric}',
+    request: () => ({ path: '/v1/thresholds/heart_rate' }),
+    expect: { anonymous: 401, admin: 403, clinician: 200, otherClinician: 200, patient: 403, otherPatient: 403, outsider: 200 },
+  },
+  {
+    route: 'PUT /v1/patients/{patientId}/thresholds/{metric}',
+    request: (world) => ({ path: patientPath(world, '/thresholds/heart_rate'), body: { max: 120 } }),
+    expect: { anonymous: 401, admin: 403, clinician: 200, otherClinician: 404, patient: 403, otherPatient: 403, outsider: 404 },
+  },
+  {
+    route: 'GET /v1/patients/{patientId}/thresholds/{metric}',
+    request: (world) => ({ path: patientPath(world, '/thresholds/heart_rate') }),
+    expect: { anonymous: 401, admin: 403, clinician: 200, otherClinician: 404, patient: 403, otherPatient: 403, outsider: 404 },
+  },
+  {
+    route: 'DELETE /v1/patients/{patientId}/thresholds/{metric}',
+    request: (world) => ({ path: patientPath(world, '/thresholds/heart_rate') }),
+    expect: { anonymous: 401, admin: 403, clinician: 204, otherClinician: 404, patient: 403, otherPatient: 403, outsider: 404 },
+  },
+  {
+    route: 'GET /v1/alerts',
+    request: (world) => ({ path: `/v1/alerts?patientId=${world.patientId}` }),
+    expect: { anonymous: 401, admin: 403, clinician: 200, otherClinician: 404, patient: 403, otherPatient: 403, outsider: 404 },
+  },
+  {
+    route: 'POST /v1/alerts/{alertId}/acknowledge',
+    request: async (world) => ({ path: `/v1/alerts/${await world.newAlert()}/acknowledge` }),
+    expect: { anonymous: 401, admin: 403, clinician: 200, otherClinician: 404, patient: 403, otherPatient: 403, outsider: 404 },
+  },
+  {
+    route: 'POST /v1/alerts/{alertId}/resolve',
+    request: async (world) => ({ path: `/v1/alerts/${await world.newAlert()}/resolve` }),
+    expect: { anonymous: 401, admin: 403, clinician: 200, otherClinician: 404, patient: 403, otherPatient: 403, outsider: 404 },
+  },
+  {
+    route: 'POST /v1/patients/{patientId}/ecg',
+    request: (world) => ({ path: patientPath(world, '/ecg'), body: { sampleRateHz: 250, lead: 'II' } }),
+    expect: { anonymous: 401, admin: 403, clinician: 403, otherClinician: 403, patient: 201, otherPatient: 404, outsider: 403 },
+  },
+  {
+    route: 'PUT /v1/ecg/{recordingId}/chunks/{seq}',
+    request: async (world) => ({ path: `/v1/ecg/${await world.newRecording()}/chunks/0`, body: { samples: [1, 2, 3] } }),
+    expect: { anonymous: 401, admin: 403, clinician: 403, otherClinician: 403, patient: 202, otherPatient: 404, outsider: 403 },
+  },
+  {
+    route: 'POST /v1/ecg/{recordingId}/complete',
+    request: async (world) => ({ path: `/v1/ecg/${await world.newRecording(true)}/complete` }),
+    expect: { anonymous: 401, admin: 403, clinician: 403, otherClinician: 403, patient: 200, otherPatient: 404, outsider: 403 },
+  },
+  {
+    route: 'POST /v1/ecg/{recordingId}/cancel',
+    request: async (world) => ({ path: `/v1/ecg/${await world.newRecording(true)}/cancel` }),
+    expect: { anonymous: 401, admin: 403, clinician: 403, otherClinician: 403, patient: 200, otherPatient: 404, outsider: 403 },
+  },
+  {
+    route: 'GET /v1/ecg/{recordingId}',
+    request: async (world) => ({ path: `/v1/ecg/${await world.newRecording()}` }),
+    expect: { anonymous: 401, admin: 404, clinician: 200, otherClinician: 404, patient: 200, otherPatient: 404, outsider: 404 },
+  },
+];
+
+let twin: LocalTwin;
+let world: World;
+
+beforeAll(async () => {
+  twin = await startLocalTwin({ log: () => undefined });
+  world = await buildWorld(twin);
+}, 120_000);
+
+afterAll(async () => {
+  await twin?.stop();
+});
+
+describe('the authorization matrix', () => {
+  it('has rows for every route of the route table, and for no other', () => {
+    expect(MATRIX.map((row) => row.route).sort()).toEqual(ROUTES.map(routeKey).sort());
+  });
+
+  describe.each(MATRIX.map((row) => ({ ...row, name: row.route })))('$name', (row) => {
+    it.each(CALLERS.map((caller) => ({ caller, status: row.expect[caller] })))('answers $caller with $status', async ({ caller, status }) => {
+      const [method] = row.route.split(' ') as [string];
+      const request = await row.request(world, caller);
+      const token = world.tokenOf(caller);
+      const response = await rawRequest(twin, method, request.path, {
+        ...(token === undefined ? {} : { token }),
+        ...(request.body === undefined ? {} : { body: JSON.stringify(request.body), headers: { 'content-type': 'application/json' } }),
+      });
+      expect(response.status, JSON.stringify(response.body)).toBe(status);
+    });
+  });
+});
