@@ -32,5 +32,6 @@ export function assertPatientAccess(
   const isCaregiver = caller.role === 'caregiver' && membership?.memberRole === 'caregiver';
   if (!(isSelf || isClinician || isCaregiver)) throw notFound();
   if (action === 'upload' && !isSelf) throw new ForbiddenError('only the patient can upload their own measurements');
-  if (action === 'manage' && !isClinician) throw new ForbiddenError(`only the clinicians of patient ${patientId} can change how they are monitored`);
+  if (action === 'manage' && !isClinician)
+    throw new ForbiddenError(`only the clinicians of patient ${patientId} can change how they are monitored`);
 }

@@ -67,7 +67,12 @@ export function thresholdProblems(metric: Metric, limits: Partial<ThresholdLimit
   const { min, max } = limits;
   const deadBand = limits.deadBand ?? THRESHOLD_DEFAULTS.deadBand;
   if (min !== undefined && max !== undefined) {
-    if (min >= max) return [{ path: 'min', message: 'must be below max' }];
+    if (min >= max) {
+      return [
+        { path: 'min', message: 'must be below max' },
+        { path: 'max', message: 'must be above min' },
+      ];
+    }
     // A value must be able to sit inside both limits by the dead-band, or a breach never clears.
     if (deadBand >= (max - min) / 2) return [{ path: 'deadBand', message: 'must be less than half the distance between min and max' }];
     return [];

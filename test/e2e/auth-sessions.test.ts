@@ -82,11 +82,16 @@ describe('sessions and passwords', () => {
     const email = await newPatientWithTemporaryPassword();
     const { data: tokens } = await login({ email, password: TEMPORARY_PASSWORD, newPassword: STRONG_PASSWORD });
     const asPatient = vigil(twin, tokens?.accessToken);
-    const wrong = await asPatient.POST('/v1/auth/password', { body: { currentPassword: 'Wrong-Password-42', newPassword: 'Next-Password-42' } });
+    const wrong = await asPatient.POST('/v1/auth/password', {
+      body: { currentPassword: 'Wrong-Password-42', newPassword: 'Next-Password-42' },
+    });
     expect(wrong.response.status).toBe(401);
     const weak = await asPatient.POST('/v1/auth/password', { body: { currentPassword: STRONG_PASSWORD, newPassword: 'weak' } });
     expect(problemOf(weak.error).errors?.map((e) => e.path)).toEqual(['body.newPassword']);
-    expect((await asPatient.POST('/v1/auth/password', { body: { currentPassword: STRONG_PASSWORD, newPassword: 'Next-Password-42' } })).response.status).toBe(204);
+    expect(
+      (await asPatient.POST('/v1/auth/password', { body: { currentPassword: STRONG_PASSWORD, newPassword: 'Next-Password-42' } })).response
+        .status,
+    ).toBe(204);
     expect((await login({ email, password: 'Next-Password-42' })).response.status).toBe(200);
     expect((await login({ email, password: STRONG_PASSWORD })).response.status).toBe(401);
   });
@@ -105,9 +110,13 @@ describe('sessions and passwords', () => {
     await vigil(twin).POST('/v1/auth/forgot-password', { body: { email } });
     const code = await mailedCode(twin.dataDir, twin.state.userPoolId, email);
     const wrongCode = code === '000000' ? '111111' : '000000';
-    const refused = await vigil(twin).POST('/v1/auth/reset-password', { body: { email, code: wrongCode, newPassword: 'Reset-Password-42' } });
+    const refused = await vigil(twin).POST('/v1/auth/reset-password', {
+      body: { email, code: wrongCode, newPassword: 'Reset-Password-42' },
+    });
     expect(refused.response.status).toBe(401);
-    expect((await vigil(twin).POST('/v1/auth/reset-password', { body: { email, code, newPassword: 'Reset-Password-42' } })).response.status).toBe(204);
+    expect(
+      (await vigil(twin).POST('/v1/auth/reset-password', { body: { email, code, newPassword: 'Reset-Password-42' } })).response.status,
+    ).toBe(204);
     expect((await login({ email, password: 'Reset-Password-42' })).response.status).toBe(200);
   });
 });

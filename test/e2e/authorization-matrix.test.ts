@@ -22,7 +22,8 @@ interface Row {
 }
 
 /** The same status for every caller: public routes, whose answer does not depend on who asks. */
-const everyone = (status: number): Record<CallerName, number> => Object.fromEntries(CALLERS.map((caller) => [caller, status])) as Record<CallerName, number>;
+const everyone = (status: number): Record<CallerName, number> =>
+  Object.fromEntries(CALLERS.map((caller) => [caller, status])) as Record<CallerName, number>;
 /** Any signed-in user gets `status`; no token, 401. */
 const signedIn = (status: number) => ({ ...everyone(status), anonymous: 401 });
 
@@ -35,7 +36,11 @@ const MATRIX: Row[] = [
   { route: 'GET /v1/openapi.json', request: () => ({ path: '/v1/openapi.json' }), expect: everyone(200) },
   { route: 'GET /v1/asyncapi.json', request: () => ({ path: '/v1/asyncapi.json' }), expect: everyone(200) },
   { route: 'POST /v1/auth/login', request: () => ({ path: '/v1/auth/login', body: NOBODY }), expect: everyone(401) },
-  { route: 'POST /v1/auth/refresh', request: () => ({ path: '/v1/auth/refresh', body: { refreshToken: 'not-a-token' } }), expect: everyone(401) },
+  {
+    route: 'POST /v1/auth/refresh',
+    request: () => ({ path: '/v1/auth/refresh', body: { refreshToken: 'not-a-token' } }),
+    expect: everyone(401),
+  },
   {
     route: 'POST /v1/auth/forgot-password',
     request: () => ({ path: '/v1/auth/forgot-password', body: { email: NOBODY.email } }),
@@ -151,15 +156,18 @@ describe('the authorization matrix', () => {
   });
 
   describe.each(MATRIX.map((row) => ({ ...row, name: row.route })))('$name', (row) => {
-    it.each(CALLERS.map((caller) => ({ caller, status: row.expect[caller] })))('answers $caller with $status', async ({ caller, status }) => {
-      const [method] = row.route.split(' ') as [string];
-      const request = await row.request(world, caller);
-      const token = world.tokenOf(caller);
-      const response = await rawRequest(twin, method, request.path, {
-        ...(token === undefined ? {} : { token }),
-        ...(request.body === undefined ? {} : { body: JSON.stringify(request.body), headers: { 'content-type': 'application/json' } }),
-      });
-      expect(response.status, JSON.stringify(response.body)).toBe(status);
-    });
+    it.each(CALLERS.map((caller) => ({ caller, status: row.expect[caller] })))(
+      'answers $caller with $status',
+      async ({ caller, status }) => {
+        const [method] = row.route.split(' ') as [string];
+        const request = await row.request(world, caller);
+        const token = world.tokenOf(caller);
+        const response = await rawRequest(twin, method, request.path, {
+          ...(token === undefined ? {} : { token }),
+          ...(request.body === undefined ? {} : { body: JSON.stringify(request.body), headers: { 'content-type': 'application/json' } }),
+        });
+        expect(response.status, JSON.stringify(response.body)).toBe(status);
+      },
+    );
   });
 });

@@ -54,7 +54,10 @@ describe('ECG to alert, end to end', () => {
 
   it('lets the clinician set the heart-rate threshold for their patient', async () => {
     const path = { patientId, metric: 'heart_rate' } as const;
-    const { data, response } = await asClinician().PUT('/v1/patients/{patientId}/thresholds/{metric}', { params: { path }, body: { max: 100 } });
+    const { data, response } = await asClinician().PUT('/v1/patients/{patientId}/thresholds/{metric}', {
+      params: { path },
+      body: { max: 100 },
+    });
     expect(response.status).toBe(200);
     expect(data).toMatchObject({ metric: 'heart_rate', scope: 'patient', max: 100 });
     const effective = await asClinician().GET('/v1/patients/{patientId}/thresholds/{metric}', { params: { path } });
@@ -151,7 +154,14 @@ describe('ECG to alert, end to end', () => {
       20_000,
       'three analysed chunks',
     );
-    expect(recording).toMatchObject({ recordingId, patientId, sampleRateHz: SAMPLE_RATE, lead: 'II', chunksReceived: 3, chunksAnalyzed: 3 });
+    expect(recording).toMatchObject({
+      recordingId,
+      patientId,
+      sampleRateHz: SAMPLE_RATE,
+      lead: 'II',
+      chunksReceived: 3,
+      chunksAnalyzed: 3,
+    });
     expect(recording.findings.heartRate?.mean).toBeGreaterThan(145);
     expect(recording.findings.heartRate?.mean).toBeLessThan(155);
     expect(recording.findings.beatCount).toBeGreaterThanOrEqual(70);

@@ -1,11 +1,11 @@
 // A user created without a password is invited: the user pool mails a temporary password
 // (cognito-local writes the mail to its log), and the first sign-in replaces it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { startLocalTwin, type LocalTwin } from '../support/local-twin.ts';
-import { api, bootstrapOrganisation, STRONG_PASSWORD } from './support/vigil-api.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalTwin, startLocalTwin } from '../support/local-twin.ts';
+import { bootstrapOrganisation, problemOf, STRONG_PASSWORD, vigil } from './support/vigil-api.ts';
 
 let twin: LocalTwin;
 let adminToken: string;
@@ -28,47 +28,49 @@ async function invitationCode(email: string): Promise<string> {
   return code;
 }
 
-const login = (body: Record<string, string>) => api(twin, 'POST', '/v1/auth/login', { body });
+const login = (body: { email: string; password: string; newPassword?: string }) => vigil(twin).POST('/v1/auth/login', { body });
 
 describe('an invited user', () => {
   const email = `invited-${randomUUID()}@example.org`;
   let temporary: string;
 
   it('is created without a password, and the invitation carries a temporary one', async () => {
-    const created = await api(twin, 'POST', '/v1/users', { token: adminToken, body: { email, name: 'Dr Invited', role: 'clinician' } });
-    expect(created.status).toBe(201);
+    const created = await vigil(twin, adminToken).POST('/v1/users', { body: { email, name: 'Dr Invited', role: 'clinician' } });
+    expect(created.response.status).toBe(201);
     temporary = await invitationCode(email);
   });
 
-  it('signing in with the temporary password alone → 400 asking for newPassword', async () => {
-    const response = await login({ email, password: temporary });
+  it('answers a sign-in with the temporary password alone with 400 asking for newPassword', async () => {
+    const { response, error } = await login({ email, password: temporary });
     expect(response.status).toBe(400);
-    expect(response.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.newPassword']);
-    expect(response.body.detail).toContain('temporary password');
+    expect(problemOf(error).errors?.map((e) => e.path)).toEqual(['body.newPassword']);
+    expect(problemOf(error).detail).toContain('temporary password');
   });
 
-  // Cognito also checks the temporary password here; cognito-local does not (any password
-  // answers the challenge), so that check is not tested locally.
-  it('a weak new password → 400 naming it', async () => {
-    const weak = await login({ email, password: temporary, newPassword: 'weak' });
-    expect(weak.status).toBe(400);
-    expect(weak.body.errors.map((e: { path: string }) => e.path)).toContain('body.newPassword');
+  it('answers a weak new password with 400 naming it', async () => {
+    const { response, error } = await login({ email, password: temporary, newPassword: 'weak' });
+    expect(response.status).toBe(400);
+    expect(problemOf(error).errors?.map((e) => e.path)).toContain('body.newPassword');
   });
 
-  it('the first sign-in with newPassword returns tokens; later sign-ins use the new password', async () => {
+  it('refuses a wrong temporary password, as Cognito does', async () => {
+    expect((await login({ email, password: 'Not-The-Invitation-1', newPassword: STRONG_PASSWORD })).response.status).toBe(401);
+  });
+
+  it('returns tokens on the first sign-in with newPassword; later sign-ins use the new password', async () => {
     const first = await login({ email, password: temporary, newPassword: STRONG_PASSWORD });
-    expect(first.status).toBe(200);
-    const me = await api(twin, 'GET', '/v1/users/me', { token: first.body.accessToken });
-    expect(me.body).toMatchObject({ email, role: 'clinician' });
-    expect((await login({ email, password: STRONG_PASSWORD })).status).toBe(200);
+    expect(first.response.status).toBe(200);
+    const me = await vigil(twin, first.data?.accessToken).GET('/v1/users/me');
+    expect(me.data).toMatchObject({ email, role: 'clinician' });
+    expect((await login({ email, password: STRONG_PASSWORD })).response.status).toBe(200);
     const stale = await login({ email, password: temporary });
-    expect(stale.status).toBe(401);
-    expect(stale.body.detail).toBe('email or password is wrong');
+    expect(stale.response.status).toBe(401);
+    expect(problemOf(stale.error).detail).toBe('email or password is wrong');
   });
 
-  it('newPassword on an account that has its own password → 400 naming it', async () => {
-    const response = await login({ email, password: STRONG_PASSWORD, newPassword: `${STRONG_PASSWORD}-2` });
+  it('answers newPassword on an account that has its own password with 400 naming it', async () => {
+    const { response, error } = await login({ email, password: STRONG_PASSWORD, newPassword: `${STRONG_PASSWORD}-2` });
     expect(response.status).toBe(400);
-    expect(response.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.newPassword']);
+    expect(problemOf(error).errors?.map((e) => e.path)).toEqual(['body.newPassword']);
   });
 });

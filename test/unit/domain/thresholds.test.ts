@@ -50,7 +50,10 @@ describe('thresholdProblems', () => {
   });
 
   it('refuses min at or above max', () => {
-    expect(thresholdProblems('heart_rate', { min: 100, max: 100 })).toEqual([{ path: 'min', message: 'must be below max' }]);
+    expect(thresholdProblems('heart_rate', { min: 100, max: 100 })).toEqual([
+      { path: 'min', message: 'must be below max' },
+      { path: 'max', message: 'must be above min' },
+    ]);
   });
 
   it('refuses a two-sided dead-band of half the distance between the limits or more', () => {
