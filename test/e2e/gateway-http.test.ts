@@ -6,8 +6,10 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { HTTP_FUNCTIONS } from '../../shared/api/function-catalog.ts';
 import { ROUTES } from '../../shared/api/routes.ts';
 import { createHttpGateway } from '../../infra/local/http-gateway.ts';
+import { createLambdaRuntime } from '../../infra/local/lambda-runtime.ts';
+import { ENV } from '../../shared/config/env.ts';
 import { startLocalTwin, type LocalTwin } from '../support/local-twin.ts';
-import { fixtureHandlerLoader } from '../support/handler-fixtures.ts';
+import { fixtureHandlerModules } from '../support/handler-fixtures.ts';
 import { signInNewCognitoUser, type SignedInUser } from '../support/cognito-users.ts';
 
 let twin: LocalTwin;
@@ -15,13 +17,15 @@ let clinicianAdmin: SignedInUser;
 
 beforeAll(async () => {
   twin = await startLocalTwin({
-    loader: fixtureHandlerLoader({
+    handlerModules: fixtureHandlerModules({
       [HTTP_FUNCTIONS.users.entry]: 'echo-event-handler.ts',
       [HTTP_FUNCTIONS.ecg.entry]: 'echo-event-handler.ts',
       [HTTP_FUNCTIONS.health.entry]: 'plain-object-handler.ts',
       [HTTP_FUNCTIONS.thresholds.entry]: 'slow-handler.ts',
       [HTTP_FUNCTIONS.alerts.entry]: 'throwing-handler.ts',
+      [HTTP_FUNCTIONS.auth.entry]: 'environment-handler.ts',
     }),
+    corsOrigins: ['http://localhost:*', 'https://app.example.org'],
     httpIntegrationTimeoutMs: 500,
     log: () => undefined,
   });
@@ -75,10 +79,10 @@ describe('HTTP API JWT authorizer', () => {
 });
 
 describe('HTTP API payload format 2.0', () => {
-  it('builds the event from the matched route: routeKey, path parameters, query, headers, cookies, body', async () => {
+  it('builds the event from the matched route: routeKey, path parameters, query, headers, body', async () => {
     const event = await echoedEvent('/v1/ecg/rec%201/chunks/3?a=1&a=2&b=x', {
       method: 'PUT',
-      headers: { ...bearer(clinicianAdmin), 'content-type': 'application/json', cookie: 'c1=v1; c2=v2', 'X-Custom': 'Yes' },
+      headers: { ...bearer(clinicianAdmin), 'content-type': 'application/json', 'X-Custom': 'Yes' },
       body: JSON.stringify({ samples: [1, 2] }),
     });
     expect(event.version).toBe('2.0');
@@ -89,8 +93,7 @@ describe('HTTP API payload format 2.0', () => {
     expect(event.queryStringParameters).toEqual({ a: '1,2', b: 'x' });
     expect(event.pathParameters).toEqual({ recordingId: 'rec 1', seq: '3' });
     expect(event.headers['x-custom']).toBe('Yes');
-    expect(event.headers['cookie']).toBeUndefined();
-    expect(event.cookies).toEqual(['c1=v1', 'c2=v2']);
+    expect(event.headers['x-forwarded-proto']).toBe('http');
     expect(event.body).toBe('{"samples":[1,2]}');
     expect(event.isBase64Encoded).toBe(false);
     expect(event.requestContext.stage).toBe('$default');
@@ -106,11 +109,6 @@ describe('HTTP API payload format 2.0', () => {
     });
     expect(event.isBase64Encoded).toBe(true);
     expect(Buffer.from(event.body ?? '', 'base64')).toEqual(Buffer.from([0, 255, 1]));
-  });
-
-  it("sends the handler's cookies as Set-Cookie", async () => {
-    const response = await fetch(`${twin.httpUrl}/v1/users/me`, { headers: bearer(clinicianAdmin) });
-    expect(response.headers.getSetCookie()).toEqual(['fixture=1; Path=/']);
   });
 
   it('answers 404 {"message":"Not Found"} for a route not in the table', async () => {
@@ -149,11 +147,15 @@ describe('HTTP API limits and failures', () => {
   });
 
   it('answers 500 when the function times out before the integration does, as a 29 s Lambda behind a 30 s API does', async () => {
+    const runtime = createLambdaRuntime({
+      resolveModule: fixtureHandlerModules({ [HTTP_FUNCTIONS.health.entry]: 'slow-handler.ts' }),
+      environmentOf: () => ({}),
+    });
     const server = createServer(
       createHttpGateway({
         routes: ROUTES,
         functions: HTTP_FUNCTIONS,
-        loader: fixtureHandlerLoader({ [HTTP_FUNCTIONS.health.entry]: 'slow-handler.ts' }),
+        invoke: runtime.invoke,
         verifier: { verify: () => Promise.reject(new Error('no tokens here')) },
         functionTimeoutMs: 300,
         integrationTimeoutMs: 1_000,
@@ -169,6 +171,7 @@ describe('HTTP API limits and failures', () => {
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await runtime.stop();
     }
   });
 
@@ -176,6 +179,56 @@ describe('HTTP API limits and failures', () => {
     const response = await fetch(`${twin.httpUrl}/v1/alerts`, { headers: bearer(clinicianAdmin) });
     expect(response.status).toBe(500);
     expect(await response.json()).toEqual({ message: 'Internal Server Error' });
+  });
+});
+
+describe('Lambda environments', () => {
+  const environment = async () =>
+    (await (await fetch(`${twin.httpUrl}/v1/auth/login`, { method: 'POST', body: '{}' })).json()) as {
+      vigil: Record<string, string>;
+      invocations: number;
+    };
+
+  it('run each function with its own catalog variables only: the auth function gets the table and the pool, no secret and no queue', async () => {
+    const { vigil } = await environment();
+    expect(Object.keys(vigil).sort()).toEqual([ENV.tableName, ENV.userPoolClientId, ENV.userPoolId].sort());
+    expect(vigil).not.toHaveProperty(ENV.cursorSecret);
+    expect(vigil).not.toHaveProperty(ENV.ecgQueueUrl);
+  });
+
+  it('keep module state between invocations of one function, as a warm Lambda does', async () => {
+    const first = await environment();
+    const second = await environment();
+    expect(second.invocations).toBe(first.invocations + 1);
+  });
+});
+
+describe('CORS', () => {
+  const preflight = (origin: string) =>
+    fetch(`${twin.httpUrl}/v1/users/me`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    });
+
+  it.each(['http://localhost:5173', 'https://app.example.org'])('answers a preflight from %s, an allowed origin', async (origin) => {
+    const response = await preflight(origin);
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(response.headers.get('access-control-allow-methods')).toContain('GET');
+    expect(response.headers.get('access-control-allow-headers')).toBe('authorization,content-type');
+  });
+
+  it('answers a preflight from another origin without permission', async () => {
+    const response = await preflight('https://evil.example');
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it("adds the allowed origin to a real answer, and drops the function's own CORS headers", async () => {
+    const allowed = await fetch(`${twin.httpUrl}/v1/users/me`, { headers: { ...bearer(clinicianAdmin), origin: 'http://localhost:5173' } });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    const other = await fetch(`${twin.httpUrl}/v1/users/me`, { headers: { ...bearer(clinicianAdmin), origin: 'https://evil.example' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
 

@@ -6,7 +6,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { QUEUE_FUNCTIONS } from '../../shared/api/function-catalog.ts';
 import { ECG_QUEUE } from '../../shared/messaging/queue-definitions.ts';
 import { startLocalTwin, type LocalTwin } from '../support/local-twin.ts';
-import { fixtureHandlerLoader } from '../support/handler-fixtures.ts';
+import { fixtureHandlerModules } from '../support/handler-fixtures.ts';
 import { clearRecordedEvents, recordedEvents } from '../support/fixtures/recorded-events.ts';
 
 let twin: LocalTwin;
@@ -14,7 +14,7 @@ let sqs: SQSClient;
 
 beforeAll(async () => {
   twin = await startLocalTwin({
-    loader: fixtureHandlerLoader({ [QUEUE_FUNCTIONS.ecgAnalyzer.entry]: 'ecg-analyzer.ts' }),
+    handlerModules: fixtureHandlerModules({ [QUEUE_FUNCTIONS.ecgAnalyzer.entry]: 'ecg-analyzer.ts' }),
     queueVisibilityTimeoutSeconds: 1,
     log: () => undefined,
   });

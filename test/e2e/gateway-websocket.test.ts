@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { WEBSOCKET_FUNCTIONS } from '../../shared/api/function-catalog.ts';
 import { startLocalTwin, type LocalTwin } from '../support/local-twin.ts';
-import { fixtureHandlerLoader } from '../support/handler-fixtures.ts';
+import { fixtureHandlerModules } from '../support/handler-fixtures.ts';
 import { signInNewCognitoUser, type SignedInUser } from '../support/cognito-users.ts';
 import { clearRecordedEvents, recordedEvents } from '../support/fixtures/recorded-events.ts';
 
@@ -21,7 +21,7 @@ let management: ApiGatewayManagementApiClient;
 
 beforeAll(async () => {
   twin = await startLocalTwin({
-    loader: fixtureHandlerLoader({
+    handlerModules: fixtureHandlerModules({
       [WEBSOCKET_FUNCTIONS.wsAuthorizer.entry]: 'ws-authorizer.ts',
       [WEBSOCKET_FUNCTIONS.wsConnections.entry]: 'ws-connections.ts',
     }),
@@ -102,14 +102,21 @@ describe('WebSocket authorizer', () => {
     const fallback = JSON.parse(await client.next()) as { routeKey: string };
     client.socket.send(JSON.stringify({ action: 'no-such-route' }));
     const unknownAction = JSON.parse(await client.next()) as { routeKey: string };
+    const objectKeys: string[] = [];
+    for (const action of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      client.socket.send(JSON.stringify({ action }));
+      objectKeys.push((JSON.parse(await client.next()) as { routeKey: string }).routeKey);
+    }
     client.socket.close();
     await waitFor(() => events().find((event) => event.requestContext.routeKey === '$disconnect'));
 
     expect(subscribed.routeKey).toBe('subscribe');
     expect(fallback.routeKey).toBe('$default');
     expect(unknownAction.routeKey).toBe('$default');
+    // Actions that name properties of every object reach $default, as in AWS.
+    expect(objectKeys).toEqual(['$default', '$default', '$default', '$default']);
     const routeKeys = events().map((event) => event.requestContext.routeKey);
-    expect(routeKeys).toEqual(['$connect', 'subscribe', '$default', '$default', '$disconnect']);
+    expect(routeKeys).toEqual(['$connect', 'subscribe', '$default', '$default', ...objectKeys, '$disconnect']);
     for (const event of events()) {
       expect(event.requestContext.authorizer).toMatchObject({ userId: user.sub, role: 'clinician', principalId: user.sub });
     }
