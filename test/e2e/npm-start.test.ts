@@ -1,5 +1,6 @@
 // `npm start` as a newcomer runs it: ready with its URLs well within 20 s, data kept across a
-// restart, wiped by --fresh, and nothing left listening after Ctrl-C or a closed terminal.
+// restart, wiped by --fresh, nothing left listening after Ctrl-C or a closed terminal, the
+// emulators of a killed run stopped by the next, and a port held by something else named.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -39,13 +40,15 @@ interface Started {
   output: () => string;
 }
 
-/** Runs start.ts as `npm start` does and resolves once it prints that it is ready. */
-function startTwinProcess(args: string[] = []): Promise<Started> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'infra/local/start.ts'), ...args], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** Runs start.ts (or `npm start` itself) and resolves once it prints that it is ready. */
+function startTwinProcess(args: string[] = [], { throughNpm = false } = {}): Promise<Started> {
+  const child = throughNpm
+    ? spawn('npm', ['start', '--', ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, [join(REPO_ROOT, 'infra/local/start.ts'), ...args], {
+        cwd: REPO_ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
   let text = '';
   child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -129,4 +132,54 @@ describe('npm start', () => {
     expect((await login(email, password)).status).toBe(401);
     expect(await stop(fresh, 'SIGTERM')).toBe(0);
   }, 60_000);
+
+  it('stops the emulators a killed run left behind, and then runs', async () => {
+    const killed = await startTwinProcess();
+    killed.child.kill('SIGKILL');
+    await new Promise((resolve) => killed.child.once('exit', resolve));
+    // DynamoDB Local runs in a process group of its own, so it outlived the twin.
+    expect(await listening(ports[2]!)).toBe(true);
+
+    const next = await startTwinProcess();
+    expect(next.output()).toMatch(/stopped emulators a previous run left behind: DynamoDB Local \(pid \d+\), cognito-local \(pid \d+\)/);
+    expect((await fetch(`http://127.0.0.1:${ports[0]}/v1/health`)).status).toBe(200);
+    expect(await stop(next, 'SIGINT')).toBe(0);
+    for (const port of ports) expect(await listening(port), `port ${port} after the restart`).toBe(false);
+  }, 90_000);
+
+  it('names the process that holds one of its ports', async () => {
+    const holder = spawn(process.execPath, ['-e', `require('node:net').createServer().listen(${ports[0]}, '127.0.0.1')`], {
+      stdio: 'ignore',
+    });
+    try {
+      await eventuallyListening(ports[0]!);
+      const failed = await startTwinProcess().then(
+        () => {
+          throw new Error('the twin started on a port that was taken');
+        },
+        (error: Error) => error.message,
+      );
+      expect(failed).toContain(`ports already in use: http (${ports[0]}, held by pid ${holder.pid}: `);
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('stops everything when only the npm process gets Ctrl-C', async () => {
+    const started = await startTwinProcess([], { throughNpm: true });
+    // SIGINT to npm alone, not to its process group, as a process manager would send it.
+    expect(await stop(started, 'SIGINT')).not.toBeNull();
+    for (let waited = 0; waited < 10_000 && (await Promise.all(ports.map(listening))).some(Boolean); waited += 250) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    for (const port of ports) expect(await listening(port), `port ${port} after SIGINT to npm`).toBe(false);
+  }, 60_000);
 });
+
+async function eventuallyListening(port: number): Promise<void> {
+  for (let waited = 0; waited < 5_000; waited += 50) {
+    if (await listening(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
