@@ -4,16 +4,7 @@
 import type { z } from 'zod';
 import { MAX_CONNECTIONS_PER_USER } from '../domain/connection.ts';
 import { schemaComponents } from './schema-components.ts';
-import {
-  AlertCreatedMessage,
-  AlertUpdatedMessage,
-  EcgAnalyzedMessage,
-  ErrorMessage,
-  PingMessage,
-  PongMessage,
-  SubscribedMessage,
-  SubscribeMessage,
-} from './websocket-messages.ts';
+import { ClientMessages, ServerMessage } from './websocket-messages.ts';
 
 interface MessageEntry {
   readonly key: string;
@@ -21,19 +12,20 @@ interface MessageEntry {
   readonly title: string;
 }
 
-const RECEIVED: readonly MessageEntry[] = [
-  { key: 'subscribe', schema: SubscribeMessage, title: 'Subscribe to patients' },
-  { key: 'ping', schema: PingMessage, title: 'Ping' },
-];
+/** "alert.created" → "alertCreated": an AsyncAPI key. */
+const keyOf = (name: string) => name.replace(/[._-](\w)/g, (_match, letter: string) => letter.toUpperCase());
 
-const SENT: readonly MessageEntry[] = [
-  { key: 'alertCreated', schema: AlertCreatedMessage, title: 'alert.created' },
-  { key: 'alertUpdated', schema: AlertUpdatedMessage, title: 'alert.updated' },
-  { key: 'ecgAnalyzed', schema: EcgAnalyzedMessage, title: 'ecg.analyzed' },
-  { key: 'subscribed', schema: SubscribedMessage, title: 'subscribed' },
-  { key: 'pong', schema: PongMessage, title: 'pong' },
-  { key: 'error', schema: ErrorMessage, title: 'error' },
-];
+const RECEIVED: readonly MessageEntry[] = Object.entries(ClientMessages).map(([action, schema]) => ({
+  key: keyOf(action),
+  schema,
+  title: action,
+}));
+
+const SENT: readonly MessageEntry[] = ServerMessage.options.map((schema) => ({
+  key: keyOf(schema.shape.type.value),
+  schema,
+  title: schema.shape.type.value,
+}));
 
 export function buildAsyncApiDocument(version: string) {
   // AsyncAPI's default schema format is JSON Schema draft 7.
