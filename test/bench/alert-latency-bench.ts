@@ -5,7 +5,8 @@
 // Run alone with `node test/bench/alert-latency-bench.ts [rounds]`, or within `npm run bench`.
 import { startLocalTwin } from '../support/local-twin.ts';
 import { regularRhythmEcg } from '../../shared/ecg/synthetic-ecg.ts';
-import { api, bootstrapOrganisation, createAndSignIn, openSocket } from '../e2e/support/vigil-api.ts';
+import type { ServerMessage } from '../../shared/api/websocket-messages.ts';
+import { bootstrapOrganisation, createAndSignIn, openSocket, vigil } from '../e2e/support/vigil-api.ts';
 import { median, type BenchRow } from './bench-table.ts';
 
 /** The product promise: a clinician sees an alert within a second of the upload. */
@@ -22,23 +23,34 @@ export async function measureAlertLatencies(rounds: number): Promise<number[]> {
     const clinician = await createAndSignIn(twin, admin.tokens.accessToken, 'clinician');
     const patient = await createAndSignIn(twin, clinician.tokens.accessToken, 'patient');
     const patientId = patient.user.userId;
-    await api(twin, 'PUT', `/v1/patients/${patientId}/thresholds/heart_rate`, { token: clinician.tokens.accessToken, body: { max: 100 } });
+    const asClinician = vigil(twin, clinician.tokens.accessToken);
+    const asPatient = vigil(twin, patient.tokens.accessToken);
+    await asClinician.PUT('/v1/patients/{patientId}/thresholds/{metric}', {
+      params: { path: { patientId, metric: 'heart_rate' } },
+      body: { max: 100 },
+    });
     const screen = await openSocket(twin, clinician.tokens.accessToken);
     const samples = Array.from(regularRhythmEcg({ sampleRateHz: SAMPLE_RATE, seconds: 10, heartRateBpm: 150 }).samples);
     const latencies: number[] = [];
     for (let round = 0; round < rounds; round++) {
-      const recording = await api(twin, 'POST', `/v1/patients/${patientId}/ecg`, {
-        token: patient.tokens.accessToken,
+      const recording = await asPatient.POST('/v1/patients/{patientId}/ecg', {
+        params: { path: { patientId } },
         body: { sampleRateHz: SAMPLE_RATE, lead: 'II' },
       });
-      const recordingId = recording.body.recordingId as string;
-      const pushed = screen.next((message) => message.type === 'alert.created' && message.alert.recordingId === recordingId);
+      const recordingId = recording.data?.recordingId ?? '';
+      const pushed = screen.next(
+        (message: ServerMessage): message is Extract<ServerMessage, { type: 'alert.created' }> =>
+          message.type === 'alert.created' && message.alert.recordingId === recordingId,
+      );
       const started = performance.now();
-      const upload = await api(twin, 'PUT', `/v1/ecg/${recordingId}/chunks/0`, { token: patient.tokens.accessToken, body: { samples } });
-      if (upload.status !== 202) throw new Error(`upload failed: ${upload.status}`);
+      const upload = await asPatient.PUT('/v1/ecg/{recordingId}/chunks/{seq}', {
+        params: { path: { recordingId, seq: '0' } },
+        body: { samples },
+      });
+      if (upload.response.status !== 202) throw new Error(`upload failed: ${upload.response.status}`);
       const alert = await pushed;
       latencies.push(performance.now() - started);
-      await api(twin, 'POST', `/v1/alerts/${alert.alert.alertId}/resolve`, { token: clinician.tokens.accessToken });
+      await asClinician.POST('/v1/alerts/{alertId}/resolve', { params: { path: { alertId: alert.alert.alertId } } });
     }
     await screen.close();
     return latencies;
