@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_FUNCTIONS, QUEUE_FUNCTIONS, WEBSOCKET_FUNCTIONS } from '../../shared/api/function-catalog.ts';
+import { ALL_FUNCTIONS } from '../../shared/api/function-catalog.ts';
 import { synthesizeVigil, type FunctionName, type SynthesizedVigil } from './synthesized-stack.ts';
 
 // The one suite that bundles: every handler must build with the local esbuild into the
@@ -11,7 +11,7 @@ beforeAll(() => {
   vigil = synthesizeVigil({ bundle: true });
 });
 
-const ALL = Object.keys({ ...HTTP_FUNCTIONS, ...WEBSOCKET_FUNCTIONS, ...QUEUE_FUNCTIONS }) as FunctionName[];
+const ALL = Object.keys(ALL_FUNCTIONS) as FunctionName[];
 
 function assetDir(name: FunctionName): string {
   const key = (vigil.functionProperties(name).Code as { S3Key: string }).S3Key;
@@ -28,5 +28,12 @@ describe('bundles', () => {
   it.each(ALL)('%s ships a source map and turns source maps on', (name) => {
     expect(existsSync(join(assetDir(name), 'index.mjs.map'))).toBe(true);
     expect(vigil.environmentOf(name).NODE_OPTIONS).toBe('--enable-source-maps');
+  });
+
+  // Trust in the local emulator's published signing key belongs to the twin alone: no bundle
+  // reads a local-issuer setting or knows the emulator's key id.
+  it.each(ALL)('%s carries no local-only trust path', (name) => {
+    const code = readFileSync(join(assetDir(name), 'index.mjs'), 'utf8');
+    for (const localOnly of ['VIGIL_LOCAL', 'CognitoLocal']) expect(code).not.toContain(localOnly);
   });
 });
