@@ -5,12 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { type FunctionDefinition, functionTimeoutSeconds } from '../../shared/api/function-catalog.ts';
+import type { FunctionDefinition } from '../../shared/api/function-catalog.ts';
 import { DEFAULT_ROUTE_THROTTLE, type RouteDefinition, routeKey } from '../../shared/api/routes.ts';
 import type { TokenVerifier } from '../../shared/auth/token-verifier.ts';
 import { type CorsPolicy, originAllowed } from '../cors-policy.ts';
 import { jwtAuthorizerContext } from './jwt-authorizer.ts';
-import type { FunctionToInvoke, InvocationOutcome } from './lambda-runtime.ts';
+import { withinIntegrationTimeout } from './integration-timeout.ts';
+import { type FunctionToInvoke, functionToInvoke, type InvocationOutcome } from './lambda-runtime.ts';
 import { LOCAL_ACCOUNT_ID } from './local-aws.ts';
 import { createTokenBuckets } from './token-buckets.ts';
 
@@ -119,24 +120,20 @@ export function createHttpGateway(options: HttpGatewayOptions): RequestListener 
     const name = match.compiled.route.function;
     const definition = functions.get(name);
     if (definition === undefined) throw new Error(`route ${match.compiled.key} names unknown function ${name}`);
-    // Whichever stops first: the function at its own timeout (Lambda reports an error, API
-    // Gateway answers 500) or API Gateway at its integration timeout (503).
-    const functionTimeoutMs = options.functionTimeoutMs ?? functionTimeoutSeconds(definition) * 1000;
-    const functionStopsFirst = functionTimeoutMs <= timeoutMs;
-    const limitMs = Math.min(functionTimeoutMs, timeoutMs);
-    const outcome = await options.invoke(
-      {
-        name,
-        entry: definition.entry,
-        timeoutMs: limitMs,
-        ...(definition.memoryMb === undefined ? {} : { memoryMb: definition.memoryMb }),
-      },
-      event,
+    // The function stops at its own timeout (Lambda reports an error, API Gateway answers 500);
+    // API Gateway stops waiting at its integration timeout (503) while the function runs on.
+    const outcome = await withinIntegrationTimeout(
+      options.invoke(functionToInvoke(name, definition, options.functionTimeoutMs), event),
+      timeoutMs,
     );
     if (outcome.kind === 'timeout') {
-      log(`[http] ${match.compiled.key} -> ${name} ran over ${limitMs} ms (${functionStopsFirst ? 'function' : 'integration'} timeout)`);
-      if (functionStopsFirst) sendGatewayError(response, requestId, 500, 'Internal Server Error');
-      else sendGatewayError(response, requestId, 503, 'Service Unavailable');
+      log(`[http] ${match.compiled.key} -> ${name} ran over its own timeout`);
+      sendGatewayError(response, requestId, 500, 'Internal Server Error');
+      return;
+    }
+    if (outcome.kind === 'integration-timeout') {
+      log(`[http] ${match.compiled.key} -> ${name} did not answer within the ${timeoutMs} ms integration timeout`);
+      sendGatewayError(response, requestId, 503, 'Service Unavailable');
       return;
     }
     if (outcome.kind === 'error') {

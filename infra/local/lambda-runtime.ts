@@ -1,10 +1,12 @@
 // The twin's Lambda service: each function runs in execution environments of its own (worker
 // threads, lambda-worker.ts), each with only that function's environment variables and its
 // own copy of every module, one invocation at a time. Environments are started on first use
-// (a cold start) and kept warm; one that overruns its timeout is thrown away, as Lambda does.
+// (a cold start, with a budget of its own as in Lambda) and kept warm until idle for a while;
+// one that overruns its timeout is thrown away, as Lambda does.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { type FunctionDefinition, functionTimeoutSeconds } from '../../shared/api/function-catalog.ts';
 import type { InvokeMessage, LambdaWorkerData, SerializedError, WorkerReply } from './lambda-worker.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './local-aws.ts';
 
@@ -19,8 +21,19 @@ export interface FunctionToInvoke {
   /** The catalog key, e.g. "users"; becomes the local function name. */
   readonly name: string;
   readonly entry: string;
+  /** The function's own timeout: how long one invocation may run once its environment is ready. */
   readonly timeoutMs: number;
   readonly memoryMb?: number;
+}
+
+/** A catalog entry as the runtime invokes it, with its own timeout unless a test overrides it. */
+export function functionToInvoke(name: string, definition: FunctionDefinition, timeoutMs?: number): FunctionToInvoke {
+  return {
+    name,
+    entry: definition.entry,
+    timeoutMs: timeoutMs ?? functionTimeoutSeconds(definition) * 1000,
+    ...(definition.memoryMb === undefined ? {} : { memoryMb: definition.memoryMb }),
+  };
 }
 
 export type InvocationOutcome =
@@ -34,8 +47,10 @@ export interface LambdaRuntimeOptions {
   readonly environmentOf: (name: string) => Readonly<Record<string, string>>;
   /** cognito-local's endpoint, which answers for the user pool's key set inside the environments. */
   readonly cognitoEndpoint?: string;
-  /** Environments one function may run at once; further invocations wait (a reserved concurrency). */
+  /** Environments one function may run at once; further invocations wait for one (a reserved concurrency). */
   readonly maxConcurrencyPerFunction?: number;
+  /** How long an environment may sit idle before it is shut down. */
+  readonly idleShutdownMs?: number;
 }
 
 export interface LambdaRuntime {
@@ -48,6 +63,7 @@ interface Environment {
   /** Resolves when the handler module has loaded; rejects with its load error. */
   readonly ready: Promise<void>;
   pending?: { id: number; settle: (outcome: InvocationOutcome) => void };
+  idleTimer?: NodeJS.Timeout;
 }
 
 interface FunctionPool {
@@ -57,6 +73,9 @@ interface FunctionPool {
 }
 
 const DEFAULT_MAX_CONCURRENCY = 8;
+/** Lambda gives a function's initialisation ten seconds of its own. */
+const INIT_TIMEOUT_MS = 10_000;
+const DEFAULT_IDLE_SHUTDOWN_MS = 5 * 60_000;
 
 function revive(error: SerializedError): Error {
   const revived = new Error(error.message);
@@ -68,6 +87,7 @@ function revive(error: SerializedError): Error {
 export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime {
   const resolveModule = options.resolveModule ?? repositoryHandlerModules;
   const maxConcurrency = options.maxConcurrencyPerFunction ?? DEFAULT_MAX_CONCURRENCY;
+  const idleShutdownMs = options.idleShutdownMs ?? DEFAULT_IDLE_SHUTDOWN_MS;
   const pools = new Map<string, FunctionPool>();
   let nextId = 1;
   let stopped = false;
@@ -80,6 +100,17 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
     }
     return pool;
   };
+
+  /** Takes an environment out of service: it settles what it was running and frees its place. */
+  function retire(pool: FunctionPool, environment: Environment, error: Error): void {
+    clearTimeout(environment.idleTimer);
+    const wasInPool = pool.all.delete(environment);
+    const index = pool.idle.indexOf(environment);
+    if (index >= 0) pool.idle.splice(index, 1);
+    environment.pending?.settle({ kind: 'error', error });
+    environment.pending = undefined;
+    if (wasInPool) pool.waiting.shift()?.();
+  }
 
   function startEnvironment(fn: FunctionToInvoke, pool: FunctionPool): Environment {
     const workerData: LambdaWorkerData = {
@@ -104,19 +135,21 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
     });
     ready.catch(() => undefined);
     const environment: Environment = { worker, ready };
-    const discard = (error: Error) => {
-      pool.all.delete(environment);
-      const index = pool.idle.indexOf(environment);
-      if (index >= 0) pool.idle.splice(index, 1);
+    const initTimer = setTimeout(() => {
+      failInit(new Error(`${fn.name} did not initialise within ${INIT_TIMEOUT_MS} ms`));
+      void worker.terminate();
+    }, INIT_TIMEOUT_MS);
+    const fail = (error: Error) => {
+      clearTimeout(initTimer);
       failInit(error);
-      environment.pending?.settle({ kind: 'error', error });
-      environment.pending = undefined;
-      pool.waiting.shift()?.();
+      retire(pool, environment, error);
     };
     worker.on('message', (reply: WorkerReply) => {
-      if (reply.kind === 'ready') markReady();
-      else if (reply.kind === 'init-error') {
-        discard(revive(reply.error));
+      if (reply.kind === 'ready') {
+        clearTimeout(initTimer);
+        markReady();
+      } else if (reply.kind === 'init-error') {
+        fail(revive(reply.error));
         void worker.terminate();
       } else if (environment.pending?.id === reply.id) {
         const { settle } = environment.pending;
@@ -124,8 +157,8 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
         settle(reply.kind === 'result' ? { kind: 'result', value: reply.value } : { kind: 'error', error: revive(reply.error) });
       }
     });
-    worker.on('error', (error) => discard(error));
-    worker.on('exit', (code) => discard(new Error(`the execution environment of ${fn.name} exited (code ${code})`)));
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the execution environment of ${fn.name} exited (code ${code})`)));
     pool.all.add(environment);
     return environment;
   }
@@ -135,7 +168,10 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
     for (;;) {
       if (stopped) throw new Error('the local Lambda runtime has stopped');
       const warm = pool.idle.pop();
-      if (warm !== undefined) return warm;
+      if (warm !== undefined) {
+        clearTimeout(warm.idleTimer);
+        return warm;
+      }
       if (pool.all.size < maxConcurrency) return startEnvironment(fn, pool);
       await new Promise<void>((resolve) => pool.waiting.push(resolve));
     }
@@ -143,54 +179,68 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
 
   function release(fn: FunctionToInvoke, environment: Environment): void {
     const pool = poolOf(fn.name);
-    if (pool.all.has(environment)) pool.idle.push(environment);
+    if (pool.all.has(environment)) {
+      pool.idle.push(environment);
+      environment.idleTimer = setTimeout(() => {
+        retire(pool, environment, new Error('shut down after sitting idle'));
+        void environment.worker.terminate();
+      }, idleShutdownMs);
+      environment.idleTimer.unref();
+    }
     pool.waiting.shift()?.();
+  }
+
+  /** Runs one invocation on a ready environment; the function's timeout starts now. */
+  function run(fn: FunctionToInvoke, environment: Environment, event: unknown): Promise<InvocationOutcome> {
+    const pool = poolOf(fn.name);
+    const deadline = Date.now() + fn.timeoutMs;
+    return new Promise<InvocationOutcome>((settle) => {
+      const timer = setTimeout(() => {
+        environment.pending = undefined;
+        retire(pool, environment, new Error('timed out'));
+        void environment.worker.terminate();
+        settle({ kind: 'timeout' });
+      }, fn.timeoutMs);
+      const id = nextId++;
+      environment.pending = {
+        id,
+        settle: (outcome) => {
+          clearTimeout(timer);
+          settle(outcome);
+        },
+      };
+      try {
+        const message: InvokeMessage = { id, event, context: lambdaContext(fn, deadline) };
+        environment.worker.postMessage(message);
+      } catch (error) {
+        // An event that cannot be copied to the environment (it holds a function, say).
+        environment.pending.settle({ kind: 'error', error: error instanceof Error ? error : new Error(String(error)) });
+        environment.pending = undefined;
+      }
+    });
   }
 
   return {
     async invoke(fn, event) {
-      const deadline = Date.now() + fn.timeoutMs;
       let environment: Environment;
       try {
         environment = await acquire(fn);
+        await environment.ready;
       } catch (error) {
         return { kind: 'error', error: error instanceof Error ? error : new Error(String(error)) };
       }
-      const pool = poolOf(fn.name);
-      let timer: NodeJS.Timeout | undefined;
       try {
-        const outcome = await new Promise<InvocationOutcome>((settle) => {
-          // The timeout counts the cold start too, as Lambda's does for the first invocation.
-          timer = setTimeout(
-            () => {
-              environment.pending = undefined;
-              pool.all.delete(environment);
-              void environment.worker.terminate();
-              settle({ kind: 'timeout' });
-            },
-            Math.max(0, deadline - Date.now()),
-          );
-          environment.ready.then(
-            () => {
-              const id = nextId++;
-              environment.pending = { id, settle };
-              const message: InvokeMessage = { id, event, context: lambdaContext(fn, deadline) };
-              environment.worker.postMessage(message);
-            },
-            (error: Error) => settle({ kind: 'error', error }),
-          );
-        });
-        return outcome;
+        return await run(fn, environment, event);
       } finally {
-        clearTimeout(timer);
         release(fn, environment);
       }
     },
     async stop() {
       stopped = true;
-      const workers = [...pools.values()].flatMap((pool) => [...pool.all].map((environment) => environment.worker));
+      const environments = [...pools.values()].flatMap((pool) => [...pool.all]);
+      for (const environment of environments) clearTimeout(environment.idleTimer);
       for (const pool of pools.values()) for (const wake of pool.waiting.splice(0)) wake();
-      await Promise.all(workers.map((worker) => worker.terminate()));
+      await Promise.all(environments.map((environment) => environment.worker.terminate()));
     },
   };
 }

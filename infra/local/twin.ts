@@ -7,9 +7,7 @@ import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import {
   ALL_FUNCTIONS,
-  type FunctionDefinition,
   type FunctionName,
-  functionTimeoutSeconds,
   HTTP_FUNCTIONS,
   QUEUE_FUNCTIONS,
   SCHEDULED_FUNCTIONS,
@@ -24,7 +22,7 @@ import { ECG_QUEUE } from '../../shared/messaging/queue-definitions.ts';
 import { corsPolicy, LOCAL_DEFAULT_CORS_ORIGINS } from '../cors-policy.ts';
 import { functionEnvironment } from '../function-environment.ts';
 import { createHttpGateway } from './http-gateway.ts';
-import { createLambdaRuntime, type FunctionToInvoke, type HandlerModuleResolver } from './lambda-runtime.ts';
+import { createLambdaRuntime, functionToInvoke, type HandlerModuleResolver } from './lambda-runtime.ts';
 import { forgetProcesses, processesListeningOn, recordProcesses, stopLeftoverProcesses } from './leftover-processes.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws.ts';
 import { localJwksCache } from './local-jwks.ts';
@@ -109,13 +107,6 @@ export async function readLocalState(dataDir: string): Promise<LocalState | unde
     return undefined;
   }
 }
-
-const toInvoke = (name: string, definition: FunctionDefinition): FunctionToInvoke => ({
-  name,
-  entry: definition.entry,
-  timeoutMs: functionTimeoutSeconds(definition) * 1000,
-  ...(definition.memoryMb === undefined ? {} : { memoryMb: definition.memoryMb }),
-});
 
 export async function startTwin(options: TwinOptions): Promise<RunningTwin> {
   const log = options.log ?? ((message: string) => console.error(message));
@@ -260,7 +251,7 @@ export async function startTwin(options: TwinOptions): Promise<RunningTwin> {
       queueUrl: queues.queueUrl,
       queueArn: queues.queueArn,
       batchSize: ECG_QUEUE.batchSize,
-      fn: toInvoke('ecgAnalyzer', QUEUE_FUNCTIONS.ecgAnalyzer),
+      fn: functionToInvoke('ecgAnalyzer', QUEUE_FUNCTIONS.ecgAnalyzer),
       invoke,
       log,
       ...(options.sqsWaitTimeSeconds === undefined ? {} : { waitTimeSeconds: options.sqsWaitTimeSeconds }),
@@ -269,7 +260,7 @@ export async function startTwin(options: TwinOptions): Promise<RunningTwin> {
 
     const scheduler = startScheduler(
       Object.entries(SCHEDULED_FUNCTIONS).map(([name, definition]) => ({
-        fn: toInvoke(name, definition),
+        fn: functionToInvoke(name, definition),
         intervalMs: options.scheduleIntervalMs ?? definition.everyMinutes * 60_000,
       })),
       invoke,

@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { FunctionDefinition } from '../../shared/api/function-catalog.ts';
-import type { FunctionToInvoke, InvocationOutcome } from './lambda-runtime.ts';
+import { type GatewayOutcome, withinIntegrationTimeout } from './integration-timeout.ts';
+import { type FunctionToInvoke, functionToInvoke, type InvocationOutcome } from './lambda-runtime.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './local-aws.ts';
 
 /** API Gateway's WebSocket limits. */
@@ -86,15 +87,15 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
   // Maps, not the option objects: an action such as "__proto__" or "toString" must find no route.
   const routes = new Map(Object.entries(options.routes));
   const functions = new Map(Object.entries(options.functions));
-  const functionToInvoke = (name: string): FunctionToInvoke => {
+  const invokeFunction = (name: string, event: unknown): Promise<GatewayOutcome> => {
     const definition = functions.get(name);
     if (definition === undefined) throw new Error(`no function ${name}`);
-    return { name, entry: definition.entry, timeoutMs, ...(definition.memoryMb === undefined ? {} : { memoryMb: definition.memoryMb }) };
+    return withinIntegrationTimeout(options.invoke(functionToInvoke(name, definition), event), timeoutMs);
   };
-  const invoke = (routeKey: string, event: unknown): Promise<InvocationOutcome> => {
+  const invoke = (routeKey: string, event: unknown): Promise<GatewayOutcome> => {
     const name = routes.get(routeKey);
     if (name === undefined) throw new Error(`no function for WebSocket route ${routeKey}`);
-    return options.invoke(functionToInvoke(name), event);
+    return invokeFunction(name, event);
   };
 
   const baseContext = (
@@ -147,7 +148,7 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
       stageVariables: {},
       requestContext: { ...baseContext(connectionId, connectedAt, domainName, identity), routeKey: '$connect', eventType: 'CONNECT' },
     };
-    const authorization = await options.invoke(functionToInvoke(authorizerName), authorizerEvent);
+    const authorization = await invokeFunction(authorizerName, authorizerEvent);
     if (authorization.kind !== 'result') {
       // A thrown "Unauthorized" is how Lambda authorizers refuse: API Gateway answers 401. Any
       // other failure (a crash, a timeout) is the authorizer's own error: 500.
@@ -339,9 +340,10 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
   };
 }
 
-function statusOf(outcome: InvocationOutcome): number {
-  if (outcome.kind === 'timeout') return 504;
-  if (outcome.kind === 'error') return 500;
+function statusOf(outcome: GatewayOutcome): number {
+  if (outcome.kind === 'integration-timeout') return 504;
+  // A function that overran its own timeout failed, as one that threw did.
+  if (outcome.kind === 'error' || outcome.kind === 'timeout') return 500;
   const value = outcome.value as { statusCode?: unknown } | undefined;
   // A $connect handler that returns nothing accepts the connection, as in AWS.
   return typeof value === 'object' && value !== null && typeof value.statusCode === 'number' ? value.statusCode : 200;
