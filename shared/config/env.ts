@@ -1,6 +1,6 @@
 // Every environment variable a Lambda reads, named once. Which function gets which variable
 // is decided in one place from its catalog entry (infra/function-environment.ts), for the
-// CDK stack and the local twin alike; handlers read them only through requireEnv/optionalEnv.
+// CDK stack and the local twin alike; handlers read them only through the accessors below.
 /** Raw ECG is kept this many days unless the deployment sets VIGIL_ECG_RETENTION_DAYS; findings stay. */
 export const DEFAULT_ECG_RETENTION_DAYS = 30;
 

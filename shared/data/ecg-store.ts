@@ -4,22 +4,26 @@
 // Key layout (one partition per recording keeps a recording's items together)
 //   recording       pk RECORDING#<recordingId>  sk RECORDING
 //                   gsi1pk PATIENT#<patientId>#RECORDINGS  gsi1sk <createdAt>#<recordingId>  (a patient's recordings)
-//                   gsi2pk OPEN_RECORDINGS#<shard>  gsi2sk <last activity>#<recordingId>      (open recordings by idleness;
-//                   only while the recording takes chunks: a sparse index)
+//                   gsi2pk UNFINISHED_RECORDINGS#<shard>  gsi2sk <last change>#<recordingId>  (recordings whose findings
+//                   are not final yet, by the time of their last chunk, completion or close: a sparse index)
 //   raw chunk       pk RECORDING#<recordingId>  sk CHUNK#<seq, 6 digits>      (TTL: raw signal retention)
 //   chunk analysis  pk RECORDING#<recordingId>  sk ANALYSIS#<seq, 6 digits>   (kept)
 //   analysis state  pk RECORDING#<recordingId>  sk STATE                      (optimistic version)
 // Raw samples are stored as little-endian int16 bytes: 60 s at 1000 Hz is 120 kB, well
 // inside DynamoDB's 400 kB item limit, and one item per chunk instead of per sample.
-// The open-recordings index is spread over 16 partitions by the recording id's first hex
-// digit, so chunk uploads from many patients never queue on one index partition.
+// The unfinished-recordings index is spread over 16 partitions by the recording id's first
+// hex digit, so chunk uploads from many patients never queue on one index partition. It lets
+// the scheduled closer find recordings that went quiet, and recordings whose closing wake-up
+// was lost, without a scan.
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
   type ChunkAnalysisRecord,
   ChunkAnalysisRecord as ChunkAnalysisRecordSchema,
+  type ClosedRecordingStatus,
   EcgChunk,
+  isClosedRecording,
   Recording,
   type RecordingFindings,
 } from '../domain/ecg-recording.ts';
@@ -36,15 +40,15 @@ export interface AnalysisState<Engine, Rules> {
 
 const seqKey = (seq: number) => String(seq).padStart(6, '0');
 
-export const OPEN_RECORDING_SHARDS = '0123456789abcdef'.split('');
+export const UNFINISHED_RECORDING_SHARDS = '0123456789abcdef'.split('');
 
 export const ecgKeys = {
   recording: (recordingId: string) => ({ pk: `RECORDING#${recordingId}`, sk: 'RECORDING' }),
   ofPatient: (patientId: string) => `PATIENT#${patientId}#RECORDINGS`,
-  openShard: (shard: string) => `OPEN_RECORDINGS#${shard}`,
-  shardOf: (recordingId: string) => ecgKeys.openShard(recordingId.charAt(0).toLowerCase()),
-  /** Orders open recordings by their last activity, oldest first. */
-  idleOrder: (lastActivityAt: string, recordingId: string) => `${lastActivityAt}#${recordingId}`,
+  unfinishedShard: (shard: string) => `UNFINISHED_RECORDINGS#${shard}`,
+  shardOf: (recordingId: string) => ecgKeys.unfinishedShard(recordingId.charAt(0).toLowerCase()),
+  /** Orders unfinished recordings by their last change, oldest first. */
+  idleOrder: (lastChangeAt: string, recordingId: string) => `${lastChangeAt}#${recordingId}`,
   chunk: (recordingId: string, seq: number) => ({ pk: `RECORDING#${recordingId}`, sk: `CHUNK#${seqKey(seq)}` }),
   analysis: (recordingId: string, seq: number) => ({ pk: `RECORDING#${recordingId}`, sk: `ANALYSIS#${seqKey(seq)}` }),
   analysisPrefix: 'ANALYSIS#',
@@ -102,10 +106,10 @@ export function digestSamples(bytes: Uint8Array): string {
 
 /**
  * stored: new; repeat: the same samples again (harmless); conflict: other samples under the
- * same seq; past-end: at or past the count fixed by /complete; closed: the recording was
- * cancelled or closed as incomplete; missing: there is no such recording.
+ * same seq; past-end: at or past the count fixed by /complete; cancelled or incomplete: the
+ * recording was closed before it completed; missing: there is no such recording.
  */
-export type ChunkPutOutcome = 'stored' | 'repeat' | 'conflict' | 'past-end' | 'closed' | 'missing';
+export type ChunkPutOutcome = 'stored' | 'repeat' | 'conflict' | 'past-end' | ClosedRecordingStatus | 'missing';
 
 /**
  * Stores a chunk once, while the recording still takes chunks. The recording's state is
@@ -166,7 +170,7 @@ export async function putChunk(
   }
   const recording = await getRecording(table, recordingId);
   if (!recording) return 'missing';
-  return recording.status === 'cancelled' || recording.status === 'incomplete' ? 'closed' : 'past-end';
+  return isClosedRecording(recording.status) ? recording.status : 'past-end';
 }
 
 /** maxSeq only grows; a lower seq fails the condition, which is the point. */
@@ -205,16 +209,26 @@ export async function getChunk(
  * a repeated /complete cannot move the end), and only while exactly that many chunks have
  * been received, so none can slip in between the caller's check and this write.
  */
-export async function setChunkCount(table: TableClient, recordingId: string, chunkCount: number): Promise<Recording | undefined> {
+export async function setChunkCount(
+  table: TableClient,
+  recordingId: string,
+  chunkCount: number,
+  at = new Date().toISOString(),
+): Promise<Recording | undefined> {
   try {
     const { Attributes } = await table.doc.send(
       new UpdateCommand({
         TableName: table.tableName,
         Key: ecgKeys.recording(recordingId),
-        UpdateExpression: 'SET chunkCount = :count, #status = :complete REMOVE gsi2pk, gsi2sk',
+        UpdateExpression: 'SET chunkCount = :count, #status = :complete, gsi2sk = :changed',
         ConditionExpression: 'attribute_exists(pk) AND #status = :recording AND chunksReceived = :count',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':count': chunkCount, ':complete': 'complete', ':recording': 'recording' },
+        ExpressionAttributeValues: {
+          ':count': chunkCount,
+          ':complete': 'complete',
+          ':recording': 'recording',
+          ':changed': ecgKeys.idleOrder(at, recordingId),
+        },
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -233,7 +247,7 @@ export async function setChunkCount(table: TableClient, recordingId: string, chu
 export async function closeRecording(
   table: TableClient,
   recordingId: string,
-  status: 'cancelled' | 'incomplete',
+  status: ClosedRecordingStatus,
   at: string,
   idleBefore?: string,
 ): Promise<Recording | undefined> {
@@ -243,12 +257,13 @@ export async function closeRecording(
       new UpdateCommand({
         TableName: table.tableName,
         Key: ecgKeys.recording(recordingId),
-        UpdateExpression: 'SET #status = :closed, closedAt = :at REMOVE gsi2pk, gsi2sk',
+        UpdateExpression: 'SET #status = :closed, closedAt = :at, gsi2sk = :changed',
         ConditionExpression: `attribute_exists(pk) AND #status = :recording${idleBefore === undefined ? '' : ` AND ${idle}`}`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':closed': status,
           ':at': at,
+          ':changed': ecgKeys.idleOrder(at, recordingId),
           ':recording': 'recording',
           ...(idleBefore === undefined ? {} : { ':idleBefore': idleBefore }),
         },
@@ -262,25 +277,32 @@ export async function closeRecording(
   }
 }
 
-const IdleRecording = Recording.pick({ recordingId: true });
+const UnfinishedRecording = Recording.pick({ recordingId: true, status: true });
 
-/** Ids of recordings that still take chunks and have heard nothing since `before` (ISO time), oldest first. */
-export async function listIdleRecordingIds(table: TableClient, before: string, limitPerShard = 100): Promise<string[]> {
+/**
+ * Recordings whose findings are not final and which have not changed since `before` (ISO
+ * time): open ones that went quiet, and closed or completed ones whose analysis never finished.
+ */
+export async function listStaleUnfinishedRecordings(
+  table: TableClient,
+  before: string,
+  limitPerShard = 100,
+): Promise<Array<Pick<Recording, 'recordingId' | 'status'>>> {
   const index = TABLE_INDEXES.gsi2;
   const pages = await Promise.all(
-    OPEN_RECORDING_SHARDS.map(async (shard) => {
+    UNFINISHED_RECORDING_SHARDS.map(async (shard) => {
       const { Items = [] } = await table.doc.send(
         new QueryCommand({
           TableName: table.tableName,
           IndexName: index.indexName,
           KeyConditionExpression: '#pk = :shard AND #sk < :before',
-          ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-          ExpressionAttributeValues: { ':shard': ecgKeys.openShard(shard), ':before': before },
-          ProjectionExpression: 'recordingId',
+          ExpressionAttributeValues: { ':shard': ecgKeys.unfinishedShard(shard), ':before': before },
+          ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey, '#status': 'status' },
+          ProjectionExpression: 'recordingId, #status',
           Limit: limitPerShard,
         }),
       );
-      return Items.map((item) => parseItem('recording', IdleRecording, item).recordingId);
+      return Items.map((item) => parseItem('recording', UnfinishedRecording, item));
     }),
   );
   return pages.flat();
@@ -333,7 +355,7 @@ export async function commitChunkAnalysis<Engine, Rules>(
     previousVersion: number;
     next: AnalysisState<Engine, Rules>;
     findings: RecordingFindings;
-    finished: false | { status: 'analyzed' | 'cancelled' | 'incomplete' };
+    finished: false | { status: 'analyzed' | ClosedRecordingStatus };
     at: string;
   },
 ): Promise<void> {
@@ -365,8 +387,9 @@ export async function commitChunkAnalysis<Engine, Rules>(
       Update: {
         TableName: table.tableName,
         Key: ecgKeys.recording(recordingId),
+        // Final findings take the recording out of the unfinished-recordings index.
         UpdateExpression: finished
-          ? 'SET chunksAnalyzed = :analyzed, findings = :findings, #status = :finalStatus, analyzedAt = :at'
+          ? 'SET chunksAnalyzed = :analyzed, findings = :findings, #status = :finalStatus, analyzedAt = :at REMOVE gsi2pk, gsi2sk'
           : 'SET chunksAnalyzed = :analyzed, findings = :findings',
         ExpressionAttributeValues: {
           ':analyzed': input.next.nextSeq,

@@ -52,6 +52,8 @@ export function evaluateEcgChunk(
   timing: ChunkTiming,
 ): { state: EcgAlertRuleState; alerts: EcgAlertCandidate[] } {
   const chunkEnd = new Date(timeOf(timing, analysis.startSample + analysis.sampleCount)).toISOString();
+  // The closing step of a recording that received nothing judges no signal: nothing to raise.
+  if (analysis.sampleCount === 0 && analysis.quality.length === 0) return { state, alerts: [] };
   if (!analysis.usable) {
     const issues = [...new Set(analysis.quality.flatMap((window) => window.issues))];
     const text = issues.length > 0 ? issues.map((issue) => SIGNAL_ISSUE_TEXT[issue]).join(', ') : 'no usable signal';

@@ -28,8 +28,12 @@ export const ECG_LIMITS = {
 export const RecordingStatus = z.enum(['recording', 'complete', 'analyzed', 'cancelled', 'incomplete']);
 export type RecordingStatus = z.infer<typeof RecordingStatus>;
 
-/** Statuses in which a recording takes no more chunks. */
-export const CLOSED_RECORDING_STATUSES = ['cancelled', 'incomplete'] as const satisfies readonly RecordingStatus[];
+/** A recording closed before it completed: cancelled by the patient, or incomplete after the idle time. */
+export type ClosedRecordingStatus = Extract<RecordingStatus, 'cancelled' | 'incomplete'>;
+
+export function isClosedRecording(status: RecordingStatus): status is ClosedRecordingStatus {
+  return status === 'cancelled' || status === 'incomplete';
+}
 
 export const RECORDING_RHYTHMS = ['sinus', 'af', 'other', 'noisy', 'unknown'] as const satisfies readonly RecordingRhythm[];
 

@@ -14,8 +14,8 @@ export const EcgChunkMessage = z.strictObject({
     .max(ECG_LIMITS.maxSeq + 1),
   /**
    * Set on a wake-up rather than a chunk's own message (the rest of a backlog, a recording
-   * completed, cancelled or closed): a fresh id, so FIFO de-duplication never swallows it as a
-   * repeat of the chunk's message.
+   * cancelled or closed, a sweep's retry): a fresh id, so FIFO de-duplication never swallows
+   * it as a repeat of another message.
    */
   wakeUp: z.uuid().optional(),
 });

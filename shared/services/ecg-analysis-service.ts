@@ -15,7 +15,7 @@ import {
 } from '../ecg/ecg-stream.ts';
 import { evaluateEcgChunk, INITIAL_ECG_ALERT_RULE_STATE, type EcgAlertRuleState } from '../domain/ecg-alert-rules.ts';
 import type { Threshold } from '../domain/thresholds.ts';
-import type { ChunkAnalysisRecord, Recording, RecordingFindings } from '../domain/ecg-recording.ts';
+import { type ChunkAnalysisRecord, isClosedRecording, type Recording, type RecordingFindings } from '../domain/ecg-recording.ts';
 import { commitChunkAnalysis, getAnalysisState, getChunk, getRecording, type AnalysisState } from '../data/ecg-store.ts';
 import type { TableClient } from '../data/table-client.ts';
 import { getUser } from '../data/user-store.ts';
@@ -140,7 +140,7 @@ export async function advanceRecordingAnalysis(
     const progress = (finished: boolean, backlog: boolean) => ({ analyzedChunks, finished, backlog, nextSeq: state.nextSeq });
     if (recording.analyzedAt !== undefined || recording.status === 'analyzed') return progress(true, false);
     if (remainingMs() < ANALYSIS_TIME_RESERVE_MS) return progress(false, true);
-    const closed = recording.status === 'cancelled' || recording.status === 'incomplete' ? recording.status : undefined;
+    const closed = isClosedRecording(recording.status) ? recording.status : undefined;
     let atEnd = recording.chunkCount !== undefined && state.nextSeq >= recording.chunkCount;
     let result: ChunkAnalysis;
     let engine: EcgStreamState;

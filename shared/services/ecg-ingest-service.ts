@@ -3,9 +3,16 @@
 // and show a recording to its care team.
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '../domain/caller.ts';
-import { ECG_LIMITS, NO_FINDINGS, type Recording } from '../domain/ecg-recording.ts';
+import { ECG_LIMITS, isClosedRecording, NO_FINDINGS, type Recording } from '../domain/ecg-recording.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
-import { closeRecording, createRecording, getRecording, listIdleRecordingIds, putChunk, setChunkCount } from '../data/ecg-store.ts';
+import {
+  closeRecording,
+  createRecording,
+  getRecording,
+  listStaleUnfinishedRecordings,
+  putChunk,
+  setChunkCount,
+} from '../data/ecg-store.ts';
 import type { TableClient } from '../data/table-client.ts';
 import type { EcgChunkQueue } from '../messaging/ecg-chunk-queue.ts';
 import { requirePatientAccess } from './patient-access-check.ts';
@@ -81,8 +88,8 @@ const CLOSED_DETAIL: Record<'cancelled' | 'incomplete', string> = {
   incomplete: 'was closed as incomplete after receiving nothing for too long',
 };
 
-function closedConflict(recording: Recording): ConflictError | undefined {
-  if (recording.status !== 'cancelled' && recording.status !== 'incomplete') return undefined;
+function closedConflict(recording: Pick<Recording, 'recordingId' | 'status'>): ConflictError | undefined {
+  if (!isClosedRecording(recording.status)) return undefined;
   return new ConflictError(`recording ${recording.recordingId} ${CLOSED_DETAIL[recording.status]}; start a new recording`);
 }
 
@@ -113,11 +120,9 @@ export async function uploadChunk(deps: EcgIngestDependencies, caller: Caller, r
       throw new ConflictError(`chunk ${seq} of recording ${recordingId} was already received with different samples`);
     case 'past-end':
       throw new ConflictError(`recording ${recordingId} was completed before chunk ${seq} arrived; seq ${seq} is past its end`);
-    case 'closed':
-      throw (
-        closedConflict((await getRecording(deps.table, recordingId)) ?? recording) ??
-        new ConflictError(`recording ${recordingId} is closed`)
-      );
+    case 'cancelled':
+    case 'incomplete':
+      throw closedConflict({ recordingId, status: outcome }) ?? new ConflictError(`recording ${recordingId} is closed`);
     case 'missing':
       throw new NotFoundError(`recording ${recordingId} not found`);
   }
@@ -162,53 +167,73 @@ export async function completeUpload(deps: EcgIngestDependencies, caller: Caller
   return publicRecording(recording);
 }
 
-/** Wakes the analysis of a closed recording, so it finishes with the chunks that arrived. */
-async function wakeAnalysis(deps: Pick<EcgIngestDependencies, 'queue'>, recording: Recording): Promise<void> {
-  await deps.queue.enqueue({ recordingId: recording.recordingId, seq: recording.chunksAnalyzed, wakeUp: randomUUID() });
+/** Wakes the analysis of a recording that will take no more chunks, so it finishes with what arrived. */
+async function wakeAnalysis(deps: Pick<EcgIngestDependencies, 'queue'>, recording: Pick<Recording, 'recordingId'>): Promise<void> {
+  // seq says nothing here (the analysis knows where it stands); the wake-up id keeps the
+  // message from being taken for a repeat of another.
+  await deps.queue.enqueue({ recordingId: recording.recordingId, seq: 0, wakeUp: randomUUID() });
 }
 
 /**
  * The patient gives up a recording: no more chunks are taken, and the analysis finishes with
- * the chunks that arrived, up to the first one missing. Repeating it is harmless.
+ * the chunks that arrived, up to the first one missing. Repeating it is harmless, and wakes the
+ * analysis again while its findings are not final (in case the first wake-up was lost).
  */
 export async function cancelRecording(deps: EcgIngestDependencies, caller: Caller, recordingId: string) {
-  const recording = await recordingFor(deps, caller, recordingId, 'upload');
-  if (recording.status === 'cancelled') return publicRecording(recording);
-  const closed = await closeRecording(deps.table, recordingId, 'cancelled', (deps.now?.() ?? new Date()).toISOString());
-  if (!closed) {
-    const current = (await getRecording(deps.table, recordingId)) ?? recording;
-    if (current.status === 'cancelled') return publicRecording(current);
-    throw (
-      closedConflict(current) ??
-      new ConflictError(`recording ${recordingId} was already completed with ${current.chunkCount ?? 0} chunks; it cannot be cancelled`)
-    );
+  let recording = await recordingFor(deps, caller, recordingId, 'upload');
+  if (recording.status !== 'cancelled') {
+    const closed = await closeRecording(deps.table, recordingId, 'cancelled', (deps.now?.() ?? new Date()).toISOString());
+    const current = closed ?? (await getRecording(deps.table, recordingId)) ?? recording;
+    if (current.status !== 'cancelled') {
+      throw (
+        closedConflict(current) ??
+        new ConflictError(`recording ${recordingId} was already completed with ${current.chunkCount ?? 0} chunks; it cannot be cancelled`)
+      );
+    }
+    recording = current;
   }
-  await wakeAnalysis(deps, closed);
-  return publicRecording(closed);
+  if (recording.analyzedAt === undefined) await wakeAnalysis(deps, recording);
+  return publicRecording(recording);
 }
 
-export interface IdleRecordingSweep {
+export interface UnfinishedRecordingSweep {
+  /** Open recordings that had heard nothing for the idle time, now incomplete. */
   closed: number;
+  /** Completed or closed recordings whose findings were still not final: their analysis woken again. */
+  rewoken: number;
+  /** Recordings the sweep could not handle this time (the next run tries again). */
+  failed: number;
 }
 
 /**
- * Closes every recording that has received nothing for `idleSeconds` as incomplete, and wakes
- * its analysis to finish with what arrived. A recording that takes a chunk meanwhile stays open.
+ * Closes every recording that has received nothing for `idleSeconds` as incomplete and wakes
+ * its analysis; wakes again the analysis of recordings completed or closed that long ago whose
+ * findings are still not final (a lost wake-up). A recording that takes a chunk meanwhile stays
+ * open. One recording failing does not stop the others.
  */
-export async function closeIdleRecordings(
+export async function sweepUnfinishedRecordings(
   deps: Pick<EcgIngestDependencies, 'table' | 'queue' | 'now'>,
   idleSeconds: number,
-): Promise<IdleRecordingSweep> {
+): Promise<UnfinishedRecordingSweep> {
   const now = deps.now?.() ?? new Date();
   const before = new Date(now.getTime() - idleSeconds * 1000).toISOString();
-  let closed = 0;
-  for (const recordingId of await listIdleRecordingIds(deps.table, before)) {
-    const recording = await closeRecording(deps.table, recordingId, 'incomplete', now.toISOString(), before);
-    if (!recording) continue;
-    await wakeAnalysis(deps, recording);
-    closed++;
+  const sweep: UnfinishedRecordingSweep = { closed: 0, rewoken: 0, failed: 0 };
+  for (const stale of await listStaleUnfinishedRecordings(deps.table, before)) {
+    try {
+      if (stale.status === 'recording') {
+        const closed = await closeRecording(deps.table, stale.recordingId, 'incomplete', now.toISOString(), before);
+        if (!closed) continue;
+        await wakeAnalysis(deps, closed);
+        sweep.closed++;
+      } else {
+        await wakeAnalysis(deps, stale);
+        sweep.rewoken++;
+      }
+    } catch {
+      sweep.failed++;
+    }
   }
-  return { closed };
+  return sweep;
 }
 
 export async function showRecording(deps: Pick<EcgIngestDependencies, 'table'>, caller: Caller, recordingId: string) {

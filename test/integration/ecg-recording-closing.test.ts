@@ -10,9 +10,9 @@ import { createUser } from '../../shared/data/user-store.ts';
 import type { EcgChunkMessage } from '../../shared/messaging/ecg-chunk-message.ts';
 import {
   cancelRecording,
-  closeIdleRecordings,
   completeUpload,
   startRecording,
+  sweepUnfinishedRecordings,
   uploadChunk,
 } from '../../shared/services/ecg-ingest-service.ts';
 import { testTable } from './support/table.ts';
@@ -74,10 +74,36 @@ describe('closing ECG recordings (DynamoDB Local)', () => {
     });
     await uploadChunk({ table, queue: chunkQueue, retentionDays: 30 }, owner, active.recordingId, 0, { samples: [1] });
 
-    const sweep = await closeIdleRecordings({ table, queue: chunkQueue }, 2 * 3600);
+    const sweep = await sweepUnfinishedRecordings({ table, queue: chunkQueue }, 2 * 3600);
     expect(sweep.closed).toBeGreaterThanOrEqual(1);
     expect(await getRecording(table, idle.recordingId)).toMatchObject({ status: 'incomplete', closedAt: expect.any(String) });
     expect(await getRecording(table, active.recordingId)).toMatchObject({ status: 'recording' });
     expect(sent.some((message) => message.recordingId === idle.recordingId && message.wakeUp !== undefined)).toBe(true);
+  });
+
+  it('wakes again the analysis of a recording closed long ago whose findings are still not final (a lost wake-up)', async () => {
+    const owner = await patient();
+    const { queue: chunkQueue, sent } = queue();
+    const threeHoursAgo = () => new Date(Date.now() - 3 * 3600_000);
+    const deps = { table, queue: chunkQueue, retentionDays: 30, now: threeHoursAgo };
+    const recording = await startRecording(deps, owner, owner.userId, { sampleRateHz: 250, lead: 'II' });
+    await cancelRecording(deps, owner, recording.recordingId);
+    sent.length = 0;
+
+    const sweep = await sweepUnfinishedRecordings({ table, queue: chunkQueue }, 2 * 3600);
+    expect(sweep.rewoken).toBeGreaterThanOrEqual(1);
+    expect(sent.filter((message) => message.recordingId === recording.recordingId)).toEqual([
+      { recordingId: recording.recordingId, seq: 0, wakeUp: expect.any(String) },
+    ]);
+  });
+
+  it('wakes the analysis again when a cancelled recording is cancelled again before its findings are final', async () => {
+    const owner = await patient();
+    const { queue: chunkQueue, sent } = queue();
+    const deps = { table, queue: chunkQueue, retentionDays: 30 };
+    const recording = await startRecording(deps, owner, owner.userId, { sampleRateHz: 250, lead: 'II' });
+    await cancelRecording(deps, owner, recording.recordingId);
+    await cancelRecording(deps, owner, recording.recordingId);
+    expect(sent.filter((message) => message.recordingId === recording.recordingId && message.wakeUp !== undefined)).toHaveLength(2);
   });
 });

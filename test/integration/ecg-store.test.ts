@@ -11,7 +11,7 @@ import {
   getAnalysisState,
   getChunk,
   getRecording,
-  listIdleRecordingIds,
+  listStaleUnfinishedRecordings,
   putChunk,
   setChunkCount,
 } from '../../shared/data/ecg-store.ts';
@@ -129,7 +129,7 @@ describe('ECG store (DynamoDB Local)', () => {
       status: 'cancelled',
       closedAt: RECEIVED_AT,
     });
-    expect(await putChunk(table, open.recordingId, 1, Int16Array.from([2]), 2_000_000_000, RECEIVED_AT)).toBe('closed');
+    expect(await putChunk(table, open.recordingId, 1, Int16Array.from([2]), 2_000_000_000, RECEIVED_AT)).toBe('cancelled');
     expect(await closeRecording(table, open.recordingId, 'incomplete', RECEIVED_AT)).toBeUndefined();
 
     const completed = await newRecording();
@@ -139,18 +139,51 @@ describe('ECG store (DynamoDB Local)', () => {
     expect(await putChunk(table, completed.recordingId, 5, Int16Array.from([2]), 2_000_000_000, RECEIVED_AT)).toBe('past-end');
   });
 
-  it('lists open recordings idle since a time, and closes one as idle only if no chunk came in the meantime', async () => {
+  it('lists recordings without final findings that have not changed since a time, and closes one as idle only if no chunk came meanwhile', async () => {
+    const ids = async (before: string) => (await listStaleUnfinishedRecordings(table, before)).map((recording) => recording.recordingId);
     const quiet = await newRecording('2020-01-01T00:00:00.000Z');
     const busy = await newRecording('2020-01-01T00:00:00.000Z');
     await putChunk(table, busy.recordingId, 0, Int16Array.from([1]), 2_000_000_000, '2030-01-01T00:00:00.000Z');
-    const idle = await listIdleRecordingIds(table, '2021-01-01T00:00:00.000Z');
-    expect(idle).toContain(quiet.recordingId);
-    expect(idle).not.toContain(busy.recordingId);
+    expect(await ids('2021-01-01T00:00:00.000Z')).toContain(quiet.recordingId);
+    expect(await ids('2021-01-01T00:00:00.000Z')).not.toContain(busy.recordingId);
     expect(await closeRecording(table, busy.recordingId, 'incomplete', RECEIVED_AT, '2021-01-01T00:00:00.000Z')).toBeUndefined();
-    expect(await closeRecording(table, quiet.recordingId, 'incomplete', RECEIVED_AT, '2021-01-01T00:00:00.000Z')).toMatchObject({
+    expect(
+      await closeRecording(table, quiet.recordingId, 'incomplete', '2020-06-01T00:00:00.000Z', '2021-01-01T00:00:00.000Z'),
+    ).toMatchObject({
       status: 'incomplete',
     });
-    expect(await listIdleRecordingIds(table, '2021-01-01T00:00:00.000Z')).not.toContain(quiet.recordingId);
+    // Closed but not analysed yet: still listed, now with its status, for the analysis to be woken again.
+    expect(await listStaleUnfinishedRecordings(table, '2021-01-01T00:00:00.000Z')).toContainEqual({
+      recordingId: quiet.recordingId,
+      status: 'incomplete',
+    });
+  });
+
+  it('takes a recording out of the unfinished list once its findings are final', async () => {
+    const recording = await newRecording('2020-01-01T00:00:00.000Z');
+    const analysis: ChunkAnalysisRecord = {
+      recordingId: recording.recordingId,
+      seq: 0,
+      final: true,
+      startSample: 0,
+      sampleCount: 0,
+      beats: [],
+      rrIntervalsMs: [],
+      usable: false,
+      quality: [],
+      findings: [],
+    };
+    await closeRecording(table, recording.recordingId, 'cancelled', '2020-01-02T00:00:00.000Z');
+    await commitChunkAnalysis(table, {
+      analysis,
+      previousVersion: 0,
+      next: { nextSeq: 0, version: 1, engine: {}, rules: {} },
+      findings: { analyzedSeconds: 0, beatCount: 0, flags: [] },
+      finished: { status: 'cancelled' },
+      at: RECEIVED_AT,
+    });
+    const listed = (await listStaleUnfinishedRecordings(table, '2021-01-01T00:00:00.000Z')).map((stale) => stale.recordingId);
+    expect(listed).not.toContain(recording.recordingId);
   });
 
   it('reads a corrupt recording as an error that names its key, not as a recording', async () => {

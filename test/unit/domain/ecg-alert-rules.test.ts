@@ -37,6 +37,12 @@ describe('evaluateEcgChunk', () => {
     expect(state.heartRate.raised).toBe(true);
   });
 
+  it('raises nothing for the closing step of a recording that received no signal at all', () => {
+    const empty = chunk({ startSample: 0, sampleCount: 0, beats: [], rrIntervalsMs: [], quality: [], usable: false });
+    delete empty.heartRate;
+    expect(evaluateEcgChunk(empty, threshold, INITIAL_ECG_ALERT_RULE_STATE, timing).alerts).toEqual([]);
+  });
+
   it('raises nothing for a heart rate inside the threshold', () => {
     expect(
       evaluateEcgChunk(chunk({ heartRate: { meanBpm: 72, minBpm: 70, maxBpm: 75 } }), threshold, INITIAL_ECG_ALERT_RULE_STATE, timing)
