@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2, Context } from 'aws-lambda';
-import { LimitExceededError } from '../../shared/domain/errors.ts';
 import { tableClientFromEnv } from '../../shared/data/table-client.ts';
 import { statusOf } from '../../shared/http/errors.ts';
 import { connectionPosterFromEnv, createNotifier } from '../../shared/realtime/connection-notifier.ts';
@@ -26,16 +25,15 @@ export const handler = async (event: WebSocketEvent, context: Context): Promise<
   logger.addContext(context);
   const { connectionId, routeKey } = event.requestContext;
   switch (routeKey) {
-    case '$connect':
-      try {
-        await openConnection(dependencies(), connectionId, callerFromContext(event.requestContext.authorizer));
-      } catch (error) {
-        // A non-2xx answer to $connect refuses the handshake with that status.
-        if (!(error instanceof LimitExceededError)) throw error;
-        logger.info('connection refused', { reason: error.message });
-        return { statusCode: statusOf(error.kind) };
+    case '$connect': {
+      const refused = await openConnection(dependencies(), connectionId, callerFromContext(event.requestContext.authorizer));
+      // A non-2xx answer to $connect refuses the handshake with that status.
+      if (refused) {
+        logger.info('connection refused', { reason: refused.message });
+        return { statusCode: statusOf(refused.kind) };
       }
       break;
+    }
     case '$disconnect':
       await closeConnection(dependencies(), connectionId);
       break;

@@ -6,12 +6,11 @@ import { ROLES } from '../domain/roles.ts';
 import { METRICS } from '../domain/metrics.ts';
 import { ROUTES, type RouteDefinition } from './routes.ts';
 import { schemaComponents } from './schema-components.ts';
-import { GatewayError, Problem } from './schemas.ts';
+import { GatewayError, Problem, PROBLEM_CONTENT_TYPE as PROBLEM } from './schemas.ts';
 
 type JsonSchema = Record<string, unknown>;
 type Components = ReturnType<typeof schemaComponents>;
 
-const PROBLEM = 'application/problem+json';
 const JSON_TYPE = 'application/json';
 
 interface Answer {

@@ -316,7 +316,7 @@ export const ROUTES = [
     function: 'ecg',
     auth: 'jwt',
     roles: ['patient'],
-    summary: 'Cancel a recording: no more chunks are taken, and what arrived is analysed',
+    summary: 'Cancel a recording: no more chunks are taken, and the chunks before the first missing one are analysed',
     params: s.RecordingParams,
     successStatus: 200,
     response: s.Recording,

@@ -7,6 +7,7 @@ import { Alert as AlertEntity, AlertStatus } from '../domain/alert.ts';
 import { ECG_LIMITS, EcgLead, Recording as RecordingEntity } from '../domain/ecg-recording.ts';
 import { Email, Id } from '../domain/identifiers.ts';
 import { METRIC_DECIMAL_PLACES, MetricName } from '../domain/metrics.ts';
+import { PAGE_LIMITS } from '../domain/paging.ts';
 import { boundedDecimal, boundedInteger } from '../domain/numbers.ts';
 import { PASSWORD_POLICY, passwordProblems } from '../domain/password-policy.ts';
 import { Role } from '../domain/roles.ts';
@@ -27,8 +28,17 @@ const Password = z
 /** A password as typed at sign-in: checked against the account, not against the policy. */
 const GivenPassword = z.string().min(1).max(PASSWORD_POLICY.maxLength);
 
-/** Cognito's refresh tokens are encrypted JWTs of about 1.8 kB. */
-const RefreshToken = z.string().min(1).max(8192);
+/** Cognito's refresh tokens are encrypted JWTs of about 1.8 kB, in the characters Cognito accepts. */
+const RefreshToken = z
+  .string()
+  .min(1)
+  .max(8192)
+  .regex(/^[A-Za-z0-9_=.-]+$/, 'must be a refresh token from sign-in');
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** Where a problem is and what is wrong there: "body.samples.3", "must be an integer". */
+export const FieldProblem = z.object({ path: z.string(), message: z.string() }).meta({ id: 'FieldProblem' });
 
 /** A failure in RFC 9457 form, with the failing fields in `errors`. */
 export const Problem = z
@@ -38,7 +48,7 @@ export const Problem = z
     status: z.number().int(),
     detail: z.string(),
     instance: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    errors: z.array(FieldProblem).optional(),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details; `errors` names each failing field (body.samples.3, params.recordingId)' });
 
@@ -135,7 +145,6 @@ function decimalInteger(min: number, max: number) {
     .meta({ description: `a whole number from ${min} to ${max}, in decimal digits` });
 }
 
-export const PAGE_LIMITS = { min: 1, max: 100, default: 50 } as const;
 export const PageQuery = {
   limit: decimalInteger(PAGE_LIMITS.min, PAGE_LIMITS.max).optional(),
   cursor: z

@@ -3,11 +3,11 @@
 // their messages with these types, clients and tests parse with these schemas, and the
 // AsyncAPI document is generated from them.
 import { z } from 'zod';
+import { Caller } from '../domain/caller.ts';
 import { MAX_SUBSCRIBED_PATIENTS } from '../domain/connection.ts';
 import { RecordingFindings } from '../domain/ecg-recording.ts';
 import { Id } from '../domain/identifiers.ts';
-import { Role } from '../domain/roles.ts';
-import { Alert } from './schemas.ts';
+import { Alert, FieldProblem } from './schemas.ts';
 
 export const SubscribeMessage = z
   .strictObject({
@@ -19,8 +19,6 @@ export const SubscribeMessage = z
 export const PingMessage = z.strictObject({ action: z.literal('ping') }).meta({ id: 'PingMessage', description: 'Answered with a pong' });
 
 export const ClientMessages = { subscribe: SubscribeMessage, ping: PingMessage } as const;
-
-const FieldProblems = z.array(z.object({ path: z.string(), message: z.string() }));
 
 export const AlertCreatedMessage = z
   .strictObject({ type: z.literal('alert.created'), alert: Alert })
@@ -53,7 +51,7 @@ export const SubscribedMessage = z
 export const PongMessage = z.strictObject({ type: z.literal('pong') }).meta({ id: 'PongMessage' });
 
 export const ErrorMessage = z
-  .strictObject({ type: z.literal('error'), message: z.string(), errors: FieldProblems.optional() })
+  .strictObject({ type: z.literal('error'), message: z.string(), errors: z.array(FieldProblem).optional() })
   .meta({ id: 'ErrorMessage', description: 'A message was refused; nothing changed' });
 
 export const ServerMessage = z.discriminatedUnion('type', [
@@ -66,9 +64,5 @@ export const ServerMessage = z.discriminatedUnion('type', [
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 
-/** The authorizer's context, which API Gateway hands to every later event of the connection. */
-export const ConnectionContext = z.object({
-  userId: Id,
-  orgId: Id,
-  role: Role,
-});
+/** The authorizer's context, which API Gateway hands to every later event of the connection: the caller. */
+export const ConnectionContext = Caller;

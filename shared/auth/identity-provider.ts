@@ -159,7 +159,15 @@ export function createCognitoIdentityProvider(
       return tokensOf((await authenticate('REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: refreshToken })).AuthenticationResult, refreshToken);
     },
     async revokeRefreshToken(refreshToken) {
-      await refusing(() => client.send(new RevokeTokenCommand({ ClientId: pool.clientId, Token: refreshToken })));
+      try {
+        await client.send(new RevokeTokenCommand({ ClientId: pool.clientId, Token: refreshToken }));
+      } catch (error) {
+        // RevokeToken calls a token it cannot use a bad parameter or unauthorized, not a wrong credential.
+        if (error instanceof Error && ['InvalidParameterException', 'UnauthorizedException'].includes(error.name)) {
+          throw new InvalidCredentialsError(error.name);
+        }
+        throw refusal(error);
+      }
     },
     async changePassword(accessToken, currentPassword, newPassword) {
       await refusing(() =>

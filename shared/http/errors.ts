@@ -1,9 +1,10 @@
 // Problem documents (RFC 9457). Domain errors are mapped to HTTP statuses here and nowhere
 // else; the few failures that only exist at the HTTP edge (a body too large, a wrong content
 // type) are HttpErrors of their own.
+import { PROBLEM_CONTENT_TYPE } from '../api/schemas.ts';
 import { DomainError, type DomainErrorKind, type FieldProblem } from '../domain/errors.ts';
 
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+export { PROBLEM_CONTENT_TYPE };
 
 interface ProblemKind {
   readonly status: number;

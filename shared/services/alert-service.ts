@@ -5,6 +5,7 @@ import type { Alert, AlertDraft, AlertStatus } from '../domain/alert.ts';
 import { isHistorical } from '../domain/alert-rules.ts';
 import type { Caller } from '../domain/caller.ts';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
+import { PAGE_LIMITS } from '../domain/paging.ts';
 import {
   acknowledgeAlert,
   AlertStateError,
@@ -19,7 +20,6 @@ import { listCareTeam, listPatientIdsOf } from '../data/care-team-store.ts';
 import type { CursorCodec } from '../data/paging-cursor.ts';
 import type { TableClient } from '../data/table-client.ts';
 import type { Notifier } from '../realtime/connection-notifier.ts';
-import { PAGE_LIMITS } from '../api/schemas.ts';
 import { requirePatientAccess } from './patient-access-check.ts';
 
 export interface AlertServiceDependencies {

@@ -5,12 +5,12 @@ import { ClientMessages, ConnectionContext, type ServerMessage } from '../api/we
 import { InvalidTokenError, type TokenVerifier } from '../auth/token-verifier.ts';
 import type { Caller } from '../domain/caller.ts';
 import { MAX_CONNECTIONS_PER_USER } from '../domain/connection.ts';
-import { DomainError, LimitExceededError } from '../domain/errors.ts';
+import { DomainError, type FieldProblem, LimitExceededError } from '../domain/errors.ts';
 import { fieldProblems } from '../domain/validation.ts';
 import { addSubscriptions, deleteConnection, listConnectionIdsOfUser, putConnection } from '../data/connection-store.ts';
 import type { TableClient } from '../data/table-client.ts';
-import { getUser } from '../data/user-store.ts';
 import type { Notifier } from '../realtime/connection-notifier.ts';
+import { lookupCaller } from './caller-lookup.ts';
 import { requirePatientAccess } from './patient-access-check.ts';
 
 /** The caller behind a token, or undefined when the token is bad or has no Vigil account. */
@@ -22,8 +22,7 @@ export async function authorizeConnection(
   if (!token) return undefined;
   try {
     const { sub } = await verifier.verify(token);
-    const user = await getUser(table, sub);
-    return user ? { userId: user.userId, orgId: user.orgId, role: user.role } : undefined;
+    return await lookupCaller(table, sub);
   } catch (error) {
     if (error instanceof InvalidTokenError) return undefined;
     throw error;
@@ -44,11 +43,17 @@ export interface ConnectionServiceDependencies {
 }
 
 /**
- * Records a new connection, unless the caller already holds the most a person may. Records
- * whose $disconnect was lost would count forever (until their TTL), so before refusing, the
- * caller's recorded connections are asked after and the dead ones dropped.
+ * Records a new connection, unless the caller already holds the most a person may: then the
+ * refusal is returned, for $connect to answer with. Records whose $disconnect was lost would
+ * count until their TTL, so before refusing, the caller's recorded connections are asked
+ * after and the dead ones dropped. A soft limit: connections racing each other at $connect
+ * may each see room for one more.
  */
-export async function openConnection(deps: ConnectionServiceDependencies, connectionId: string, caller: Caller): Promise<void> {
+export async function openConnection(
+  deps: ConnectionServiceDependencies,
+  connectionId: string,
+  caller: Caller,
+): Promise<LimitExceededError | undefined> {
   let open = await listConnectionIdsOfUser(deps.table, caller.userId);
   if (open.length >= MAX_CONNECTIONS_PER_USER) {
     const alive = await Promise.all(open.map(async (id) => ((await deps.notifier.isConnected(id)) ? id : undefined)));
@@ -56,10 +61,11 @@ export async function openConnection(deps: ConnectionServiceDependencies, connec
     open = alive.filter((id): id is string => id !== undefined);
   }
   if (open.length >= MAX_CONNECTIONS_PER_USER) {
-    throw new LimitExceededError(`you already have ${MAX_CONNECTIONS_PER_USER} connections open; close one first`);
+    return new LimitExceededError(`you already have ${MAX_CONNECTIONS_PER_USER} connections open; close one first`);
   }
   const now = deps.now?.() ?? new Date();
   await putConnection(deps.table, { connectionId, ...caller, connectedAt: now.toISOString() }, now.getTime());
+  return undefined;
 }
 
 export async function closeConnection(deps: ConnectionServiceDependencies, connectionId: string): Promise<void> {
@@ -74,10 +80,10 @@ function parseMessage(body: string | undefined): unknown {
   }
 }
 
-const errorReply = (message: string, errors?: Array<{ path: string; message: string }>): ServerMessage => ({
+const errorReply = (message: string, errors?: readonly FieldProblem[]): ServerMessage => ({
   type: 'error',
   message,
-  ...(errors ? { errors } : {}),
+  ...(errors ? { errors: [...errors] } : {}),
 });
 
 export async function subscribe(
@@ -92,15 +98,18 @@ export async function subscribe(
     return;
   }
   const patientIds = [...new Set(parsed.data.patientIds)];
-  const refused: string[] = [];
-  for (const patientId of patientIds) {
-    try {
-      await requirePatientAccess(deps.table, caller, patientId, 'read');
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      refused.push(patientId);
-    }
-  }
+  const checks = await Promise.all(
+    patientIds.map((patientId) =>
+      requirePatientAccess(deps.table, caller, patientId, 'read').then(
+        () => undefined,
+        (error: unknown) => {
+          if (!(error instanceof DomainError)) throw error;
+          return patientId;
+        },
+      ),
+    ),
+  );
+  const refused = checks.filter((patientId): patientId is string => patientId !== undefined);
   if (refused.length > 0) {
     // All or nothing, so a client never believes it watches a patient it does not.
     await deps.notifier.toConnection(connectionId, errorReply(`you may not watch patients ${refused.join(', ')}`));

@@ -9,11 +9,13 @@ import {
   ConfirmForgotPasswordCommand,
   ForgotPasswordCommand,
   InitiateAuthCommand,
+  InvalidParameterException,
   InvalidPasswordException,
   LimitExceededException,
   NotAuthorizedException,
   RespondToAuthChallengeCommand,
   RevokeTokenCommand,
+  UnauthorizedException,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
@@ -81,6 +83,15 @@ describe('sessions and passwords through the user pool', () => {
     await identity.revokeRefreshToken('refresh-1');
     expect(cognito.commandCalls(RevokeTokenCommand)[0]!.args[0].input).toEqual({ ClientId: 'client', Token: 'refresh-1' });
     await expect(identity.revokeRefreshToken('refresh-1')).rejects.toBeInstanceOf(InvalidCredentialsError);
+  });
+
+  it('calls a token RevokeToken refuses as a bad parameter or unauthorized an InvalidCredentialsError, not a failure', async () => {
+    cognito
+      .on(RevokeTokenCommand)
+      .rejectsOnce(new InvalidParameterException({ message: 'bad token', $metadata: {} }))
+      .rejects(new UnauthorizedException({ message: 'not this client', $metadata: {} }));
+    await expect(identity.revokeRefreshToken('x')).rejects.toBeInstanceOf(InvalidCredentialsError);
+    await expect(identity.revokeRefreshToken('x')).rejects.toBeInstanceOf(InvalidCredentialsError);
   });
 
   it('starts a password reset without saying whether the account exists', async () => {
