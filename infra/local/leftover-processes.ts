@@ -4,6 +4,7 @@
 // port is still taken it names the process that holds it instead of failing obscurely.
 import { readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 
 export interface RecordedProcess {
   readonly name: string;
@@ -14,8 +15,23 @@ export interface RecordedProcess {
 
 const recordFile = (dataDir: string) => join(dataDir, 'emulator-pids.json');
 
+const processId = z.number().int().positive();
+const recordSchema = z.object({
+  /** The twin that started them: while it lives, they are its emulators, not leftovers. */
+  owner: processId,
+  /** The owner's command line, so a recycled owner pid is not mistaken for a running twin. */
+  ownerCommand: z.string().optional(),
+  processes: z.array(z.object({ name: z.string(), pid: processId, commandMarker: z.string().min(1) })),
+});
+
 export async function recordProcesses(dataDir: string, processes: readonly RecordedProcess[]): Promise<void> {
-  await writeFile(recordFile(dataDir), `${JSON.stringify(processes, null, 2)}\n`);
+  const ownerCommand = await commandLine(process.pid);
+  const record: z.infer<typeof recordSchema> = {
+    owner: process.pid,
+    ...(ownerCommand === undefined ? {} : { ownerCommand }),
+    processes: processes.filter((recorded) => recorded.pid > 0),
+  };
+  await writeFile(recordFile(dataDir), `${JSON.stringify(record, null, 2)}\n`);
 }
 
 export async function forgetProcesses(dataDir: string): Promise<void> {
@@ -39,20 +55,34 @@ function isRunning(pid: number): boolean {
   }
 }
 
-/** Stops the emulators a previous twin recorded and left running; returns what it stopped. */
+/**
+ * Stops the emulators a previous twin recorded and left running; returns what it stopped.
+ * Refuses while that twin is still alive, since its emulators are then in use.
+ */
 export async function stopLeftoverProcesses(dataDir: string): Promise<string[]> {
-  let recorded: RecordedProcess[];
+  let text: string;
   try {
-    recorded = JSON.parse(await readFile(recordFile(dataDir), 'utf8')) as RecordedProcess[];
+    text = await readFile(recordFile(dataDir), 'utf8');
   } catch {
     return [];
   }
+  const record = recordSchema.safeParse(parseJson(text));
+  if (!record.success) {
+    // Unreadable (an older format, a torn write): nothing in it can be trusted to kill.
+    await forgetProcesses(dataDir);
+    return [];
+  }
+  const { owner, ownerCommand, processes } = record.data;
+  if (owner !== process.pid && isRunning(owner) && ownerCommand !== undefined && (await commandLine(owner)) === ownerCommand) {
+    throw new Error(`another local twin (pid ${owner}) is running with ${dataDir}; stop it first (Ctrl-C in its terminal)`);
+  }
   const stopped: string[] = [];
-  for (const leftover of recorded) {
+  for (const leftover of processes) {
     if (!isRunning(leftover.pid)) continue;
+    // Only a process whose command line shows it is the emulator: a recycled pid belongs to
+    // another program, and without /proc (not Linux) nothing can be verified, so nothing is killed.
     const command = await commandLine(leftover.pid);
-    // Without /proc (not Linux) the marker cannot be checked; a live recorded pid is trusted.
-    if (command !== undefined && !command.includes(leftover.commandMarker)) continue;
+    if (command === undefined || !command.includes(leftover.commandMarker)) continue;
     for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
       try {
         process.kill(-leftover.pid, signal);
@@ -67,6 +97,14 @@ export async function stopLeftoverProcesses(dataDir: string): Promise<string[]> 
   }
   await forgetProcesses(dataDir);
   return stopped;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The processes listening on `port`, as "pid 123: java -jar DynamoDBLocal.jar …" (Linux only; empty elsewhere). */

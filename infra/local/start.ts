@@ -16,11 +16,6 @@ const { values: flags } = parseArgs({ options: { fresh: { type: 'boolean', defau
 const dataDir = process.env['VIGIL_LOCAL_DIR'] ?? join(REPO_ROOT, '.vigil-local');
 
 const started = performance.now();
-if (flags.fresh) {
-  // Emulators a killed run left behind are recorded in the folder about to go.
-  await stopLeftoverProcesses(dataDir);
-  await rm(dataDir, { recursive: true, force: true });
-}
 
 let twin: RunningTwin | undefined;
 let stopping = false;
@@ -36,6 +31,11 @@ async function shutdown(signal: string): Promise<void> {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
 
 try {
+  if (flags.fresh) {
+    // Emulators a killed run left behind are recorded in the folder about to go.
+    await stopLeftoverProcesses(dataDir);
+    await rm(dataDir, { recursive: true, force: true });
+  }
   const corsSetting = process.env['VIGIL_CORS_ORIGINS'];
   twin = await startTwin({
     dataDir,

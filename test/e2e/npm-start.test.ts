@@ -1,6 +1,7 @@
 // `npm start` as a newcomer runs it: ready with its URLs well within 20 s, data kept across a
 // restart, wiped by --fresh, nothing left listening after Ctrl-C or a closed terminal, the
-// emulators of a killed run stopped by the next, and a port held by something else named.
+// emulators of a killed run stopped by the next (never those of a twin still running), and a
+// port held by something else named.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -145,6 +146,25 @@ describe('npm start', () => {
     expect((await fetch(`http://127.0.0.1:${ports[0]}/v1/health`)).status).toBe(200);
     expect(await stop(next, 'SIGINT')).toBe(0);
     for (const port of ports) expect(await listening(port), `port ${port} after the restart`).toBe(false);
+  }, 90_000);
+
+  it('refuses to start, even --fresh, on the data folder of a twin that is running, and leaves that twin alone', async () => {
+    const running = await startTwinProcess();
+    try {
+      for (const args of [[], ['--fresh']]) {
+        const failed = await startTwinProcess(args).then(
+          () => {
+            throw new Error('a second twin started on the same data folder');
+          },
+          (error: Error) => error.message,
+        );
+        expect(failed).toContain(`another local twin (pid ${running.child.pid}) is running with ${dataDir}`);
+      }
+      expect((await fetch(`http://127.0.0.1:${ports[0]}/v1/health`)).status).toBe(200);
+      expect(await listening(ports[2]!), 'DynamoDB Local of the running twin').toBe(true);
+    } finally {
+      expect(await stop(running, 'SIGINT')).toBe(0);
+    }
   }, 90_000);
 
   it('names the process that holds one of its ports', async () => {
