@@ -1,7 +1,8 @@
 // The twin's user pool (cognito-local behind its shim) answers as Cognito does where the API
 // depends on it: tokens under the pool's real issuer name, temporary passwords that are
-// checked, challenge sessions that are required, refresh tokens that work after the first
-// sign-in, and NotAuthorizedException for a wrong password.
+// checked, challenge sessions that are required and expire, refresh tokens that work after
+// the first sign-in, NotAuthorizedException for a wrong password, and the pool's password
+// policy on every new password.
 import {
   AdminCreateUserCommand,
   ChangePasswordCommand,
@@ -12,7 +13,7 @@ import {
   RespondToAuthChallengeCommand,
   RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTokenVerifier } from '../../shared/auth/token-verifier.ts';
 import { userPoolIssuer } from '../../shared/auth/user-pool-definition.ts';
 import { localJwksCache } from '../../infra/local/local-jwks.ts';
@@ -61,16 +62,19 @@ const signIn = (email: string, password: string) =>
     }),
   );
 
-async function firstSignIn(email: string) {
-  const challenge = await signIn(email, TEMPORARY);
-  const answer = await cognito.send(
+const answerChallenge = (session: string | undefined, username: string, newPassword = CHOSEN) =>
+  cognito.send(
     new RespondToAuthChallengeCommand({
       ClientId: pool.userPoolClientId,
       ChallengeName: 'NEW_PASSWORD_REQUIRED',
-      Session: challenge.Session,
-      ChallengeResponses: { USERNAME: challenge.ChallengeParameters?.['USER_ID_FOR_SRP'] ?? email, NEW_PASSWORD: CHOSEN },
+      Session: session,
+      ChallengeResponses: { USERNAME: username, NEW_PASSWORD: newPassword },
     }),
   );
+
+async function firstSignIn(email: string) {
+  const challenge = await signIn(email, TEMPORARY);
+  const answer = await answerChallenge(challenge.Session, challenge.ChallengeParameters?.['USER_ID_FOR_SRP'] ?? email);
   return answer.AuthenticationResult;
 }
 
@@ -95,16 +99,53 @@ describe('the twin user pool', () => {
   it('refuses to answer a new-password challenge without the session it gave out', async () => {
     const email = await newUserWithTemporaryPassword();
     const challenge = await signIn(email, TEMPORARY);
+    await expect(answerChallenge('made-up-session', challenge.ChallengeParameters?.['USER_ID_FOR_SRP'] ?? email)).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+    });
+  });
+
+  it('takes the email alias as USERNAME in the challenge answer', async () => {
+    const email = await newUserWithTemporaryPassword();
+    const challenge = await signIn(email, TEMPORARY);
+    expect((await answerChallenge(challenge.Session, email.toUpperCase())).AuthenticationResult?.AccessToken).toBeDefined();
+  });
+
+  it('lets a challenge session expire after three minutes', async () => {
+    const email = await newUserWithTemporaryPassword();
+    const challenge = await signIn(email, TEMPORARY);
+    // Only Date is faked, and only in this process, where the shim keeps its sessions.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 3 * 60_000 + 1_000);
+      await expect(answerChallenge(challenge.Session, email)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("refuses a new password that breaks the pool's policy wherever one is set, with InvalidPasswordException", async () => {
+    const weak = 'short-1A';
+    const email = await newUserWithTemporaryPassword();
+    const challenge = await signIn(email, TEMPORARY);
+    await expect(answerChallenge(challenge.Session, email, weak)).rejects.toMatchObject({
+      name: 'InvalidPasswordException',
+      message: expect.stringContaining('Password not long enough'),
+    });
+    // The session survives a refused password, as in Cognito.
+    const tokens = (await answerChallenge(challenge.Session, email)).AuthenticationResult;
     await expect(
       cognito.send(
-        new RespondToAuthChallengeCommand({
-          ClientId: pool.userPoolClientId,
-          ChallengeName: 'NEW_PASSWORD_REQUIRED',
-          Session: 'made-up-session',
-          ChallengeResponses: { USERNAME: challenge.ChallengeParameters?.['USER_ID_FOR_SRP'] ?? email, NEW_PASSWORD: CHOSEN },
-        }),
+        new ChangePasswordCommand({ AccessToken: tokens?.AccessToken, PreviousPassword: CHOSEN, ProposedPassword: 'alllowercase-42' }),
       ),
-    ).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    ).rejects.toMatchObject({ name: 'InvalidPasswordException', message: expect.stringContaining('uppercase') });
+    await cognito.send(new ForgotPasswordCommand({ ClientId: pool.userPoolClientId, Username: email }));
+    const code = await mailedCode(services.cognitoDataDir ?? '', pool.userPoolId, email);
+    await expect(
+      cognito.send(
+        new ConfirmForgotPasswordCommand({ ClientId: pool.userPoolClientId, Username: email, ConfirmationCode: code, Password: weak }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidPasswordException' });
+    expect((await signIn(email, CHOSEN)).AuthenticationResult?.AccessToken).toBeDefined();
   });
 
   it('gives a refresh token on the first sign-in that renews the session until it is revoked', async () => {

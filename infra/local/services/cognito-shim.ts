@@ -6,12 +6,15 @@
 //   - NEW_PASSWORD_REQUIRED needs the session its challenge gave out, once; and the refresh
 //     token it returns works (cognito-local forgets to store it, so the shim signs in once more
 //     with the new password and returns those tokens).
+//     A challenge session expires after three minutes, and USERNAME may be the email alias.
 //   - ChangePassword with a wrong current password is NotAuthorizedException.
+//   - A new password (challenge, ChangePassword, ConfirmForgotPassword) must meet the pool's
+//     password policy (InvalidPasswordException), which cognito-local does not check.
 //   - Sign-in answers carry ExpiresIn.
-// It reads cognito-local's own database file for the temporary password; it never writes it.
-import { readFile } from 'node:fs/promises';
+// It reads cognito-local's own database files for the temporary password and the policy; it
+// never writes them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { poolOfClient, type StoredPasswordPolicy, storedPasswordPolicy, storedUser } from './cognito-local-db.ts';
 
 export interface CognitoShimOptions {
   /** cognito-local's own endpoint. */
@@ -32,15 +35,39 @@ const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 
 const refusal = (type: string, message: string): Answer => ({ status: 400, body: { __type: type, message } });
 const WRONG_CREDENTIALS = () => refusal('NotAuthorizedException', 'Incorrect username or password.');
+/** Cognito lets a NEW_PASSWORD_REQUIRED session be used for three minutes. */
+const CHALLENGE_SESSION_MS = 3 * 60_000;
+
+/** Cognito's wording for the first rule a new password breaks, or undefined when it meets the policy. */
+function policyBreach(password: string, policy: StoredPasswordPolicy): string | undefined {
+  const rules: Array<[boolean | undefined, boolean, string]> = [
+    [true, password.length >= (policy.MinimumLength ?? 8), 'Password not long enough'],
+    [policy.RequireUppercase, /[A-Z]/.test(password), 'Password must have uppercase characters'],
+    [policy.RequireLowercase, /[a-z]/.test(password), 'Password must have lowercase characters'],
+    [policy.RequireNumbers, /[0-9]/.test(password), 'Password must have numeric characters'],
+    [policy.RequireSymbols, /[^A-Za-z0-9]/.test(password), 'Password must have symbol characters'],
+  ];
+  const broken = rules.find(([required, met]) => required === true && !met);
+  return broken === undefined ? undefined : `Password did not conform with policy: ${broken[2]}`;
+}
+
+/** The claims of a token cognito-local issued, unverified: cognito-local verifies it itself. */
+function unverifiedClaims(token: unknown): Json {
+  try {
+    return JSON.parse(Buffer.from(String(token).split('.')[1] ?? '', 'base64url').toString('utf8')) as Json;
+  } catch {
+    return {};
+  }
+}
 
 export function createCognitoShim(options: CognitoShimOptions): (request: IncomingMessage, response: ServerResponse) => void {
-  /** Sessions of NEW_PASSWORD_REQUIRED challenges given out, and for which user. */
-  const challengeSessions = new Map<string, string>();
+  /** Sessions of NEW_PASSWORD_REQUIRED challenges given out: for which user, until when. */
+  const challengeSessions = new Map<string, { readonly username: string; readonly expiresAt: number }>();
 
-  const call = async (target: string, body: Json, headers: Record<string, string> = {}): Promise<Answer> => {
+  const call = async (target: string, body: Json): Promise<Answer> => {
     const response = await fetch(options.upstream, {
       method: 'POST',
-      headers: { ...headers, 'content-type': AMZ_JSON, 'x-amz-target': `${TARGET_PREFIX}${target}` },
+      headers: { 'content-type': AMZ_JSON, 'x-amz-target': `${TARGET_PREFIX}${target}` },
       body: JSON.stringify(body),
     });
     const text = await response.text();
@@ -48,35 +75,25 @@ export function createCognitoShim(options: CognitoShimOptions): (request: Incomi
   };
 
   /** cognito-local's record of a user of the client's pool, as it stores it. */
-  const storedUser = async (
-    clientId: string,
-    username: string,
-  ): Promise<{ Username: string; Password?: string; UserStatus?: string } | undefined> => {
-    const read = async (file: string) => JSON.parse(await readFile(join(options.dataDir, '.cognito', 'db', file), 'utf8')) as Json;
-    const clients = (await read('clients.json'))['Clients'] as Record<string, { UserPoolId: string }> | undefined;
-    const poolId = clients?.[clientId]?.UserPoolId;
-    if (poolId === undefined) return undefined;
-    const users = Object.values(((await read(`${poolId}.json`))['Users'] ?? {}) as Record<string, Json>);
-    const wanted = username.toLowerCase();
-    const found = users.find(
-      (user) =>
-        String(user['Username']).toLowerCase() === wanted ||
-        ((user['Attributes'] ?? []) as Array<{ Name: string; Value: string }>).some(
-          (attribute) => attribute.Name === 'email' && attribute.Value.toLowerCase() === wanted,
-        ),
-    );
-    return found as { Username: string; Password?: string; UserStatus?: string } | undefined;
+  const userOfClient = async (clientId: string, signInName: string) => {
+    const poolId = await poolOfClient(options.dataDir, clientId);
+    return poolId === undefined ? undefined : storedUser(options.dataDir, poolId, signInName);
+  };
+
+  /** InvalidPasswordException when the new password breaks the client's pool policy. */
+  const policyRefusal = async (clientId: unknown, password: unknown): Promise<Answer | undefined> => {
+    const poolId = await poolOfClient(options.dataDir, String(clientId));
+    if (poolId === undefined || typeof password !== 'string') return undefined;
+    const breach = policyBreach(password, await storedPasswordPolicy(options.dataDir, poolId));
+    return breach === undefined ? undefined : refusal('InvalidPasswordException', breach);
   };
 
   const withExpiresIn = (answer: Answer): Answer => {
     const result = answer.body['AuthenticationResult'] as Json | undefined;
     const accessToken = result?.['AccessToken'];
     if (result === undefined || typeof accessToken !== 'string' || result['ExpiresIn'] !== undefined) return answer;
-    const payload = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
-      exp?: number;
-      iat?: number;
-    };
-    const expiresIn = payload.exp !== undefined && payload.iat !== undefined ? payload.exp - payload.iat : 3600;
+    const { exp, iat } = unverifiedClaims(accessToken);
+    const expiresIn = typeof exp === 'number' && typeof iat === 'number' ? exp - iat : 3600;
     return { ...answer, body: { ...answer.body, AuthenticationResult: { ...result, ExpiresIn: expiresIn, TokenType: 'Bearer' } } };
   };
 
@@ -84,12 +101,16 @@ export function createCognitoShim(options: CognitoShimOptions): (request: Incomi
     if (body['AuthFlow'] !== 'USER_PASSWORD_AUTH') return withExpiresIn(await call('InitiateAuth', body));
     const parameters = (body['AuthParameters'] ?? {}) as Record<string, string>;
     const username = parameters['USERNAME'] ?? '';
-    const stored = await storedUser(String(body['ClientId']), username);
+    const stored = await userOfClient(String(body['ClientId']), username);
     if (stored?.UserStatus === 'FORCE_CHANGE_PASSWORD' && stored.Password !== parameters['PASSWORD']) return WRONG_CREDENTIALS();
     const answer = await call('InitiateAuth', body);
     if (answer.body['__type'] === 'InvalidPasswordException') return WRONG_CREDENTIALS();
     if (answer.body['ChallengeName'] === 'NEW_PASSWORD_REQUIRED' && typeof answer.body['Session'] === 'string') {
-      challengeSessions.set(answer.body['Session'], stored?.Username ?? username);
+      for (const [id, session] of challengeSessions) if (session.expiresAt < Date.now()) challengeSessions.delete(id);
+      challengeSessions.set(answer.body['Session'], {
+        username: stored?.Username ?? username,
+        expiresAt: Date.now() + CHALLENGE_SESSION_MS,
+      });
     }
     return withExpiresIn(answer);
   };
@@ -97,26 +118,37 @@ export function createCognitoShim(options: CognitoShimOptions): (request: Incomi
   const respondToChallenge = async (body: Json): Promise<Answer> => {
     if (body['ChallengeName'] !== 'NEW_PASSWORD_REQUIRED') return call('RespondToAuthChallenge', body);
     const responses = (body['ChallengeResponses'] ?? {}) as Record<string, string>;
-    const session = String(body['Session'] ?? '');
-    const user = challengeSessions.get(session);
-    if (user === undefined || user !== responses['USERNAME']) return refusal('NotAuthorizedException', 'Invalid session for the user.');
-    const answer = await call('RespondToAuthChallenge', body);
+    const sessionId = String(body['Session'] ?? '');
+    const session = challengeSessions.get(sessionId);
+    const named = await userOfClient(String(body['ClientId']), responses['USERNAME'] ?? '');
+    if (session === undefined || session.expiresAt < Date.now() || named?.Username !== session.username) {
+      if (session !== undefined && session.expiresAt < Date.now()) challengeSessions.delete(sessionId);
+      return refusal('NotAuthorizedException', 'Invalid session for the user, session is expired.');
+    }
+    const weak = await policyRefusal(body['ClientId'], responses['NEW_PASSWORD']);
+    if (weak !== undefined) return weak;
+    const answer = await call('RespondToAuthChallenge', { ...body, ChallengeResponses: { ...responses, USERNAME: session.username } });
     if (answer.status !== 200) return answer;
-    challengeSessions.delete(session);
+    challengeSessions.delete(sessionId);
     // A fresh sign-in with the new password gives a refresh token cognito-local will honour.
     return withExpiresIn(
       await call('InitiateAuth', {
         AuthFlow: 'USER_PASSWORD_AUTH',
         ClientId: body['ClientId'],
-        AuthParameters: { USERNAME: user, PASSWORD: responses['NEW_PASSWORD'] ?? '' },
+        AuthParameters: { USERNAME: session.username, PASSWORD: responses['NEW_PASSWORD'] ?? '' },
       }),
     );
   };
 
-  const changePassword = async (body: Json, headers: Record<string, string>): Promise<Answer> => {
-    const answer = await call('ChangePassword', body, headers);
+  const changePassword = async (body: Json): Promise<Answer> => {
+    const weak = await policyRefusal(unverifiedClaims(body['AccessToken'])['client_id'], body['ProposedPassword']);
+    if (weak !== undefined) return weak;
+    const answer = await call('ChangePassword', body);
     return answer.body['__type'] === 'InvalidPasswordException' ? WRONG_CREDENTIALS() : answer;
   };
+
+  const confirmForgotPassword = async (body: Json): Promise<Answer> =>
+    (await policyRefusal(body['ClientId'], body['Password'])) ?? call('ConfirmForgotPassword', body);
 
   const forward = async (request: IncomingMessage, response: ServerResponse, raw: Buffer): Promise<void> => {
     const headers: Record<string, string> = {};
@@ -139,18 +171,18 @@ export function createCognitoShim(options: CognitoShimOptions): (request: Incomi
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
     const target = String(request.headers['x-amz-target'] ?? '').split('.')[1];
-    const intercepted: Record<string, (body: Json, headers: Record<string, string>) => Promise<Answer>> = {
-      InitiateAuth: initiateAuth,
-      RespondToAuthChallenge: respondToChallenge,
-      ChangePassword: changePassword,
-    };
-    const handler =
-      request.method === 'POST' && target !== undefined && Object.hasOwn(intercepted, target) ? intercepted[target] : undefined;
+    const intercepted = new Map<string, (body: Json) => Promise<Answer>>([
+      ['InitiateAuth', initiateAuth],
+      ['RespondToAuthChallenge', respondToChallenge],
+      ['ChangePassword', changePassword],
+      ['ConfirmForgotPassword', confirmForgotPassword],
+    ]);
+    const handler = request.method === 'POST' && target !== undefined ? intercepted.get(target) : undefined;
     if (handler === undefined) {
       await forward(request, response, raw);
       return;
     }
-    const answer = await handler(JSON.parse(raw.toString('utf8') || '{}') as Json, {});
+    const answer = await handler(JSON.parse(raw.toString('utf8') || '{}') as Json);
     response.writeHead(answer.status, { 'content-type': AMZ_JSON });
     response.end(JSON.stringify(answer.body));
   };
