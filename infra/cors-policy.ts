@@ -46,10 +46,19 @@ export function assertDeployableOrigins(origins: readonly string[]): void {
   }
 }
 
-/** Whether `origin` is allowed: exactly, by `*`, or (locally) by a `scheme://host:*` port wildcard. */
-export function originAllowed(policy: CorsPolicy, origin: string): boolean {
+/**
+ * The Access-Control-Allow-Origin value for a request from `origin`, or undefined when it is
+ * not allowed: `*` when any origin is (as API Gateway answers), else the origin itself when it
+ * is listed exactly or (locally) matches a `scheme://host:*` port wildcard.
+ */
+export function allowOriginHeader(policy: CorsPolicy, origin: string): string | undefined {
+  if (policy.allowOrigins.includes('*')) return '*';
+  return originAllowed(policy, origin) ? origin : undefined;
+}
+
+function originAllowed(policy: CorsPolicy, origin: string): boolean {
   return policy.allowOrigins.some((allowed) => {
-    if (allowed === '*' || allowed === origin) return true;
+    if (allowed === origin) return true;
     if (!allowed.endsWith(':*')) return false;
     const base = allowed.slice(0, -2);
     return origin === base || (origin.startsWith(`${base}:`) && /^\d{1,5}$/.test(origin.slice(base.length + 1)));

@@ -17,11 +17,14 @@ export class ScheduledFunctions extends Construct {
     super(scope, id);
     this.functions = createFunctions(this, SCHEDULED_FUNCTIONS, props.resources);
     for (const [name, definition] of Object.entries(SCHEDULED_FUNCTIONS)) {
+      const fn = this.functions[name as keyof typeof SCHEDULED_FUNCTIONS].function;
+      // EventBridge invokes asynchronously, and Lambda would retry a failed run twice more.
+      fn.configureAsyncInvoke({ retryAttempts: 0 });
       new events.Rule(this, `${name}Schedule`, {
         description: `Runs ${name}: ${definition.description}`,
         schedule: events.Schedule.rate(Duration.minutes(definition.everyMinutes)),
         // A missed run is covered by the next one; retrying a sweep would only repeat it.
-        targets: [new targets.LambdaFunction(this.functions[name as keyof typeof SCHEDULED_FUNCTIONS].function, { retryAttempts: 0 })],
+        targets: [new targets.LambdaFunction(fn, { retryAttempts: 0 })],
       });
     }
   }

@@ -8,7 +8,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } 
 import type { FunctionDefinition } from '../../shared/api/function-catalog.ts';
 import { DEFAULT_ROUTE_THROTTLE, type RouteDefinition, routeKey } from '../../shared/api/routes.ts';
 import type { TokenVerifier } from '../../shared/auth/token-verifier.ts';
-import { type CorsPolicy, originAllowed } from '../cors-policy.ts';
+import { allowOriginHeader, type CorsPolicy } from '../cors-policy.ts';
 import { jwtAuthorizerContext } from './jwt-authorizer.ts';
 import { withinIntegrationTimeout } from './integration-timeout.ts';
 import { type FunctionToInvoke, functionToInvoke, type InvocationOutcome } from './lambda-runtime.ts';
@@ -76,7 +76,7 @@ export function createHttpGateway(options: HttpGatewayOptions): RequestListener 
     const method = request.method ?? 'GET';
     const origin = request.headers.origin;
     const cors = options.cors;
-    const allowedOrigin = cors !== undefined && origin !== undefined && originAllowed(cors, origin) ? origin : undefined;
+    const allowedOrigin = cors !== undefined && origin !== undefined ? allowOriginHeader(cors, origin) : undefined;
     if (method === 'OPTIONS' && cors !== undefined) {
       // API Gateway answers every preflight itself, whether or not a route exists.
       request.resume();
@@ -264,8 +264,13 @@ function buildEvent(
 ): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+    // Payload 2.0 moves cookies out of the headers into `cookies`.
+    if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
+  const cookies = request.headers.cookie
+    ?.split(';')
+    .map((cookie) => cookie.trim())
+    .filter((cookie) => cookie.length > 0);
   const sourceIp = (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
   headers['x-forwarded-for'] ??= sourceIp;
   headers['x-forwarded-port'] ??= String(request.socket.localPort ?? '');
@@ -304,6 +309,7 @@ function buildEvent(
     },
     isBase64Encoded: false,
   };
+  if (cookies !== undefined && cookies.length > 0) event.cookies = cookies;
   if (queryStringParameters !== undefined) event.queryStringParameters = queryStringParameters;
   if (match.compiled.paramNames.length > 0) event.pathParameters = match.pathParameters;
   if (body.length > 0) {

@@ -215,4 +215,18 @@ describe('scheduled functions', () => {
     );
     expect(closer?.Properties.ScheduleExpression).toBe(`rate(${SCHEDULED_FUNCTIONS.ecgRecordingCloser.everyMinutes} minutes)`);
   });
+
+  it('retries a failed run neither from EventBridge nor from Lambda: the next run sweeps again', () => {
+    const rules = Object.values(vigil.resources).filter((r) => r.Type === 'AWS::Events::Rule');
+    for (const rule of rules) {
+      for (const target of rule.Properties.Targets as Array<{ RetryPolicy?: { MaximumRetryAttempts?: number } }>) {
+        expect(target.RetryPolicy?.MaximumRetryAttempts).toBe(0);
+      }
+    }
+    const asyncConfigs = Object.values(vigil.resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig');
+    const closerConfig = asyncConfigs.find((config) =>
+      referencedIds(config.Properties.FunctionName).includes(vigil.functionLogicalId('ecgRecordingCloser')),
+    );
+    expect(closerConfig?.Properties.MaximumRetryAttempts).toBe(0);
+  });
 });

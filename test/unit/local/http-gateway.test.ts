@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HTTP_FUNCTIONS } from '../../../shared/api/function-catalog.ts';
 import { type RouteDefinition, ROUTES } from '../../../shared/api/routes.ts';
+import { corsPolicy } from '../../../infra/cors-policy.ts';
 import { createHttpGateway, shapeResponse } from '../../../infra/local/http-gateway.ts';
 import { flattenClaims } from '../../../infra/local/jwt-authorizer.ts';
 
@@ -51,12 +52,25 @@ describe('the local HTTP gateway', () => {
     }
   });
 
-  async function gateway(options: { log?: (line: string) => void; now?: () => number; routes?: RouteDefinition[] } = {}) {
+  async function gateway(
+    options: {
+      log?: (line: string) => void;
+      now?: () => number;
+      routes?: RouteDefinition[];
+      events?: unknown[];
+      corsOrigins?: readonly string[];
+    } = {},
+  ) {
+    const cors = options.corsOrigins === undefined ? undefined : corsPolicy(options.corsOrigins);
     const server = createServer(
       createHttpGateway({
         routes: options.routes ?? (ROUTES as readonly RouteDefinition[]),
         functions: HTTP_FUNCTIONS,
-        invoke: async () => ({ kind: 'result', value: { statusCode: 200, body: '{"ok":true}' } }),
+        invoke: async (_fn, event) => {
+          options.events?.push(event);
+          return { kind: 'result', value: { statusCode: 200, body: '{"ok":true}' } };
+        },
+        ...(cors === undefined ? {} : { cors }),
         verifier: { verify: async () => ({ sub: 'user', claims: { sub: 'user', token_use: 'access' } }) },
         log: options.log ?? (() => undefined),
         ...(options.now ? { now: options.now } : {}),
@@ -95,6 +109,28 @@ describe('the local HTTP gateway', () => {
     expect(await statuses(3)).toEqual([200, 200, 429]);
     const refused = await fetch(`${url}/v1/health`);
     expect(await refused.json()).toEqual({ message: 'Too Many Requests' });
+  });
+
+  it('passes cookies as payload 2.0 does: in `cookies`, not among the headers', async () => {
+    const events: unknown[] = [];
+    const url = await gateway({ events });
+    await fetch(`${url}/v1/health`, { headers: { cookie: 'a=1; b=2' } });
+    await fetch(`${url}/v1/health`);
+    const [withCookies, without] = events as Array<{ cookies?: string[]; headers: Record<string, string> }>;
+    expect(withCookies?.cookies).toEqual(['a=1', 'b=2']);
+    expect(withCookies?.headers).not.toHaveProperty('cookie');
+    expect(without).not.toHaveProperty('cookies');
+  });
+
+  it('answers any origin with * when every origin is allowed, as API Gateway does', async () => {
+    const url = await gateway({ corsOrigins: ['*'] });
+    const preflight = await fetch(`${url}/v1/health`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://anywhere.example', 'access-control-request-method': 'GET' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    const answer = await fetch(`${url}/v1/health`, { headers: { origin: 'https://anywhere.example' } });
+    expect(answer.headers.get('access-control-allow-origin')).toBe('*');
   });
 
   it('finds no route for a path that names an object property', async () => {
