@@ -76,19 +76,15 @@ export class VigilFunction extends Construct {
     logGroup.grantWrite(this.role);
 
     // The same derivation as the local twin's: exactly the variables `access` calls for.
-    const environment = functionEnvironment(id, definition, {
+    const environment = functionEnvironment(definition, {
       tableName: () => resources.table.table.tableName,
       userPool: () => ({ userPoolId: resources.auth.userPool.userPoolId, userPoolClientId: resources.auth.client.userPoolClientId }),
-      ...(resources.ecgChunks ? { ecgQueueUrl: () => required(resources.ecgChunks, id, 'the ECG chunk queue').queueUrl } : {}),
+      ecgQueueUrl: () => required(resources.ecgChunks, id, 'the ECG chunk queue').queueUrl,
       ecgRetentionDays: () => String(resources.ecgRetentionDays),
-      ...(resources.connections
-        ? { wsManagementEndpoint: () => required(resources.connections, id, 'the WebSocket API').managementEndpoint }
-        : {}),
+      wsManagementEndpoint: () => required(resources.connections, id, 'the WebSocket API').managementEndpoint,
       // Resolved by CloudFormation at deploy time into the (KMS-encrypted) environment: in
       // neither the repository nor the template, and no call at cold start.
-      ...(resources.cursorSecret
-        ? { cursorSecret: () => required(resources.cursorSecret, id, 'the cursor secret').secretValue.unsafeUnwrap() }
-        : {}),
+      cursorSecret: () => required(resources.cursorSecret, id, 'the cursor secret').secretValue.unsafeUnwrap(),
       recordingIdleSeconds: () => String(resources.recordingIdleSeconds),
     });
     if (access.table !== 'none') resources.table.grantAccess(this.role, access.table);

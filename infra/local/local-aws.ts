@@ -3,3 +3,22 @@
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT_ID = '000000000000';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+export interface EmulatorEndpoints {
+  readonly dynamoDb?: string;
+  readonly sqs?: string;
+  readonly cognito?: string;
+}
+
+/** What code running against the emulators needs from its platform: region, credentials, endpoints. */
+export function platformEnvironment(endpoints: EmulatorEndpoints): Record<string, string> {
+  return {
+    AWS_REGION: LOCAL_REGION,
+    AWS_DEFAULT_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    ...(endpoints.dynamoDb === undefined ? {} : { AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamoDb }),
+    ...(endpoints.sqs === undefined ? {} : { AWS_ENDPOINT_URL_SQS: endpoints.sqs }),
+    ...(endpoints.cognito === undefined ? {} : { AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoints.cognito }),
+  };
+}

@@ -24,7 +24,7 @@ import { functionEnvironment } from '../function-environment.ts';
 import { createHttpGateway } from './http-gateway.ts';
 import { createLambdaRuntime, functionToInvoke, type HandlerModuleResolver } from './lambda-runtime.ts';
 import { forgetProcesses, processesListeningOn, recordProcesses, stopLeftoverProcesses } from './leftover-processes.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws.ts';
+import { LOCAL_REGION, platformEnvironment } from './local-aws.ts';
 import { localJwksCache } from './local-jwks.ts';
 import { ensureEcgQueues, ensureTable, ensureUserPool, type ProvisionedQueues, type ProvisionedUserPool } from './provision.ts';
 import { startScheduler } from './scheduler.ts';
@@ -171,13 +171,7 @@ export async function startTwin(options: TwinOptions): Promise<RunningTwin> {
     // What any Lambda gets from its platform: region, credentials, and here the endpoints of
     // the emulators standing in for the AWS services.
     const platform: Record<string, string> = {
-      AWS_REGION: LOCAL_REGION,
-      AWS_DEFAULT_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+      ...platformEnvironment({ dynamoDb: dynamo.endpoint, sqs: sqs.endpoint, cognito: cognito.endpoint }),
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     };
     for (const name of PASSED_THROUGH) {
@@ -196,7 +190,7 @@ export async function startTwin(options: TwinOptions): Promise<RunningTwin> {
     const environments = new Map<string, Record<string, string>>(
       Object.entries(ALL_FUNCTIONS).map(([name, definition]) => [
         name,
-        { ...platform, ...(functionEnvironment(name, definition, sources) as Record<string, string>) },
+        { ...platform, ...(functionEnvironment(definition, sources) as Record<string, string>) },
       ]),
     );
     const environmentOf = (name: string): Record<string, string> => {

@@ -17,7 +17,7 @@ import {
   type ProvisionedUserPool,
 } from '../../infra/local/provision.ts';
 import { ENV } from '../../shared/config/env.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-aws.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, platformEnvironment } from '../../infra/local/local-aws.ts';
 
 export interface LocalServicesOptions {
   /** Start only what a suite needs; everything by default. */
@@ -90,20 +90,15 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
     ]);
 
     const env: Record<string, string> = {
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      ...platformEnvironment({
+        ...(dynamo === undefined ? {} : { dynamoDb: dynamo.endpoint }),
+        ...(sqs === undefined ? {} : { sqs: sqs.endpoint }),
+        ...(cognito === undefined ? {} : { cognito: cognito.service.endpoint }),
+      }),
+      ...(dynamo === undefined ? {} : { [ENV.tableName]: tableName }),
+      ...(queues === undefined ? {} : { [ENV.ecgQueueUrl]: queues.queueUrl }),
+      ...(pool === undefined ? {} : { [ENV.userPoolId]: pool.userPoolId, [ENV.userPoolClientId]: pool.userPoolClientId }),
     };
-    if (dynamo !== undefined) Object.assign(env, { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, [ENV.tableName]: tableName });
-    if (sqs !== undefined && queues !== undefined)
-      Object.assign(env, { AWS_ENDPOINT_URL_SQS: sqs.endpoint, [ENV.ecgQueueUrl]: queues.queueUrl });
-    if (cognito !== undefined && pool !== undefined) {
-      Object.assign(env, {
-        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.service.endpoint,
-        [ENV.userPoolId]: pool.userPoolId,
-        [ENV.userPoolClientId]: pool.userPoolClientId,
-      });
-    }
 
     return {
       region: LOCAL_REGION,
