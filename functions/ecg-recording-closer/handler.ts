@@ -15,7 +15,8 @@ export const handler = async (_event: unknown, context: Context): Promise<Unfini
   logger.addContext(context);
   const idleSeconds = positiveIntegerEnv(ENV.recordingIdleSeconds, DEFAULT_RECORDING_IDLE_SECONDS);
   const sweep = await sweepUnfinishedRecordings({ table: tableClientFromEnv(), queue: ecgChunkQueueFromEnv() }, idleSeconds);
-  if (sweep.failed > 0) logger.warn('some unfinished recordings could not be swept; the next run tries again', { ...sweep, idleSeconds });
-  else logger.info('unfinished recordings swept', { ...sweep, idleSeconds });
+  const summary = { closed: sweep.closed, rewoken: sweep.rewoken, failed: sweep.failures.length, idleSeconds };
+  for (const failure of sweep.failures) logger.warn('an unfinished recording could not be swept; the next run tries again', failure);
+  logger.info('unfinished recordings swept', summary);
   return sweep;
 };

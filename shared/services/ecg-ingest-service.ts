@@ -201,8 +201,8 @@ export interface UnfinishedRecordingSweep {
   closed: number;
   /** Completed or closed recordings whose findings were still not final: their analysis woken again. */
   rewoken: number;
-  /** Recordings the sweep could not handle this time (the next run tries again). */
-  failed: number;
+  /** Recordings the sweep could not handle this time, and why (the next run tries again). */
+  failures: Array<{ recordingId: string; reason: string }>;
 }
 
 /**
@@ -217,7 +217,7 @@ export async function sweepUnfinishedRecordings(
 ): Promise<UnfinishedRecordingSweep> {
   const now = deps.now?.() ?? new Date();
   const before = new Date(now.getTime() - idleSeconds * 1000).toISOString();
-  const sweep: UnfinishedRecordingSweep = { closed: 0, rewoken: 0, failed: 0 };
+  const sweep: UnfinishedRecordingSweep = { closed: 0, rewoken: 0, failures: [] };
   for (const stale of await listStaleUnfinishedRecordings(deps.table, before)) {
     try {
       if (stale.status === 'recording') {
@@ -229,8 +229,8 @@ export async function sweepUnfinishedRecordings(
         await wakeAnalysis(deps, stale);
         sweep.rewoken++;
       }
-    } catch {
-      sweep.failed++;
+    } catch (error) {
+      sweep.failures.push({ recordingId: stale.recordingId, reason: error instanceof Error ? error.message : String(error) });
     }
   }
   return sweep;

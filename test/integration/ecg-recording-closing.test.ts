@@ -97,6 +97,30 @@ describe('closing ECG recordings (DynamoDB Local)', () => {
     ]);
   });
 
+  it('goes on past a recording it cannot wake, and names it with the reason', async () => {
+    const owner = await patient();
+    const threeHoursAgo = () => new Date(Date.now() - 3 * 3600_000);
+    const { queue: chunkQueue } = queue();
+    const deps = { table, queue: chunkQueue, retentionDays: 30, now: threeHoursAgo };
+    const unlucky = await startRecording(deps, owner, owner.userId, { sampleRateHz: 250, lead: 'II' });
+    const fine = await startRecording(deps, owner, owner.userId, { sampleRateHz: 250, lead: 'II' });
+    const woken: string[] = [];
+    const flakyQueue = {
+      enqueue: async (message: EcgChunkMessage) => {
+        if (message.recordingId === unlucky.recordingId) throw new Error('queue unavailable');
+        woken.push(message.recordingId);
+      },
+    };
+
+    const sweep = await sweepUnfinishedRecordings({ table, queue: flakyQueue }, 2 * 3600);
+    expect(sweep.failures).toContainEqual({ recordingId: unlucky.recordingId, reason: 'queue unavailable' });
+    expect(woken).toContain(fine.recordingId);
+    // Closed before the wake-up failed, and still unfinished: the next sweep wakes it again.
+    expect(await getRecording(table, unlucky.recordingId)).toMatchObject({ status: 'incomplete' });
+    const next = await sweepUnfinishedRecordings({ table, queue: chunkQueue }, 0);
+    expect(next.failures).toEqual([]);
+  });
+
   it('wakes the analysis again when a cancelled recording is cancelled again before its findings are final', async () => {
     const owner = await patient();
     const { queue: chunkQueue, sent } = queue();
