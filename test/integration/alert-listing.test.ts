@@ -2,13 +2,12 @@
 // that only that clinician and those filters can use.
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { createUser } from '../../shared/data/user-store.ts';
 import { openOrRepeatAlert } from '../../shared/data/alert-store.ts';
 import { createCursorCodec } from '../../shared/data/paging-cursor.ts';
 import { listAlerts } from '../../shared/services/alert-service.ts';
-import type { Caller } from '../../shared/domain/caller.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
 import { recordingNotifier } from '../support/fake-notifier.ts';
+import { storedClinician, storedPatient } from './support/people.ts';
 import { testTable } from './support/table.ts';
 
 const table = testTable();
@@ -16,24 +15,12 @@ const NOW = new Date().toISOString();
 const deps = { table, notifier: recordingNotifier().notifier, cursors: createCursorCodec('integration-secret') };
 
 async function clinicianWithPatients(count: number) {
-  const orgId = randomUUID();
-  const clinician: Caller = { userId: randomUUID(), orgId, role: 'clinician' };
-  await createUser(table, { ...clinician, email: `c-${clinician.userId}@example.org`, name: 'C', createdAt: NOW });
+  const clinician = await storedClinician(table);
   const patients: string[] = [];
   for (let i = 0; i < count; i++) {
-    const userId = randomUUID();
-    await createUser(table, {
-      userId,
-      orgId,
-      email: `p-${userId}@example.org`,
-      name: 'P',
-      role: 'patient',
-      createdAt: NOW,
-      primaryClinicianId: clinician.userId,
-    });
-    patients.push(userId);
+    patients.push((await storedPatient(table, { orgId: clinician.orgId, primaryClinicianId: clinician.userId })).userId);
   }
-  return { clinician, patients, orgId };
+  return { clinician, patients, orgId: clinician.orgId };
 }
 
 describe('listing alerts (DynamoDB Local)', () => {

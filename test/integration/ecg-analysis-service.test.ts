@@ -4,28 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { analyzeRecording } from '../../shared/ecg/ecg-stream.ts';
 import { closeRecording, createRecording, getRecording, listChunkAnalyses, putChunk, setChunkCount } from '../../shared/data/ecg-store.ts';
-import { createUser } from '../../shared/data/user-store.ts';
 import { queryPatientAlerts } from '../../shared/data/alert-store.ts';
 import { advanceRecordingAnalysis, ANALYSIS_TIME_RESERVE_MS } from '../../shared/services/ecg-analysis-service.ts';
 import { regularRhythmEcg } from '../../shared/ecg/synthetic-ecg.ts';
 import { recordingNotifier } from '../support/fake-notifier.ts';
+import { storedPatient } from './support/people.ts';
 import { testTable } from './support/table.ts';
 
 const table = testTable();
 const SAMPLE_RATE = 250;
 
 async function newPatientRecording(startedAt = new Date().toISOString()) {
-  const orgId = randomUUID();
-  const patientId = randomUUID();
-  await createUser(table, {
-    userId: patientId,
-    orgId,
-    email: `p-${patientId}@example.org`,
-    name: 'P',
-    role: 'patient',
-    createdAt: '2026-11-22T04:00:00.000Z',
-    primaryClinicianId: randomUUID(),
-  });
+  const { userId: patientId, orgId } = await storedPatient(table, { primaryClinicianId: randomUUID() });
   const recordingId = randomUUID();
   await createRecording(table, {
     recordingId,

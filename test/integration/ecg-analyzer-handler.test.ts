@@ -6,10 +6,10 @@ import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { ENV } from '../../shared/config/env.ts';
 import { createRecording, getRecording, putChunk } from '../../shared/data/ecg-store.ts';
-import { createUser } from '../../shared/data/user-store.ts';
 import { startLocalServices, type LocalServices } from '../support/local-services.ts';
 import { regularRhythmEcg } from '../../shared/ecg/synthetic-ecg.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-aws.ts';
+import { storedPatient } from './support/people.ts';
 import { testTable } from './support/table.ts';
 
 let sqs: LocalServices;
@@ -60,16 +60,7 @@ function chunkEvent(recordingId: string, seq: number): SQSEvent {
 
 describe('ECG analyzer handler', () => {
   it('continues a backlog through its own message and reports no failure', async () => {
-    const orgId = randomUUID();
-    const patientId = randomUUID();
-    await createUser(table, {
-      userId: patientId,
-      orgId,
-      email: `p-${patientId}@example.org`,
-      name: 'P',
-      role: 'patient',
-      createdAt: new Date().toISOString(),
-    });
+    const { userId: patientId, orgId } = await storedPatient(table);
     const recordingId = randomUUID();
     await createRecording(table, {
       recordingId,

@@ -1,12 +1,6 @@
-// Ending recordings that will never complete: the patient cancels one (a stray high chunk
-// number made /complete answer 409 forever), or the closer sweeps those that heard nothing
-// for the idle time. Either way no further chunk is taken and the analysis is woken to finish.
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Caller } from '../../shared/domain/caller.ts';
 import { ConflictError, NotFoundError } from '../../shared/domain/errors.ts';
 import { getRecording } from '../../shared/data/ecg-store.ts';
-import { createUser } from '../../shared/data/user-store.ts';
 import type { EcgChunkMessage } from '../../shared/messaging/ecg-chunk-message.ts';
 import {
   cancelRecording,
@@ -15,6 +9,7 @@ import {
   sweepUnfinishedRecordings,
   uploadChunk,
 } from '../../shared/services/ecg-ingest-service.ts';
+import { storedPatient } from './support/people.ts';
 import { testTable } from './support/table.ts';
 
 const table = testTable();
@@ -24,11 +19,7 @@ function queue() {
   return { sent, queue: { enqueue: async (message: EcgChunkMessage) => void sent.push(message) } };
 }
 
-async function patient(): Promise<Caller> {
-  const caller: Caller = { userId: randomUUID(), orgId: randomUUID(), role: 'patient' };
-  await createUser(table, { ...caller, email: `p-${caller.userId}@example.org`, name: 'P', createdAt: new Date().toISOString() });
-  return caller;
-}
+const patient = () => storedPatient(table);
 
 describe('closing ECG recordings (DynamoDB Local)', () => {
   it('lets the patient cancel a recording that a stray chunk number locked, and wakes its analysis', async () => {
