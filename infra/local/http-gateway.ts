@@ -264,13 +264,9 @@ function buildEvent(
 ): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
-    // Payload 2.0 moves cookies out of the headers into `cookies`.
+    // Payload 2.0 moves cookies out of the headers; no route reads them, so the twin drops them.
     if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
-  const cookies = request.headers.cookie
-    ?.split(';')
-    .map((cookie) => cookie.trim())
-    .filter((cookie) => cookie.length > 0);
   const sourceIp = (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
   headers['x-forwarded-for'] ??= sourceIp;
   headers['x-forwarded-port'] ??= String(request.socket.localPort ?? '');
@@ -309,7 +305,6 @@ function buildEvent(
     },
     isBase64Encoded: false,
   };
-  if (cookies !== undefined && cookies.length > 0) event.cookies = cookies;
   if (queryStringParameters !== undefined) event.queryStringParameters = queryStringParameters;
   if (match.compiled.paramNames.length > 0) event.pathParameters = match.pathParameters;
   if (body.length > 0) {
