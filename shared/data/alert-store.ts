@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { Alert, type AlertDraft, type AlertStatus } from '../domain/alert.ts';
 import { Id } from '../domain/identifiers.ts';
 import { TABLE_INDEXES } from './table-definition.ts';
-import { isConditionFailure, transactWriteIfConditionsHold, type TableClient } from './table-client.ts';
+import { type TableClient, transactWriteIfConditionsHold, updateIfConditionHolds } from './table-client.ts';
 import { parseItem } from './table-item.ts';
 
 export const alertKeys = {
@@ -89,32 +89,22 @@ async function repeatOpenAlert(table: TableClient, draft: AlertDraft): Promise<A
     new GetCommand({ TableName: table.tableName, Key: alertKeys.openCause(draft.patientId, draft.cause), ConsistentRead: true }),
   );
   if (!guard) return undefined;
-  try {
-    const { Attributes } = await table.doc.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: alertKeys.alert(guardedAlertId(guard)),
-        UpdateExpression:
-          'SET #count = #count + :one, lastSeenAt = :seen, message = :message' +
-          (draft.firstValue === undefined ? '' : ', lastValue = :value'),
-        // Resolved in the meantime: the repeat belongs to a new alert instead.
-        ConditionExpression: 'attribute_exists(pk) AND #status <> :resolved',
-        ExpressionAttributeNames: { '#count': 'count', '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':one': 1,
-          ':seen': draft.firstSeenAt,
-          ':message': draft.message,
-          ':resolved': 'resolved',
-          ...(draft.firstValue === undefined ? {} : { ':value': draft.firstValue }),
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return parseAlert(Attributes ?? {});
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
+  const updated = await updateIfConditionHolds(table, {
+    Key: alertKeys.alert(guardedAlertId(guard)),
+    UpdateExpression:
+      'SET #count = #count + :one, lastSeenAt = :seen, message = :message' + (draft.firstValue === undefined ? '' : ', lastValue = :value'),
+    // Resolved in the meantime: the repeat belongs to a new alert instead.
+    ConditionExpression: 'attribute_exists(pk) AND #status <> :resolved',
+    ExpressionAttributeNames: { '#count': 'count', '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':one': 1,
+      ':seen': draft.firstSeenAt,
+      ':message': draft.message,
+      ':resolved': 'resolved',
+      ...(draft.firstValue === undefined ? {} : { ':value': draft.firstValue }),
+    },
+  });
+  return updated && parseAlert(updated);
 }
 
 /**
@@ -171,29 +161,21 @@ export class AlertStateError extends Error {
 }
 
 export async function acknowledgeAlert(table: TableClient, alert: Alert, by: string, at: string): Promise<Alert> {
-  try {
-    const { Attributes } = await table.doc.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: alertKeys.alert(alert.alertId),
-        UpdateExpression: 'SET #status = :ack, acknowledgedAt = :at, acknowledgedBy = :by, gsi2pk = :byStatus',
-        ConditionExpression: '#status = :open',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':ack': 'acknowledged',
-          ':open': 'open',
-          ':at': at,
-          ':by': by,
-          ':byStatus': alertKeys.ofPatientByStatus(alert.patientId, 'acknowledged'),
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return parseAlert(Attributes ?? {});
-  } catch (error) {
-    if (isConditionFailure(error)) throw new AlertStateError(`alert ${alert.alertId} is not open`);
-    throw error;
-  }
+  const updated = await updateIfConditionHolds(table, {
+    Key: alertKeys.alert(alert.alertId),
+    UpdateExpression: 'SET #status = :ack, acknowledgedAt = :at, acknowledgedBy = :by, gsi2pk = :byStatus',
+    ConditionExpression: '#status = :open',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':ack': 'acknowledged',
+      ':open': 'open',
+      ':at': at,
+      ':by': by,
+      ':byStatus': alertKeys.ofPatientByStatus(alert.patientId, 'acknowledged'),
+    },
+  });
+  if (!updated) throw new AlertStateError(`alert ${alert.alertId} is not open`);
+  return parseAlert(updated);
 }
 
 /** Resolves the alert and frees its cause, so the next breach opens a new alert. */

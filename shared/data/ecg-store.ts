@@ -28,7 +28,7 @@ import {
   type RecordingFindings,
 } from '../domain/ecg-recording.ts';
 import { TABLE_INDEXES } from './table-definition.ts';
-import { isConditionFailure, queryAll, type TableClient, transactWriteIfConditionsHold } from './table-client.ts';
+import { isConditionFailure, queryAll, type TableClient, transactWriteIfConditionsHold, updateIfConditionHolds } from './table-client.ts';
 import { parseItem } from './table-item.ts';
 
 export interface AnalysisState<Engine, Rules> {
@@ -215,28 +215,19 @@ export async function setChunkCount(
   chunkCount: number,
   at = new Date().toISOString(),
 ): Promise<Recording | undefined> {
-  try {
-    const { Attributes } = await table.doc.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: ecgKeys.recording(recordingId),
-        UpdateExpression: 'SET chunkCount = :count, #status = :complete, gsi2sk = :changed',
-        ConditionExpression: 'attribute_exists(pk) AND #status = :recording AND chunksReceived = :count',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':count': chunkCount,
-          ':complete': 'complete',
-          ':recording': 'recording',
-          ':changed': ecgKeys.idleOrder(at, recordingId),
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return parseRecording(Attributes ?? {});
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
+  const updated = await updateIfConditionHolds(table, {
+    Key: ecgKeys.recording(recordingId),
+    UpdateExpression: 'SET chunkCount = :count, #status = :complete, gsi2sk = :changed',
+    ConditionExpression: 'attribute_exists(pk) AND #status = :recording AND chunksReceived = :count',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':count': chunkCount,
+      ':complete': 'complete',
+      ':recording': 'recording',
+      ':changed': ecgKeys.idleOrder(at, recordingId),
+    },
+  });
+  return updated && parseRecording(updated);
 }
 
 /**
@@ -252,29 +243,20 @@ export async function closeRecording(
   idleBefore?: string,
 ): Promise<Recording | undefined> {
   const idle = '(lastChunkAt < :idleBefore OR (attribute_not_exists(lastChunkAt) AND createdAt < :idleBefore))';
-  try {
-    const { Attributes } = await table.doc.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: ecgKeys.recording(recordingId),
-        UpdateExpression: 'SET #status = :closed, closedAt = :at, gsi2sk = :changed',
-        ConditionExpression: `attribute_exists(pk) AND #status = :recording${idleBefore === undefined ? '' : ` AND ${idle}`}`,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':closed': status,
-          ':at': at,
-          ':changed': ecgKeys.idleOrder(at, recordingId),
-          ':recording': 'recording',
-          ...(idleBefore === undefined ? {} : { ':idleBefore': idleBefore }),
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return parseRecording(Attributes ?? {});
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
+  const updated = await updateIfConditionHolds(table, {
+    Key: ecgKeys.recording(recordingId),
+    UpdateExpression: 'SET #status = :closed, closedAt = :at, gsi2sk = :changed',
+    ConditionExpression: `attribute_exists(pk) AND #status = :recording${idleBefore === undefined ? '' : ` AND ${idle}`}`,
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':closed': status,
+      ':at': at,
+      ':changed': ecgKeys.idleOrder(at, recordingId),
+      ':recording': 'recording',
+      ...(idleBefore === undefined ? {} : { ':idleBefore': idleBefore }),
+    },
+  });
+  return updated && parseRecording(updated);
 }
 
 const UnfinishedRecording = Recording.pick({ recordingId: true, status: true });

@@ -7,6 +7,8 @@ import {
   TransactWriteCommand,
   type QueryCommandInput,
   type TransactWriteCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ENV, requireEnv } from '../config/env.ts';
 
@@ -73,6 +75,23 @@ export async function transactWriteIfConditionsHold(table: TableClient, items: T
       if (!isTransactionConflict(error) || attempt >= TRANSACTION_CONFLICT_ATTEMPTS) throw error;
       await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
     }
+  }
+}
+
+/**
+ * Runs an update whose condition encodes a business rule and returns the item as it now is,
+ * or undefined when the condition failed; any other failure is thrown.
+ */
+export async function updateIfConditionHolds(
+  table: TableClient,
+  input: Omit<UpdateCommandInput, 'TableName' | 'ReturnValues'>,
+): Promise<Record<string, unknown> | undefined> {
+  try {
+    const { Attributes } = await table.doc.send(new UpdateCommand({ ...input, TableName: table.tableName, ReturnValues: 'ALL_NEW' }));
+    return Attributes ?? {};
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
   }
 }
 
