@@ -3,7 +3,7 @@
 // and show a recording to its care team.
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '../domain/caller.ts';
-import { ECG_LIMITS, isClosedRecording, NO_FINDINGS, type Recording } from '../domain/ecg-recording.ts';
+import { type ClosedRecordingStatus, ECG_LIMITS, isClosedRecording, NO_FINDINGS, type Recording } from '../domain/ecg-recording.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import {
   closeRecording,
@@ -83,14 +83,17 @@ async function recordingFor(deps: Pick<EcgIngestDependencies, 'table'>, caller: 
   return recording;
 }
 
-const CLOSED_DETAIL: Record<'cancelled' | 'incomplete', string> = {
+const CLOSED_DETAIL: Record<ClosedRecordingStatus, string> = {
   cancelled: 'was cancelled',
   incomplete: 'was closed as incomplete after receiving nothing for too long',
 };
 
-function closedConflict(recording: Pick<Recording, 'recordingId' | 'status'>): ConflictError | undefined {
-  if (!isClosedRecording(recording.status)) return undefined;
-  return new ConflictError(`recording ${recording.recordingId} ${CLOSED_DETAIL[recording.status]}; start a new recording`);
+function closedConflict(recordingId: string, status: ClosedRecordingStatus): ConflictError {
+  return new ConflictError(`recording ${recordingId} ${CLOSED_DETAIL[status]}; start a new recording`);
+}
+
+function refuseIfClosed(recording: Pick<Recording, 'recordingId' | 'status'>): void {
+  if (isClosedRecording(recording.status)) throw closedConflict(recording.recordingId, recording.status);
 }
 
 export async function uploadChunk(deps: EcgIngestDependencies, caller: Caller, recordingId: string, seq: number, body: ChunkBody) {
@@ -105,8 +108,7 @@ export async function uploadChunk(deps: EcgIngestDependencies, caller: Caller, r
       [{ path: field, message: `at most ${maxSamples} samples` }],
     );
   }
-  const closed = closedConflict(recording);
-  if (closed) throw closed;
+  refuseIfClosed(recording);
   if (recording.chunkCount !== undefined && seq >= recording.chunkCount) {
     throw new ConflictError(
       `recording ${recordingId} was completed with ${recording.chunkCount} chunk${recording.chunkCount === 1 ? '' : 's'}; seq ${seq} is past its end`,
@@ -122,7 +124,7 @@ export async function uploadChunk(deps: EcgIngestDependencies, caller: Caller, r
       throw new ConflictError(`recording ${recordingId} was completed before chunk ${seq} arrived; seq ${seq} is past its end`);
     case 'cancelled':
     case 'incomplete':
-      throw closedConflict({ recordingId, status: outcome }) ?? new ConflictError(`recording ${recordingId} is closed`);
+      throw closedConflict(recordingId, outcome);
     case 'missing':
       throw new NotFoundError(`recording ${recordingId} not found`);
   }
@@ -139,8 +141,7 @@ export async function uploadChunk(deps: EcgIngestDependencies, caller: Caller, r
  */
 export async function completeUpload(deps: EcgIngestDependencies, caller: Caller, recordingId: string) {
   let recording = await recordingFor(deps, caller, recordingId, 'upload');
-  const closed = closedConflict(recording);
-  if (closed) throw closed;
+  refuseIfClosed(recording);
   if (recording.chunkCount === undefined) {
     const received = recording.chunksReceived;
     if (received === 0) throw new ConflictError(`recording ${recordingId} has no chunks yet; upload chunk 0 before completing it`);
@@ -154,8 +155,7 @@ export async function completeUpload(deps: EcgIngestDependencies, caller: Caller
     const completed = await setChunkCount(deps.table, recordingId, received);
     if (!completed) {
       const current = await getRecording(deps.table, recordingId);
-      const closedMeanwhile = current && closedConflict(current);
-      if (closedMeanwhile) throw closedMeanwhile;
+      if (current) refuseIfClosed(current);
       if (current?.chunkCount === undefined)
         throw new ConflictError(`chunks of recording ${recordingId} arrived while it was being completed; complete it again`);
       recording = current;
@@ -185,9 +185,9 @@ export async function cancelRecording(deps: EcgIngestDependencies, caller: Calle
     const closed = await closeRecording(deps.table, recordingId, 'cancelled', (deps.now?.() ?? new Date()).toISOString());
     const current = closed ?? (await getRecording(deps.table, recordingId)) ?? recording;
     if (current.status !== 'cancelled') {
-      throw (
-        closedConflict(current) ??
-        new ConflictError(`recording ${recordingId} was already completed with ${current.chunkCount ?? 0} chunks; it cannot be cancelled`)
+      refuseIfClosed(current);
+      throw new ConflictError(
+        `recording ${recordingId} was already completed with ${current.chunkCount ?? 0} chunks; it cannot be cancelled`,
       );
     }
     recording = current;
