@@ -17,6 +17,7 @@ import {
 } from '../../shared/api/function-catalog.ts';
 import { ROUTES } from '../../shared/api/routes.ts';
 import { createTokenVerifier } from '../../shared/auth/token-verifier.ts';
+import { cognitoIssuerDomain } from '../../shared/auth/user-pool-definition.ts';
 import { DEFAULT_ECG_RETENTION_DAYS, DEFAULT_RECORDING_IDLE_SECONDS } from '../../shared/config/env.ts';
 import { ECG_QUEUE } from '../../shared/messaging/queue-definitions.ts';
 import { corsPolicy, LOCAL_DEFAULT_CORS_ORIGINS } from '../cors-policy.ts';
@@ -139,7 +140,7 @@ export async function startTwin(options: TwinOptions): Promise<RunningTwin> {
       startCognitoLocal({
         port: options.ports.cognito,
         cwd: options.dataDir,
-        issuerDomain: `https://cognito-idp.${LOCAL_REGION}.amazonaws.com`,
+        issuerDomain: cognitoIssuerDomain(LOCAL_REGION),
         logFile: join(logDir, 'cognito-local.log'),
       }).then(track<CognitoLocal>((s) => s.stop())),
     ]);

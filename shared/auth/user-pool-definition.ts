@@ -13,7 +13,12 @@ export const USER_POOL = {
   refreshTokenValidityDays: 30,
 } as const;
 
+/** Where a region's user pools issue tokens from; each pool's issuer is a path below it. */
+export function cognitoIssuerDomain(region: string, urlSuffix = 'amazonaws.com'): string {
+  return `https://cognito-idp.${region}.${urlSuffix}`;
+}
+
 /** The issuer of the pool's tokens, and the base of its JWKS: the same for API Gateway and our verifier. */
 export function userPoolIssuer(region: string, userPoolId: string, urlSuffix = 'amazonaws.com'): string {
-  return `https://cognito-idp.${region}.${urlSuffix}/${userPoolId}`;
+  return `${cognitoIssuerDomain(region, urlSuffix)}/${userPoolId}`;
 }

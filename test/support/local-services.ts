@@ -16,6 +16,7 @@ import {
   type ProvisionedQueues,
   type ProvisionedUserPool,
 } from '../../infra/local/provision.ts';
+import { cognitoIssuerDomain } from '../../shared/auth/user-pool-definition.ts';
 import { ENV } from '../../shared/config/env.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, platformEnvironment } from '../../infra/local/local-aws.ts';
 
@@ -77,7 +78,7 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
             const s: CognitoLocal = await startCognitoLocal({
               port: await freePort(),
               cwd,
-              issuerDomain: `https://cognito-idp.${LOCAL_REGION}.amazonaws.com`,
+              issuerDomain: cognitoIssuerDomain(LOCAL_REGION),
             });
             stops.push(() => s.stop());
             return { service: s, cwd };

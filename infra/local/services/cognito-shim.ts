@@ -74,15 +74,14 @@ export function createCognitoShim(options: CognitoShimOptions): (request: Incomi
     return { status: response.status, body: text.length > 0 ? (JSON.parse(text) as Json) : {} };
   };
 
-  /** cognito-local's record of a user of the client's pool, as it stores it. */
-  const userOfClient = async (clientId: string, signInName: string) => {
-    const poolId = await poolOfClient(options.dataDir, clientId);
-    return poolId === undefined ? undefined : storedUser(options.dataDir, poolId, signInName);
-  };
+  const poolOf = (clientId: unknown) => poolOfClient(options.dataDir, String(clientId));
 
-  /** InvalidPasswordException when the new password breaks the client's pool policy. */
-  const policyRefusal = async (clientId: unknown, password: unknown): Promise<Answer | undefined> => {
-    const poolId = await poolOfClient(options.dataDir, String(clientId));
+  /** cognito-local's record of a user of the pool, as it stores it. */
+  const userOfPool = async (poolId: string | undefined, signInName: string) =>
+    poolId === undefined ? undefined : storedUser(options.dataDir, poolId, signInName);
+
+  /** InvalidPasswordException when the new password breaks the pool's policy. */
+  const policyRefusal = async (poolId: string | undefined, password: unknown): Promise<Answer | undefined> => {
     if (poolId === undefined || typeof password !== 'string') return undefined;
     const breach = policyBreach(password, await storedPasswordPolicy(options.dataDir, poolId));
     return breach === undefined ? undefined : refusal('InvalidPasswordException', breach);
@@ -101,7 +100,7 @@ export function createCognitoShim(options: CognitoShimOptions): (request: Incomi
     if (body['AuthFlow'] !== 'USER_PASSWORD_AUTH') return withExpiresIn(await call('InitiateAuth', body));
     const parameters = (body['AuthParameters'] ?? {}) as Record<string, string>;
     const username = parameters['USERNAME'] ?? '';
-    const stored = await userOfClient(String(body['ClientId']), username);
+    const stored = await userOfPool(await poolOf(body['ClientId']), username);
     if (stored?.UserStatus === 'FORCE_CHANGE_PASSWORD' && stored.Password !== parameters['PASSWORD']) return WRONG_CREDENTIALS();
     const answer = await call('InitiateAuth', body);
     if (answer.body['__type'] === 'InvalidPasswordException') return WRONG_CREDENTIALS();
@@ -120,12 +119,14 @@ export function createCognitoShim(options: CognitoShimOptions): (request: Incomi
     const responses = (body['ChallengeResponses'] ?? {}) as Record<string, string>;
     const sessionId = String(body['Session'] ?? '');
     const session = challengeSessions.get(sessionId);
-    const named = await userOfClient(String(body['ClientId']), responses['USERNAME'] ?? '');
-    if (session === undefined || session.expiresAt < Date.now() || named?.Username !== session.username) {
-      if (session !== undefined && session.expiresAt < Date.now()) challengeSessions.delete(sessionId);
+    const poolId = await poolOf(body['ClientId']);
+    const named = await userOfPool(poolId, responses['USERNAME'] ?? '');
+    const expired = session !== undefined && session.expiresAt < Date.now();
+    if (expired) challengeSessions.delete(sessionId);
+    if (session === undefined || expired || named?.Username !== session.username) {
       return refusal('NotAuthorizedException', 'Invalid session for the user, session is expired.');
     }
-    const weak = await policyRefusal(body['ClientId'], responses['NEW_PASSWORD']);
+    const weak = await policyRefusal(poolId, responses['NEW_PASSWORD']);
     if (weak !== undefined) return weak;
     const answer = await call('RespondToAuthChallenge', { ...body, ChallengeResponses: { ...responses, USERNAME: session.username } });
     if (answer.status !== 200) return answer;
@@ -141,14 +142,14 @@ export function createCognitoShim(options: CognitoShimOptions): (request: Incomi
   };
 
   const changePassword = async (body: Json): Promise<Answer> => {
-    const weak = await policyRefusal(unverifiedClaims(body['AccessToken'])['client_id'], body['ProposedPassword']);
+    const weak = await policyRefusal(await poolOf(unverifiedClaims(body['AccessToken'])['client_id']), body['ProposedPassword']);
     if (weak !== undefined) return weak;
     const answer = await call('ChangePassword', body);
     return answer.body['__type'] === 'InvalidPasswordException' ? WRONG_CREDENTIALS() : answer;
   };
 
   const confirmForgotPassword = async (body: Json): Promise<Answer> =>
-    (await policyRefusal(body['ClientId'], body['Password'])) ?? call('ConfirmForgotPassword', body);
+    (await policyRefusal(await poolOf(body['ClientId']), body['Password'])) ?? call('ConfirmForgotPassword', body);
 
   const forward = async (request: IncomingMessage, response: ServerResponse, raw: Buffer): Promise<void> => {
     const headers: Record<string, string> = {};
@@ -166,17 +167,19 @@ export function createCognitoShim(options: CognitoShimOptions): (request: Incomi
     response.end(Buffer.from(await upstream.arrayBuffer()));
   };
 
+  // The operations the shim answers itself (with cognito-local's help); all others pass through.
+  const intercepted = new Map<string, (body: Json) => Promise<Answer>>([
+    ['InitiateAuth', initiateAuth],
+    ['RespondToAuthChallenge', respondToChallenge],
+    ['ChangePassword', changePassword],
+    ['ConfirmForgotPassword', confirmForgotPassword],
+  ]);
+
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
     const target = String(request.headers['x-amz-target'] ?? '').split('.')[1];
-    const intercepted = new Map<string, (body: Json) => Promise<Answer>>([
-      ['InitiateAuth', initiateAuth],
-      ['RespondToAuthChallenge', respondToChallenge],
-      ['ChangePassword', changePassword],
-      ['ConfirmForgotPassword', confirmForgotPassword],
-    ]);
     const handler = request.method === 'POST' && target !== undefined ? intercepted.get(target) : undefined;
     if (handler === undefined) {
       await forward(request, response, raw);
