@@ -5,9 +5,9 @@ import {
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
-  InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-aws.ts';
+import { createCognitoIdentityProvider } from '../../shared/auth/identity-provider.ts';
 import type { Role } from '../../shared/domain/roles.ts';
 
 export interface CognitoTarget {
@@ -53,16 +53,12 @@ export async function signInNewCognitoUser(target: CognitoTarget, groups: readon
     for (const GroupName of groups) {
       await client.send(new AdminAddUserToGroupCommand({ UserPoolId: target.userPoolId, Username: email, GroupName }));
     }
-    const { AuthenticationResult } = await client.send(
-      new InitiateAuthCommand({
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        ClientId: target.userPoolClientId,
-        AuthParameters: { USERNAME: email, PASSWORD: password },
-      }),
+    // Signed in the way the API signs people in.
+    const tokens = await createCognitoIdentityProvider(client, { userPoolId: target.userPoolId, clientId: target.userPoolClientId }).signIn(
+      email,
+      password,
     );
-    if (AuthenticationResult?.AccessToken === undefined || AuthenticationResult.IdToken === undefined)
-      throw new Error('sign-in returned no tokens');
-    return { email, password, sub, accessToken: AuthenticationResult.AccessToken, idToken: AuthenticationResult.IdToken };
+    return { email, password, sub, accessToken: tokens.accessToken, idToken: tokens.idToken };
   } finally {
     client.destroy();
   }
