@@ -4,21 +4,21 @@ import { tableClientFromEnv } from '../../shared/data/table-client.ts';
 import { httpFunction } from '../../shared/http/http-function.ts';
 import { connectionPosterFromEnv, createNotifier } from '../../shared/realtime/connection-notifier.ts';
 import { acknowledge, listAlerts, resolve } from '../../shared/services/alert-service.ts';
-import { callerFromTable } from '../../shared/services/caller-lookup.ts';
+import { signedInRoutes } from '../../shared/services/caller-lookup.ts';
 
-const dependencies = (logger: Logger) => ({
+const dependencies = ({ logger, requestId }: { logger: Logger; requestId: string }) => ({
   table: tableClientFromEnv(),
   notifier: createNotifier(tableClientFromEnv(), connectionPosterFromEnv(), logger),
   cursors: cursorCodecFromEnv(),
+  requestId,
 });
 
 export const handler = httpFunction(
   'alerts',
   {
-    'GET /v1/alerts': async ({ caller, query, logger }) => listAlerts(dependencies(logger), caller, query),
-    'POST /v1/alerts/{alertId}/acknowledge': async ({ caller, params, logger }) =>
-      acknowledge(dependencies(logger), caller, params.alertId),
-    'POST /v1/alerts/{alertId}/resolve': async ({ caller, params, logger }) => resolve(dependencies(logger), caller, params.alertId),
+    'GET /v1/alerts': async (request) => listAlerts(dependencies(request), request.caller, request.query),
+    'POST /v1/alerts/{alertId}/acknowledge': async (request) => acknowledge(dependencies(request), request.caller, request.params.alertId),
+    'POST /v1/alerts/{alertId}/resolve': async (request) => resolve(dependencies(request), request.caller, request.params.alertId),
   },
-  callerFromTable,
+  signedInRoutes,
 );

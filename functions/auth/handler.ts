@@ -1,7 +1,7 @@
 import { identityProviderFromEnv } from '../../shared/auth/identity-provider.ts';
 import { bearerToken, httpFunction } from '../../shared/http/http-function.ts';
 import { changePassword, refreshTokens, resetPassword, signIn, signOut, startPasswordReset } from '../../shared/services/auth-service.ts';
-import { callerFromTable } from '../../shared/services/caller-lookup.ts';
+import { signedInRoutes } from '../../shared/services/caller-lookup.ts';
 
 export const handler = httpFunction(
   'auth',
@@ -14,5 +14,5 @@ export const handler = httpFunction(
     'POST /v1/auth/forgot-password': async ({ body }) => startPasswordReset(identityProviderFromEnv(), body.email),
     'POST /v1/auth/reset-password': async ({ body }) => resetPassword(identityProviderFromEnv(), body.email, body.code, body.newPassword),
   },
-  callerFromTable,
+  signedInRoutes,
 );

@@ -15,7 +15,7 @@ async function analyseRecord(record: SQSRecord, context: Context): Promise<void>
   const message = parseEcgChunkMessage(record.body);
   const table = tableClientFromEnv();
   const outcome = await advanceRecordingAnalysis(
-    { table, notifier: createNotifier(table, connectionPosterFromEnv(), logger), logger },
+    { table, notifier: createNotifier(table, connectionPosterFromEnv(), logger), logger, requestId: context.awsRequestId },
     message.recordingId,
     () => context.getRemainingTimeInMillis(),
   );

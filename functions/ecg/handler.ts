@@ -2,7 +2,7 @@ import { DEFAULT_ECG_RETENTION_DAYS, ENV, positiveIntegerEnv } from '../../share
 import { tableClientFromEnv } from '../../shared/data/table-client.ts';
 import { httpFunction } from '../../shared/http/http-function.ts';
 import { ecgChunkQueueFromEnv } from '../../shared/messaging/ecg-chunk-queue.ts';
-import { callerFromTable } from '../../shared/services/caller-lookup.ts';
+import { signedInRoutes } from '../../shared/services/caller-lookup.ts';
 import { cancelRecording, completeUpload, showRecording, startRecording, uploadChunk } from '../../shared/services/ecg-ingest-service.ts';
 
 const dependencies = () => ({
@@ -21,5 +21,5 @@ export const handler = httpFunction(
     'POST /v1/ecg/{recordingId}/cancel': async ({ caller, params }) => cancelRecording(dependencies(), caller, params.recordingId),
     'GET /v1/ecg/{recordingId}': async ({ caller, params }) => showRecording(dependencies(), caller, params.recordingId),
   },
-  callerFromTable,
+  signedInRoutes,
 );

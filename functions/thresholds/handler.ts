@@ -1,4 +1,4 @@
-import { callerFromTable } from '../../shared/services/caller-lookup.ts';
+import { signedInRoutes } from '../../shared/services/caller-lookup.ts';
 import { tableClientFromEnv } from '../../shared/data/table-client.ts';
 import { httpFunction } from '../../shared/http/http-function.ts';
 import {
@@ -23,5 +23,5 @@ export const handler = httpFunction(
     'DELETE /v1/patients/{patientId}/thresholds/{metric}': async ({ caller, params }) =>
       removePatientThreshold(dependencies(), caller, params.patientId, params.metric),
   },
-  callerFromTable,
+  signedInRoutes,
 );

@@ -6,8 +6,16 @@ import { USER_POOL } from '../../shared/auth/user-pool-definition.ts';
 
 // Exactly what the users function does with the pool: create an account (with a temporary
 // password or an invitation), put it in its role's group, and remove it again if the profile
-// cannot be saved. Nothing that sets passwords, lists, updates or signs out other users.
-const ADMINISTER_USERS_ACTIONS = ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminDeleteUser'];
+// cannot be saved; disable an account and sign it out everywhere; move it to another role's
+// group. Nothing that sets passwords, lists, re-enables or updates other users.
+const ADMINISTER_USERS_ACTIONS = [
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminDeleteUser',
+  'cognito-idp:AdminDisableUser',
+  'cognito-idp:AdminUserGlobalSignOut',
+  'cognito-idp:AdminRemoveUserFromGroup',
+];
 
 /** The Cognito user pool, its role groups and the app client, from shared/auth/user-pool-definition.ts. */
 export class UserPoolAuth extends Construct {

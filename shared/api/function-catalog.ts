@@ -49,8 +49,20 @@ export const HTTP_FUNCTIONS = {
   },
   users: {
     entry: 'functions/users/handler.ts',
-    description: 'Users and care-team enrolment',
-    access: { table: 'readWrite', administerUsers: true },
+    description: 'Users: create, read, edit, disable, list',
+    // manageConnections: a disabled user's open WebSockets are closed.
+    access: { table: 'readWrite', administerUsers: true, mintsCursors: true, manageConnections: true },
+  },
+  patients: {
+    entry: 'functions/patients/handler.ts',
+    description: 'Patient lists, care teams and caregiver invitations',
+    access: { table: 'readWrite', administerUsers: true, mintsCursors: true },
+  },
+  audit: {
+    entry: 'functions/audit/handler.ts',
+    description: 'The audit trail and patients’ access logs',
+    // readWrite: reading the trail is itself audited.
+    access: { table: 'readWrite', mintsCursors: true },
   },
   thresholds: { entry: 'functions/thresholds/handler.ts', description: 'Alert thresholds', access: { table: 'readWrite' } },
   alerts: {

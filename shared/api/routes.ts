@@ -37,6 +37,12 @@ export interface RouteDefinition {
   readonly answers?: RouteAnswers;
   /** A lower limit than the stage's, for routes that are a target for guessing (sign-in, password reset). */
   readonly throttle?: RouteThrottle;
+  /**
+   * The route reads or writes a patient's data: every call by a known user writes an audit
+   * entry, even one refused before it reached a patient. Other routes are audited only for
+   * the patients they reach.
+   */
+  readonly audited?: true;
 }
 
 const route = <const R extends RouteDefinition>(definition: R): R => definition;
@@ -50,6 +56,7 @@ export const AUTH_THROTTLE: RouteThrottle = { rateLimit: 100, burstLimit: 200 };
 const PATIENT_NOT_VISIBLE = 'the patient does not exist or is not in your care';
 const RECORDING_NOT_VISIBLE = 'the recording does not exist or is not visible to you';
 const ALERT_NOT_VISIBLE = 'the alert does not exist or is not visible to you';
+const USER_NOT_VISIBLE = 'the user does not exist or is not visible to you';
 
 export const ROUTES = [
   route({
@@ -170,6 +177,163 @@ export const ROUTES = [
     response: s.User,
     answers: { 403: 'your role may not create this role', 409: 'a user with this email exists' },
   }),
+  route({
+    method: 'GET',
+    path: '/v1/users',
+    function: 'users',
+    auth: 'jwt',
+    roles: ['admin'],
+    summary: "The organisation's users, of one role or all, paged",
+    query: s.UserListQuery,
+    successStatus: 200,
+    response: s.UserPage,
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/users/{userId}',
+    function: 'users',
+    auth: 'jwt',
+    summary:
+      'A user: admins read anyone of the organisation, clinicians their patients and colleagues, caregivers their patients, everyone themselves',
+    params: s.UserParams,
+    successStatus: 200,
+    response: s.User,
+    answers: { 404: USER_NOT_VISIBLE },
+    audited: true,
+  }),
+  route({
+    method: 'PATCH',
+    path: '/v1/users/{userId}',
+    function: 'users',
+    auth: 'jwt',
+    summary:
+      'Edit name, phone or time zone (admins: anyone; clinicians: their patients; everyone: themselves); only an admin changes a role, never their own',
+    params: s.UserParams,
+    body: s.UpdateUserRequest,
+    successStatus: 200,
+    response: s.User,
+    answers: {
+      403: 'you may see this user but not make this change',
+      404: USER_NOT_VISIBLE,
+      409: 'the role change would leave no enabled admin, the clinician still has patients, or the account is disabled',
+    },
+    audited: true,
+  }),
+  route({
+    method: 'DELETE',
+    path: '/v1/users/{userId}',
+    function: 'users',
+    auth: 'jwt',
+    roles: ['admin', 'clinician'],
+    summary: 'Disable an account: sign-in and every token refused from now on, history kept (admins; clinicians discharge their patients)',
+    params: s.UserParams,
+    successStatus: 204,
+    answers: {
+      403: 'you may see this user but not disable them',
+      404: USER_NOT_VISIBLE,
+      409: "the organisation's last enabled admin, or a clinician who is some patient's only one",
+    },
+    audited: true,
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/patients',
+    function: 'patients',
+    auth: 'jwt',
+    roles: ['admin', 'clinician', 'caregiver'],
+    summary: "The caller's patients (clinicians, caregivers); every patient of the organisation (admins); paged",
+    query: s.PatientListQuery,
+    successStatus: 200,
+    response: s.UserPage,
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/patients/{patientId}/care-team',
+    function: 'patients',
+    auth: 'jwt',
+    summary: "The patient's clinicians and caregivers, with each caregiver's consent",
+    params: s.PatientParams,
+    successStatus: 200,
+    response: s.CareTeam,
+    answers: { 403: 'caregivers do not see the rest of the care team', 404: PATIENT_NOT_VISIBLE },
+    audited: true,
+  }),
+  route({
+    method: 'PUT',
+    path: '/v1/patients/{patientId}/care-team/{userId}',
+    function: 'patients',
+    auth: 'jwt',
+    summary:
+      "Add a clinician of the organisation to the care team (the patient's clinicians, admins), or set a caregiver's scopes (the patient, their clinicians)",
+    params: s.CareTeamMemberParams,
+    body: s.CareTeamMemberRequest,
+    successStatus: 200,
+    response: s.CareTeamMember,
+    answers: {
+      403: 'you may see the patient but not change this member',
+      404: `${PATIENT_NOT_VISIBLE}, or the user is not in your organisation, or the caregiver is not on the care team`,
+    },
+    audited: true,
+  }),
+  route({
+    method: 'DELETE',
+    path: '/v1/patients/{patientId}/care-team/{userId}',
+    function: 'patients',
+    auth: 'jwt',
+    summary: 'Take a clinician (never the last) or a caregiver off the care team; a caregiver may leave',
+    params: s.CareTeamMemberParams,
+    successStatus: 204,
+    answers: {
+      403: 'you may see the patient but not remove this member',
+      404: `${PATIENT_NOT_VISIBLE}, or the user is not on the care team`,
+      409: 'the last clinician of the care team',
+    },
+    audited: true,
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/patients/{patientId}/caregivers',
+    function: 'patients',
+    auth: 'jwt',
+    roles: ['patient', 'clinician'],
+    summary: 'Invite a family caregiver with the scopes the patient consents to (the patient, or their clinician on their behalf)',
+    params: s.PatientParams,
+    body: s.InviteCaregiverRequest,
+    successStatus: 201,
+    response: s.CareTeamMember,
+    answers: {
+      403: 'you may see the patient but not decide their consent',
+      404: PATIENT_NOT_VISIBLE,
+      409: 'the email belongs to another kind of account, or the caregiver is on the care team already',
+    },
+    audited: true,
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/patients/{patientId}/access-log',
+    function: 'audit',
+    auth: 'jwt',
+    roles: ['patient'],
+    summary: 'Who looked at or changed your data, and when (your own requests left out), newest first',
+    params: s.PatientParams,
+    query: s.AccessLogQuery,
+    successStatus: 200,
+    response: s.AccessLogPage,
+    answers: { 404: PATIENT_NOT_VISIBLE },
+    audited: true,
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/audit',
+    function: 'audit',
+    auth: 'jwt',
+    roles: ['admin'],
+    summary: "The organisation's audit trail, newest first: by patient, by actor, or all of it over at most 31 days",
+    query: s.AuditQuery,
+    successStatus: 200,
+    response: s.AuditPage,
+    audited: true,
+  }),
 
   route({
     method: 'PUT',
@@ -207,6 +371,7 @@ export const ROUTES = [
     successStatus: 200,
     response: s.Threshold,
     answers: { 404: PATIENT_NOT_VISIBLE },
+    audited: true,
   }),
   route({
     method: 'GET',
@@ -219,6 +384,7 @@ export const ROUTES = [
     successStatus: 200,
     response: s.Threshold,
     answers: { 404: `${PATIENT_NOT_VISIBLE}, or no threshold applies to the metric` },
+    audited: true,
   }),
   route({
     method: 'DELETE',
@@ -230,6 +396,7 @@ export const ROUTES = [
     params: s.PatientMetricParams,
     successStatus: 204,
     answers: { 404: `${PATIENT_NOT_VISIBLE}, or the patient has no threshold of their own for the metric` },
+    audited: true,
   }),
 
   route({
@@ -243,6 +410,7 @@ export const ROUTES = [
     successStatus: 200,
     response: s.AlertPage,
     answers: { 404: PATIENT_NOT_VISIBLE },
+    audited: true,
   }),
   route({
     method: 'POST',
@@ -255,6 +423,7 @@ export const ROUTES = [
     successStatus: 200,
     response: s.Alert,
     answers: { 404: ALERT_NOT_VISIBLE, 409: 'the alert is not open' },
+    audited: true,
   }),
   route({
     method: 'POST',
@@ -267,6 +436,7 @@ export const ROUTES = [
     successStatus: 200,
     response: s.Alert,
     answers: { 404: ALERT_NOT_VISIBLE, 409: 'the alert is already resolved' },
+    audited: true,
   }),
 
   route({
@@ -281,6 +451,7 @@ export const ROUTES = [
     successStatus: 201,
     response: s.Recording,
     answers: { 404: PATIENT_NOT_VISIBLE },
+    audited: true,
   }),
   route({
     method: 'PUT',
@@ -297,6 +468,7 @@ export const ROUTES = [
       404: RECORDING_NOT_VISIBLE,
       409: 'this seq was received with other samples, is past the end fixed by /complete, or the recording is cancelled or closed',
     },
+    audited: true,
   }),
   route({
     method: 'POST',
@@ -309,6 +481,7 @@ export const ROUTES = [
     successStatus: 200,
     response: s.Recording,
     answers: { 404: RECORDING_NOT_VISIBLE, 409: 'chunks are missing (the detail says which), or the recording is cancelled or closed' },
+    audited: true,
   }),
   route({
     method: 'POST',
@@ -321,6 +494,7 @@ export const ROUTES = [
     successStatus: 200,
     response: s.Recording,
     answers: { 404: RECORDING_NOT_VISIBLE, 409: 'the recording was already completed' },
+    audited: true,
   }),
   route({
     method: 'GET',
@@ -332,6 +506,7 @@ export const ROUTES = [
     successStatus: 200,
     response: s.Recording,
     answers: { 404: RECORDING_NOT_VISIBLE },
+    audited: true,
   }),
 ] as const satisfies readonly RouteDefinition[];
 

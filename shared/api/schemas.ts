@@ -4,6 +4,10 @@
 // them (every schema with an id becomes a named component).
 import { z } from 'zod';
 import { Alert as AlertEntity, AlertStatus } from '../domain/alert.ts';
+import { AuditEntry as AuditEntryEntity } from '../domain/audit-entry.ts';
+import { CareTeamRole } from '../domain/care-team.ts';
+import { ConsentScopeName, ConsentScopes } from '../domain/consent.ts';
+import { TimeZone } from '../domain/time-zone.ts';
 import { ECG_LIMITS, EcgLead, Recording as RecordingEntity } from '../domain/ecg-recording.ts';
 import { Email, Id } from '../domain/identifiers.ts';
 import { METRIC_DECIMAL_PLACES, MetricName } from '../domain/metrics.ts';
@@ -11,9 +15,9 @@ import { PAGE_LIMITS } from '../domain/paging.ts';
 import { boundedDecimal, boundedInteger } from '../domain/numbers.ts';
 import { PASSWORD_POLICY, passwordProblems } from '../domain/password-policy.ts';
 import { Role } from '../domain/roles.ts';
-import { DeviceId, PersonName } from '../domain/text.ts';
+import { DeviceId, PersonName, PhoneNumber } from '../domain/text.ts';
 import { MAX_MIN_DURATION_SECONDS, Priority, Threshold as ThresholdEntity } from '../domain/thresholds.ts';
-import { MeasuredAt } from '../domain/time.ts';
+import { MeasuredAt, Timestamp } from '../domain/time.ts';
 import { User as UserEntity } from '../domain/user.ts';
 
 const Password = z
@@ -109,9 +113,25 @@ export const CreateUserRequest = z
      * (`newPassword` on POST /v1/auth/login). Without one the user pool mails an invitation.
      */
     password: Password.optional(),
+    /** Patients created by an admin: the clinician whose care they join (a clinician enrols into their own). */
+    clinicianId: Id.optional(),
+    phone: PhoneNumber.optional(),
+    timeZone: TimeZone.optional(),
   })
   .meta({ id: 'CreateUserRequest' });
-export const User = z.strictObject(UserEntity.omit({ primaryClinicianId: true }).shape).meta({ id: 'User' });
+export const User = z.strictObject(UserEntity.omit({ primaryClinicianId: true, disabledBy: true }).shape).meta({ id: 'User' });
+export const UserParams = z.strictObject({ userId: Id });
+export const UpdateUserRequest = z
+  .strictObject({
+    name: PersonName.optional(),
+    phone: PhoneNumber.nullable().optional().meta({ description: 'null removes the number' }),
+    timeZone: TimeZone.optional(),
+    role: Role.optional().meta({ description: 'admins only, never their own; between admin and clinician' }),
+  })
+  .refine((changes) => Object.values(changes).some((value) => value !== undefined), {
+    message: 'give at least one of name, phone, timeZone, role',
+  })
+  .meta({ id: 'UpdateUserRequest' });
 
 /** A limit or dead-band as sent: the metric's own possible range is checked by the domain. */
 const ThresholdValue = boundedDecimal({ min: -1_000_000, max: 1_000_000, places: METRIC_DECIMAL_PLACES });
@@ -153,6 +173,61 @@ export const PageQuery = {
     .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'must be a nextCursor this query returned')
     .optional(),
 };
+export const UserListQuery = z.strictObject({ role: Role.optional(), ...PageQuery });
+export const UserPage = z.strictObject({ items: z.array(User), nextCursor: z.string().optional() }).meta({ id: 'UserPage' });
+export const PatientListQuery = z.strictObject({ ...PageQuery });
+
+export const CareTeamMember = z
+  .strictObject({
+    userId: Id,
+    role: CareTeamRole,
+    name: z.string(),
+    email: z.string(),
+    addedAt: Timestamp,
+    addedBy: Id.optional(),
+    scopes: z.array(ConsentScopeName).optional().meta({ description: 'caregivers: what the patient consented to share' }),
+    scopesChangedAt: Timestamp.optional(),
+    disabledAt: Timestamp.optional(),
+  })
+  .meta({ id: 'CareTeamMember' });
+export const CareTeam = z.strictObject({ patientId: Id, members: z.array(CareTeamMember) }).meta({ id: 'CareTeam' });
+export const CareTeamMemberParams = z.strictObject({ patientId: Id, userId: Id });
+const ScopesMeta = {
+  description: 'vitals:<metric> for one metric or vitals:* for all, ecg, alerts (alerts on what the other scopes cover), sos',
+  example: ['vitals:heart_rate', 'alerts'],
+};
+export const CareTeamMemberRequest = z
+  .strictObject({ scopes: ConsentScopes.optional().meta(ScopesMeta) })
+  .optional()
+  .meta({ id: 'CareTeamMemberRequest', description: 'No body (or {}) adds a clinician; {"scopes":[…]} sets a caregiver\'s consent' });
+export const InviteCaregiverRequest = z
+  .strictObject({ email: Email, name: PersonName, scopes: ConsentScopes.meta(ScopesMeta) })
+  .meta({ id: 'InviteCaregiverRequest' });
+
+const AuditTime = Timestamp.meta({ description: 'ISO 8601 with an offset' });
+export const AuditQuery = z.strictObject({
+  patientId: Id.optional(),
+  actorId: Id.optional(),
+  from: AuditTime.optional(),
+  to: AuditTime.optional(),
+  ...PageQuery,
+});
+export const AuditEntry = z.strictObject(AuditEntryEntity.omit({ orgId: true }).shape).meta({ id: 'AuditEntry' });
+export const AuditPage = z.strictObject({ items: z.array(AuditEntry), nextCursor: z.string().optional() }).meta({ id: 'AuditPage' });
+export const AccessLogQuery = z.strictObject({ from: AuditTime.optional(), to: AuditTime.optional(), ...PageQuery });
+export const AccessLogEntry = z
+  .strictObject({
+    at: Timestamp,
+    actor: z.strictObject({ userId: Id, role: Role, name: z.string() }),
+    action: z.string(),
+    outcome: z.number().int(),
+    objectId: z.string().optional(),
+  })
+  .meta({ id: 'AccessLogEntry' });
+export const AccessLogPage = z
+  .strictObject({ items: z.array(AccessLogEntry), nextCursor: z.string().optional() })
+  .meta({ id: 'AccessLogPage' });
+
 export const AlertListQuery = z.strictObject({
   status: AlertStatus.optional(),
   patientId: Id.optional(),

@@ -1,11 +1,15 @@
-// The user directory (Cognito user pool): sign-in, refresh, sign-out, passwords and account
-// creation. Services take the IdentityProvider interface so unit tests use a fake instead of
-// SDK mocks; Cognito's error names are turned into the few outcomes callers act on.
+// The user directory (Cognito user pool): sign-in, refresh, sign-out, passwords, and creating,
+// disabling and re-roling accounts. Services take the IdentityProvider interface so unit tests
+// use a fake instead of SDK mocks; Cognito's error names are turned into the few outcomes
+// callers act on.
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  AdminDisableUserCommand,
+  AdminRemoveUserFromGroupCommand,
   AdminSetUserPasswordCommand,
+  AdminUserGlobalSignOutCommand,
   type AuthenticationResultType,
   ChangePasswordCommand,
   CognitoIdentityProviderClient,
@@ -52,6 +56,10 @@ export interface IdentityProvider {
   /** Creates an account in the role's group and returns its subject (our userId). */
   createAccount(account: NewAccount): Promise<{ sub: string }>;
   deleteAccount(email: string): Promise<void>;
+  /** Refuses sign-in from now on and revokes every refresh token the account holds (AdminDisableUser + AdminUserGlobalSignOut). */
+  disableAccount(email: string): Promise<void>;
+  /** Moves the account from the group of its old role to the group of its new one (AdminAddUserToGroup then AdminRemoveUserFromGroup). */
+  changeRole(email: string, from: Role, to: Role): Promise<void>;
 }
 
 /** Credentials, a token or a code were refused; the caller is told only that. */
@@ -231,6 +239,20 @@ export function createCognitoIdentityProvider(
     },
     async deleteAccount(email) {
       await client.send(new AdminDeleteUserCommand({ UserPoolId: pool.userPoolId, Username: email }));
+    },
+    async disableAccount(email) {
+      // Disabled first, so no sign-in can mint a refresh token after the sign-out has revoked them all.
+      // Both calls succeed again on a disabled account, so a retry after a failure finishes the job.
+      await client.send(new AdminDisableUserCommand({ UserPoolId: pool.userPoolId, Username: email }));
+      await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: pool.userPoolId, Username: email }));
+    },
+    async changeRole(email, from, to) {
+      // Removing the old group when it is also the new one would leave the account in none.
+      if (from === to) return;
+      // Added before removed: a failure in between leaves the account in both groups, never in
+      // neither; adding it to a group it is already in succeeds, so a retry puts it right.
+      await client.send(new AdminAddUserToGroupCommand({ UserPoolId: pool.userPoolId, Username: email, GroupName: to }));
+      await client.send(new AdminRemoveUserFromGroupCommand({ UserPoolId: pool.userPoolId, Username: email, GroupName: from }));
     },
   };
 }

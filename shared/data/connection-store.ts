@@ -6,10 +6,11 @@
 //   subscription  pk PATIENT#<patientId>  sk SUBSCRIBER#<connectionId>    (connections watching a patient)
 // Every item carries expiresAt: API Gateway closes any connection after two hours, so a
 // record whose $disconnect was lost still disappears.
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
 import { Connection } from '../domain/connection.ts';
 import { TABLE_INDEXES } from './table-definition.ts';
-import { isConditionFailure, type TableClient } from './table-client.ts';
+import { batchWriteAll, isConditionFailure, type TableClient } from './table-client.ts';
 import { parseItem } from './table-item.ts';
 
 /** API Gateway's hard limit on a connection's life, plus a margin for clock skew. */
@@ -61,16 +62,20 @@ export async function listConnectionIdsOfUser(table: TableClient, userId: string
   return Items.map(connectionIdOf);
 }
 
-export async function listSubscriberConnectionIds(table: TableClient, patientId: string): Promise<string[]> {
+const Subscriber = Connection.pick({ connectionId: true, userId: true });
+export type Subscriber = z.infer<typeof Subscriber>;
+
+/** The connections watching a patient, with the user each belongs to. */
+export async function listSubscribers(table: TableClient, patientId: string): Promise<Subscriber[]> {
   const { Items = [] } = await table.doc.send(
     new QueryCommand({
       TableName: table.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': `PATIENT#${patientId}`, ':prefix': connectionKeys.subscriberPrefix },
-      ProjectionExpression: 'connectionId',
+      ProjectionExpression: 'connectionId, userId',
     }),
   );
-  return Items.map(connectionIdOf);
+  return Items.map((item) => parseItem('subscription', Subscriber, item));
 }
 
 /**
@@ -98,7 +103,7 @@ export async function addSubscriptions(
     if (isConditionFailure(error)) return false;
     throw error;
   }
-  await batchWrite(
+  await batchWriteAll(
     table,
     patientIds.map((patientId) => ({
       PutRequest: {
@@ -120,23 +125,8 @@ export async function deleteConnection(table: TableClient, connectionId: string)
   const connection = await getConnection(table, connectionId);
   await table.doc.send(new DeleteCommand({ TableName: table.tableName, Key: connectionKeys.connection(connectionId) }));
   if (!connection) return;
-  await batchWrite(
+  await batchWriteAll(
     table,
     connection.subscriptions.map((patientId) => ({ DeleteRequest: { Key: connectionKeys.subscription(patientId, connectionId) } })),
   );
-}
-
-type WriteRequest = NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string][number];
-
-// BatchWrite takes 25 requests at a time and may hand some back unprocessed under load.
-async function batchWrite(table: TableClient, requests: WriteRequest[]): Promise<void> {
-  for (let i = 0; i < requests.length; i += 25) {
-    let pending: WriteRequest[] = requests.slice(i, i + 25);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      if (attempt > 5) throw new Error('DynamoDB kept returning unprocessed subscription writes');
-      const { UnprocessedItems } = await table.doc.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: pending } }));
-      pending = UnprocessedItems?.[table.tableName] ?? [];
-    }
-  }
 }

@@ -2,6 +2,8 @@
 // container; the endpoint comes from the SDK's own AWS_ENDPOINT_URL_DYNAMODB in the twin.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  BatchWriteCommand,
   DynamoDBDocumentClient,
   QueryCommand,
   TransactWriteCommand,
@@ -108,4 +110,75 @@ export async function queryAll(
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return items;
+}
+
+/** Attempts at a batch whose items DynamoDB keeps handing back unprocessed (it does so under throttling, without an error). */
+const UNPROCESSED_ATTEMPTS = 6;
+
+const backOff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+
+export type WriteRequest = NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string][number];
+
+/** Writes every request, 25 at a time, until none is left unprocessed. */
+export async function batchWriteAll(table: TableClient, requests: readonly WriteRequest[]): Promise<void> {
+  for (let i = 0; i < requests.length; i += 25) {
+    let pending: WriteRequest[] = requests.slice(i, i + 25);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= UNPROCESSED_ATTEMPTS) throw new Error(`DynamoDB kept ${pending.length} batch writes unprocessed`);
+      if (attempt > 0) await backOff(attempt);
+      const { UnprocessedItems } = await table.doc.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: pending } }));
+      pending = UnprocessedItems?.[table.tableName] ?? [];
+    }
+  }
+}
+
+type Key = Record<string, unknown>;
+
+/**
+ * Every item of `keys` that exists, 100 keys a call, asking again for unprocessed keys: a key
+ * silently skipped would look like a missing item.
+ */
+export async function batchGetAll(table: TableClient, keys: readonly Key[]): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Key[] = keys.slice(i, i + 100);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= UNPROCESSED_ATTEMPTS) throw new Error(`DynamoDB kept ${pending.length} batch reads unprocessed`);
+      if (attempt > 0) await backOff(attempt);
+      const { Responses, UnprocessedKeys } = await table.doc.send(
+        new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: pending } } }),
+      );
+      items.push(...(Responses?.[table.tableName] ?? []));
+      pending = UnprocessedKeys?.[table.tableName]?.Keys ?? [];
+    }
+  }
+  return items;
+}
+
+export interface QueryPage {
+  items: Record<string, unknown>[];
+  /** Where the next page starts; absent on the last page. */
+  nextKey?: Key;
+}
+
+/**
+ * One page of a query: up to `limit` items from `startKey` on. DynamoDB may stop short of the
+ * limit when a filter drops items; the page then carries on until it is full or the partition ends.
+ */
+export async function queryPage(
+  table: TableClient,
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit'>,
+  limit: number,
+  startKey?: Key,
+): Promise<QueryPage> {
+  const items: Record<string, unknown>[] = [];
+  let next = startKey;
+  do {
+    const page = await table.doc.send(
+      new QueryCommand({ ...input, TableName: table.tableName, Limit: limit - items.length, ExclusiveStartKey: next }),
+    );
+    items.push(...(page.Items ?? []));
+    next = page.LastEvaluatedKey;
+  } while (next && items.length < limit);
+  return { items, ...(next ? { nextKey: next } : {}) };
 }

@@ -5,10 +5,10 @@
 //   clinician default     pk USER#<clinicianId>   sk THRESHOLD#<metric>
 //   organisation default  pk ORG#<orgId>          sk THRESHOLD#<metric>
 // Resolving a patient's threshold is one BatchGet of the three keys.
-import { BatchGetCommand, DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Metric } from '../domain/metrics.ts';
 import { Threshold, type ThresholdScope } from '../domain/thresholds.ts';
-import type { TableClient } from './table-client.ts';
+import { batchGetAll, type TableClient } from './table-client.ts';
 import { parseItem } from './table-item.ts';
 
 type StoredScope = Exclude<ThresholdScope, 'builtin'>;
@@ -60,19 +60,11 @@ export async function getThresholdsAlongFallback(
     ] as const
   ).filter((entry): entry is readonly [StoredScope, string] => entry[1] !== undefined);
   if (wanted.length === 0) return {};
-  let pending: Record<string, unknown>[] = wanted.map(([scope, ownerId]) => thresholdKeys.threshold(scope, ownerId, metric));
-  const items: Record<string, unknown>[] = [];
-  // Under throttling BatchGet hands keys back unprocessed without an error; skipping one
-  // would silently apply a looser fallback threshold, so ask again until all are answered.
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt > 5) throw new Error('DynamoDB kept returning unprocessed threshold keys');
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
-    const { Responses, UnprocessedKeys } = await table.doc.send(
-      new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: pending } } }),
-    );
-    items.push(...(Responses?.[table.tableName] ?? []));
-    pending = UnprocessedKeys?.[table.tableName]?.Keys ?? [];
-  }
+  // A key skipped under throttling would silently apply a looser fallback threshold: batchGetAll asks until all are answered.
+  const items = await batchGetAll(
+    table,
+    wanted.map(([scope, ownerId]) => thresholdKeys.threshold(scope, ownerId, metric)),
+  );
   const found: { patient?: Threshold; clinician?: Threshold; org?: Threshold } = {};
   for (const item of items) {
     const threshold = parseThreshold(item);

@@ -5,9 +5,12 @@ export const ROLES = ['admin', 'clinician', 'patient', 'caregiver'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
-/** Which roles each role may create. A patient joins the care team of the clinician who creates them. */
+/**
+ * Which roles each role may create. A patient joins the care team of the clinician who creates
+ * them (or whom the creating admin names); caregivers are invited by or for a patient.
+ */
 const MAY_CREATE: Record<Role, readonly Role[]> = {
-  admin: ['admin', 'clinician'],
+  admin: ['admin', 'clinician', 'patient'],
   clinician: ['patient'],
   patient: [],
   caregiver: [],
@@ -20,4 +23,11 @@ export function mayCreate(creator: Role, created: Role): boolean {
 /** "an admin", "a clinician". */
 export function withArticle(role: Role): string {
   return `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}`;
+}
+
+/** Staff roles an admin may move a person between; a patient or caregiver account keeps its role. */
+export const CHANGEABLE_ROLES: readonly Role[] = ['admin', 'clinician'];
+
+export function mayChangeRole(from: Role, to: Role): boolean {
+  return CHANGEABLE_ROLES.includes(from) && CHANGEABLE_ROLES.includes(to);
 }

@@ -41,3 +41,9 @@ export const DeviceId = z
   .min(1)
   .max(DEVICE_ID_MAX_LENGTH)
   .regex(/^[A-Za-z0-9._:\-/#]+$/, 'must be letters, digits and . _ : - / # only');
+
+/** A phone number in E.164 form (+ and up to 15 digits), the one form SMS and voice services take. */
+export const PhoneNumber = z
+  .string()
+  .regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 phone number: + then the country code and number, digits only')
+  .meta({ example: '+4930123456' });

@@ -11,8 +11,12 @@ import type { z } from 'zod';
 import type { HttpFunctionName } from '../api/function-catalog.ts';
 import { findRoute, type RouteDefinition, type ROUTES, routeKey, routesOf } from '../api/routes.ts';
 import { readSubjectClaim } from '../auth/claims.ts';
+import { withAccessNotes } from '../audit/access-notes.ts';
+import { type Actor, requestEntries } from '../audit/audit-entries.ts';
+import type { AuditEntry } from '../domain/audit-entry.ts';
 import type { Caller } from '../domain/caller.ts';
 import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../domain/errors.ts';
+import { Id } from '../domain/identifiers.ts';
 import { parseInput } from '../domain/validation.ts';
 import {
   internalErrorProblem,
@@ -59,11 +63,18 @@ export type RouteImplementations<F extends HttpFunctionName> = {
 
 export interface HttpFunctionDependencies {
   /** Finds the Vigil user behind a verified subject; undefined when there is none. */
-  loadCaller(sub: string): Promise<Caller | undefined>;
+  loadCaller(sub: string): Promise<(Caller & { disabled: boolean }) | undefined>;
+  /** Stores a request's audit entries; a failure fails the request, so nothing unaudited is served. */
+  writeAudit(entries: readonly AuditEntry[]): Promise<void>;
 }
 
-/** For functions whose routes are all public: no caller to look up, and no table client bundled. */
-export const PUBLIC_ROUTES_ONLY: HttpFunctionDependencies = { loadCaller: async () => undefined };
+/** For functions whose routes are all public: no caller to look up, nothing to audit, and no table client bundled. */
+export const PUBLIC_ROUTES_ONLY: HttpFunctionDependencies = {
+  loadCaller: async () => undefined,
+  writeAudit: async (entries) => {
+    if (entries.length > 0) throw new Error('a public route has nothing to audit');
+  },
+};
 
 /** Fails at load time when a function's implementations and the route table disagree. */
 export function assertImplementsRoutes(fn: HttpFunctionName, implemented: readonly string[]): void {
@@ -108,6 +119,7 @@ async function resolveCaller(
   route: RouteDefinition,
   event: APIGatewayProxyEventV2WithJWTAuthorizer,
   dependencies: HttpFunctionDependencies,
+  identified: (actor: Actor) => void,
 ): Promise<Caller | undefined> {
   if (route.auth === 'public') return undefined;
   // The authorizer has already verified the token; without claims the route was deployed
@@ -118,12 +130,38 @@ async function resolveCaller(
   // The JWT authorizer also passes ID tokens (their audience is the app client); the API's
   // contract is the access token, which is what sign-out and token revocation act on.
   if (claims['token_use'] !== 'access') throw new UnauthenticatedError('an access token is required; this is not one');
-  const caller = await dependencies.loadCaller(sub);
-  if (!caller) throw new ForbiddenError('this identity has no Vigil account');
+  const record = await dependencies.loadCaller(sub);
+  if (!record) throw new ForbiddenError('this identity has no Vigil account');
+  const caller: Caller = { userId: record.userId, orgId: record.orgId, role: record.role };
+  identified(caller);
+  if (record.disabled) throw new UnauthenticatedError('this account is disabled');
   if (route.roles && !route.roles.includes(caller.role)) {
     throw new ForbiddenError(`${routeKey(route)} is not open to the ${caller.role} role`);
   }
   return caller;
+}
+
+/** A body the route's schema lets be absent (a PUT that needs none) is passed on as undefined. */
+function bodyOf(route: RouteDefinition, event: APIGatewayProxyEventV2WithJWTAuthorizer): unknown {
+  const optional = route.body?.safeParse(undefined).success === true;
+  if (optional && decodeBody(event) === undefined) return undefined;
+  return parseJsonBody(event);
+}
+
+/** An id the path carried, as the audit entry names it: only well-formed ids, never whatever was sent. */
+const pathId = (value: string | undefined) => (value !== undefined && Id.safeParse(value).success ? value : undefined);
+
+/** What the audit entry of a request records about where it came from and what it named. */
+function requestFacts(event: APIGatewayProxyEventV2WithJWTAuthorizer) {
+  const path = event.pathParameters ?? {};
+  const pathPatientId = pathId(path['patientId']);
+  const objectId = pathId(path['recordingId'] ?? path['alertId'] ?? path['userId']);
+  return {
+    requestId: event.requestContext.requestId,
+    ...(event.requestContext.http?.sourceIp ? { sourceIp: event.requestContext.http.sourceIp } : {}),
+    ...(pathPatientId === undefined ? {} : { pathPatientId }),
+    ...(objectId === undefined ? {} : { objectId }),
+  };
 }
 
 function jsonResponse(status: number, body: unknown): APIGatewayProxyStructuredResultV2 {
@@ -170,12 +208,24 @@ export function httpFunction<F extends HttpFunctionName>(
     const route = findRoute(event.routeKey);
     const implementation = table.get(event.routeKey);
     if (!route || !implementation || route.function !== fn) throw new NotFoundError(`no route ${event.routeKey}`);
-    const caller = await resolveCaller(route, event, dependencies);
-    const params = route.params ? parseInput('params', route.params, event.pathParameters ?? {}) : undefined;
-    const query = route.query ? parseInput('query', route.query, event.queryStringParameters ?? {}) : undefined;
-    const body = route.body ? parseInput('body', route.body, parseJsonBody(event)) : undefined;
-    const result = await implementation({ caller, params, query, body, requestId: context.awsRequestId, logger, event });
-    return jsonResponse(route.successStatus, result);
+    let actor: Actor | undefined;
+    const { notes, result } = await withAccessNotes(async () => {
+      const caller = await resolveCaller(route, event, dependencies, (identified) => {
+        actor = identified;
+      });
+      const params = route.params ? parseInput('params', route.params, event.pathParameters ?? {}) : undefined;
+      const query = route.query ? parseInput('query', route.query, event.queryStringParameters ?? {}) : undefined;
+      const body = route.body ? parseInput('body', route.body, bodyOf(route, event)) : undefined;
+      return implementation({ caller, params, query, body, requestId: context.awsRequestId, logger, event });
+    });
+    if (actor !== undefined && (route.audited || notes.patientIds.size > 0)) {
+      const outcome = result.ok ? route.successStatus : (problemOf(result.error)?.status ?? 500);
+      await dependencies.writeAudit(
+        requestEntries({ actor, action: routeKey(route), outcome, at: new Date().toISOString(), ...requestFacts(event) }, notes.patientIds),
+      );
+    }
+    if (!result.ok) throw result.error;
+    return jsonResponse(route.successStatus, result.value);
   };
 
   const problems = {

@@ -1,11 +1,16 @@
 // Pushes messages to WebSocket connections through the API Gateway management API. A
 // connection API Gateway no longer knows (410 GoneException) is removed from the table:
 // the dead recipient's record, never the sender's.
-import { ApiGatewayManagementApiClient, GetConnectionCommand, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import {
+  ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
+  GetConnectionCommand,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ServerMessage } from '../api/websocket-messages.ts';
 import { ENV, requireEnv } from '../config/env.ts';
-import { deleteConnection, listConnectionIdsOfUser, listSubscriberConnectionIds } from '../data/connection-store.ts';
+import { deleteConnection, listConnectionIdsOfUser, listSubscribers } from '../data/connection-store.ts';
 import type { TableClient } from '../data/table-client.ts';
 
 export interface ConnectionPoster {
@@ -13,6 +18,8 @@ export interface ConnectionPoster {
   post(connectionId: string, message: ServerMessage): Promise<boolean>;
   /** Whether API Gateway still holds the connection open. */
   isConnected(connectionId: string): Promise<boolean>;
+  /** Closes the connection; one already gone is fine. */
+  close(connectionId: string): Promise<void>;
 }
 
 export function isGoneError(error: unknown): boolean {
@@ -36,6 +43,9 @@ export function createConnectionPoster(client: ApiGatewayManagementApiClient): C
     post: (connectionId, message) =>
       unlessGone(() => client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: JSON.stringify(message) }))),
     isConnected: (connectionId) => unlessGone(() => client.send(new GetConnectionCommand({ ConnectionId: connectionId }))),
+    close: async (connectionId) => {
+      await unlessGone(() => client.send(new DeleteConnectionCommand({ ConnectionId: connectionId })));
+    },
   };
 }
 
@@ -52,9 +62,19 @@ export interface Delivery {
 
 export interface Notifier {
   toUsers(userIds: readonly string[], message: ServerMessage): Promise<Delivery>;
-  toPatientSubscribers(patientId: string, message: ServerMessage): Promise<Delivery>;
+  /**
+   * Pushes to the connections watching a patient whose users `audience` lets through: it is
+   * asked with the watching users and answers with those who may receive this message now.
+   */
+  toPatientSubscribers(
+    patientId: string,
+    message: ServerMessage,
+    audience: (watchers: readonly string[]) => Promise<ReadonlySet<string>>,
+  ): Promise<Delivery>;
   toConnection(connectionId: string, message: ServerMessage): Promise<boolean>;
   isConnected(connectionId: string): Promise<boolean>;
+  /** Closes every connection of a user (a disabled account) and forgets them. */
+  disconnectUser(userId: string): Promise<void>;
 }
 
 /** `logger`: the function's logger, so a failed push is logged with the invocation's request id. */
@@ -85,13 +105,28 @@ export function createNotifier(table: TableClient, poster: ConnectionPoster, log
       const ids = (await Promise.all([...new Set(userIds)].map((userId) => listConnectionIdsOfUser(table, userId)))).flat();
       return deliver(ids, message);
     },
-    async toPatientSubscribers(patientId, message) {
-      return deliver(await listSubscriberConnectionIds(table, patientId), message);
+    async toPatientSubscribers(patientId, message, audience) {
+      const subscribers = await listSubscribers(table, patientId);
+      if (subscribers.length === 0) return { delivered: 0, gone: 0 };
+      const allowed = await audience([...new Set(subscribers.map((subscriber) => subscriber.userId))]);
+      return deliver(
+        subscribers.filter((subscriber) => allowed.has(subscriber.userId)).map((subscriber) => subscriber.connectionId),
+        message,
+      );
     },
     async toConnection(connectionId, message) {
       const { delivered } = await deliver([connectionId], message);
       return delivered === 1;
     },
     isConnected: (connectionId) => poster.isConnected(connectionId),
+    async disconnectUser(userId) {
+      const ids = await listConnectionIdsOfUser(table, userId);
+      await Promise.all(
+        ids.map(async (connectionId) => {
+          await poster.close(connectionId);
+          await deleteConnection(table, connectionId);
+        }),
+      );
+    },
   };
 }

@@ -16,16 +16,21 @@ import {
   recordHistoricalAlert,
   resolveAlert,
 } from '../data/alert-store.ts';
-import { listCareTeam, listPatientIdsOf } from '../data/care-team-store.ts';
+import { listPatientIdsOf } from '../data/care-team-store.ts';
+import { alertNeed } from '../domain/consent.ts';
+import { type CareTeamPushDependencies, pushToCareTeam } from './care-team-push.ts';
 import type { CursorCodec } from '../data/paging-cursor.ts';
 import type { TableClient } from '../data/table-client.ts';
 import type { Notifier } from '../realtime/connection-notifier.ts';
 import { requirePatientAccess } from './patient-access-check.ts';
+import { MANAGE, readingOf } from '../domain/patient-access.ts';
+import { noteAccessTo } from '../audit/access-notes.ts';
 
 export interface AlertServiceDependencies {
   table: TableClient;
   notifier: Notifier;
   cursors: CursorCodec;
+  requestId?: string;
   now?: () => Date;
 }
 
@@ -36,17 +41,14 @@ export function publicAlert(alert: Alert): PublicAlert {
   return rest;
 }
 
-/** Who hears about a patient's alert: their clinicians, and caregivers whose consent covers it. */
-async function recipientsOf(table: TableClient, alert: Alert): Promise<string[]> {
-  const team = await listCareTeam(table, alert.patientId);
-  return team
-    .filter((member) => member.memberRole === 'clinician' || (alert.metric !== undefined && member.scopes?.includes(alert.metric)))
-    .map((member) => member.memberId);
+/** Tells the patient's clinicians, and caregivers whose consent covers the alert. */
+function pushAlert(deps: CareTeamPushDependencies, alert: Alert, type: 'alert.created' | 'alert.updated') {
+  return pushToCareTeam(deps, alert, alertNeed(alert), { type, alert: publicAlert(alert) }, alert.alertId);
 }
 
 export type RaiseAlertInput = Omit<AlertDraft, 'alertId' | 'createdAt'>;
 
-export async function raiseAlert(deps: Pick<AlertServiceDependencies, 'table' | 'notifier' | 'now'>, input: RaiseAlertInput) {
+export async function raiseAlert(deps: Pick<AlertServiceDependencies, 'table' | 'notifier' | 'now' | 'requestId'>, input: RaiseAlertInput) {
   const now = deps.now?.() ?? new Date();
   const draft: AlertDraft = { ...input, alertId: randomUUID(), createdAt: now.toISOString() };
   if (input.recordingId && isHistorical(input.firstSeenAt, now)) {
@@ -54,14 +56,13 @@ export async function raiseAlert(deps: Pick<AlertServiceDependencies, 'table' | 
     return { alert, created, pushed: { delivered: 0, gone: 0 } };
   }
   const { alert, created } = await openOrRepeatAlert(deps.table, draft);
-  const recipients = await recipientsOf(deps.table, alert);
-  const pushed = await deps.notifier.toUsers(recipients, { type: created ? 'alert.created' : 'alert.updated', alert: publicAlert(alert) });
+  const pushed = await pushAlert(deps, alert, created ? 'alert.created' : 'alert.updated');
   return { alert, created, pushed };
 }
 
 async function patientsVisibleTo(deps: AlertServiceDependencies, caller: Caller, patientId: string | undefined): Promise<string[]> {
   if (patientId) {
-    await requirePatientAccess(deps.table, caller, patientId, 'read');
+    await requirePatientAccess(deps.table, caller, patientId, readingOf(['alerts']));
     return [patientId];
   }
   return listPatientIdsOf(deps.table, caller.userId);
@@ -94,6 +95,7 @@ export async function listAlerts(deps: AlertServiceDependencies, caller: Caller,
   );
   const merged = pages.flat().sort((a, b) => (alertKeys.order(a) < alertKeys.order(b) ? 1 : -1));
   const items = merged.slice(0, limit);
+  noteAccessTo(...items.map((alert) => alert.patientId));
   const last = items.at(-1);
   const nextCursor = merged.length > limit && last ? deps.cursors.encode(alertKeys.order(last), scope) : undefined;
   return { items: items.map(publicAlert), ...(nextCursor ? { nextCursor } : {}) };
@@ -107,7 +109,7 @@ async function changeAlert(
 ): Promise<PublicAlert> {
   const alert = await getAlert(deps.table, alertId);
   if (!alert || alert.orgId !== caller.orgId) throw new NotFoundError(`alert ${alertId} not found`);
-  await requirePatientAccess(deps.table, caller, alert.patientId, 'manage');
+  await requirePatientAccess(deps.table, caller, alert.patientId, MANAGE);
   let changed: Alert;
   try {
     changed = await change(alert, (deps.now?.() ?? new Date()).toISOString());
@@ -115,7 +117,7 @@ async function changeAlert(
     if (error instanceof AlertStateError) throw new ConflictError(error.message);
     throw error;
   }
-  await deps.notifier.toUsers(await recipientsOf(deps.table, changed), { type: 'alert.updated', alert: publicAlert(changed) });
+  await pushAlert(deps, changed, 'alert.updated');
   return publicAlert(changed);
 }
 

@@ -10,8 +10,9 @@ import { fieldProblems } from '../domain/validation.ts';
 import { addSubscriptions, deleteConnection, listConnectionIdsOfUser, putConnection } from '../data/connection-store.ts';
 import type { TableClient } from '../data/table-client.ts';
 import type { Notifier } from '../realtime/connection-notifier.ts';
-import { lookupCaller } from './caller-lookup.ts';
+import { lookupEnabledCaller } from './caller-lookup.ts';
 import { requirePatientAccess } from './patient-access-check.ts';
+import { READ_ANY } from '../domain/patient-access.ts';
 
 /** The caller behind a token, or undefined when the token is bad or has no Vigil account. */
 export async function authorizeConnection(
@@ -22,7 +23,7 @@ export async function authorizeConnection(
   if (!token) return undefined;
   try {
     const { sub } = await verifier.verify(token);
-    return await lookupCaller(table, sub);
+    return await lookupEnabledCaller(table, sub);
   } catch (error) {
     if (error instanceof InvalidTokenError) return undefined;
     throw error;
@@ -100,7 +101,7 @@ export async function subscribe(
   const patientIds = [...new Set(parsed.data.patientIds)];
   const checks = await Promise.all(
     patientIds.map((patientId) =>
-      requirePatientAccess(deps.table, caller, patientId, 'read').then(
+      requirePatientAccess(deps.table, caller, patientId, READ_ANY).then(
         () => undefined,
         (error: unknown) => {
           if (!(error instanceof DomainError)) throw error;

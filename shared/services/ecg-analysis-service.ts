@@ -21,11 +21,15 @@ import type { TableClient } from '../data/table-client.ts';
 import { getUser } from '../data/user-store.ts';
 import type { Notifier } from '../realtime/connection-notifier.ts';
 import { raiseAlert } from './alert-service.ts';
+import { pushToWatchers } from './care-team-push.ts';
+import { ECG_NEED } from '../domain/consent.ts';
 import { resolvePatientThreshold } from './threshold-service.ts';
 
 export interface EcgAnalysisDependencies {
   table: TableClient;
   notifier: Notifier;
+  /** The invocation, for the audit entries of what it pushes. */
+  requestId?: string;
   now?: () => Date;
   logger?: Logger;
 }
@@ -168,25 +172,31 @@ export async function advanceRecordingAnalysis(
       finished: atEnd ? { status: closed ?? 'analyzed' } : false,
       at: (deps.now?.() ?? new Date()).toISOString(),
     });
-    await deps.notifier.toPatientSubscribers(recording.patientId, {
-      type: 'ecg.analyzed',
+    await pushToWatchers(
+      deps,
+      recording,
+      ECG_NEED,
+      {
+        type: 'ecg.analyzed',
+        recordingId,
+        patientId: recording.patientId,
+        // The final step analyses no chunk of its own (it closes the last window): no seq.
+        ...(atEnd ? {} : { seq: state.nextSeq }),
+        final: atEnd,
+        beats: result.beats.length,
+        ...(result.heartRate
+          ? {
+              heartRate: {
+                meanBpm: round(result.heartRate.meanBpm),
+                minBpm: round(result.heartRate.minBpm),
+                maxBpm: round(result.heartRate.maxBpm),
+              },
+            }
+          : {}),
+        findings,
+      },
       recordingId,
-      patientId: recording.patientId,
-      // The final step analyses no chunk of its own (it closes the last window): no seq.
-      ...(atEnd ? {} : { seq: state.nextSeq }),
-      final: atEnd,
-      beats: result.beats.length,
-      ...(result.heartRate
-        ? {
-            heartRate: {
-              meanBpm: round(result.heartRate.meanBpm),
-              minBpm: round(result.heartRate.minBpm),
-              maxBpm: round(result.heartRate.maxBpm),
-            },
-          }
-        : {}),
-      findings,
-    });
+    );
     state = next;
     analyzedChunks++;
     if (atEnd) return progress(true, false);

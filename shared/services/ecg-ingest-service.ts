@@ -16,6 +16,8 @@ import {
 import type { TableClient } from '../data/table-client.ts';
 import type { EcgChunkQueue } from '../messaging/ecg-chunk-queue.ts';
 import { requirePatientAccess } from './patient-access-check.ts';
+import { readingOf, UPLOAD } from '../domain/patient-access.ts';
+import { ECG_NEED } from '../domain/consent.ts';
 
 export interface EcgIngestDependencies {
   table: TableClient;
@@ -40,7 +42,7 @@ export interface StartRecordingRequest {
 }
 
 export async function startRecording(deps: EcgIngestDependencies, caller: Caller, patientId: string, request: StartRecordingRequest) {
-  await requirePatientAccess(deps.table, caller, patientId, 'upload');
+  await requirePatientAccess(deps.table, caller, patientId, UPLOAD);
   const now = (deps.now?.() ?? new Date()).toISOString();
   const recording: Recording = {
     recordingId: randomUUID(),
@@ -79,7 +81,7 @@ export function decodeChunkSamples(body: ChunkBody): Int16Array {
 async function recordingFor(deps: Pick<EcgIngestDependencies, 'table'>, caller: Caller, recordingId: string, action: 'upload' | 'read') {
   const recording = await getRecording(deps.table, recordingId);
   if (!recording || recording.orgId !== caller.orgId) throw new NotFoundError(`recording ${recordingId} not found`);
-  await requirePatientAccess(deps.table, caller, recording.patientId, action);
+  await requirePatientAccess(deps.table, caller, recording.patientId, action === 'upload' ? UPLOAD : readingOf(ECG_NEED));
   return recording;
 }
 

@@ -9,6 +9,7 @@ import { validationErrorOf } from '../domain/validation.ts';
 import type { TableClient } from '../data/table-client.ts';
 import { deleteThreshold, getThresholdsAlongFallback, putThreshold } from '../data/threshold-store.ts';
 import { requirePatientAccess } from './patient-access-check.ts';
+import { MANAGE } from '../domain/patient-access.ts';
 
 export interface ThresholdServiceDependencies {
   table: TableClient;
@@ -35,7 +36,7 @@ export async function setPatientThreshold(
   request: Partial<ThresholdLimits>,
 ): Promise<Threshold> {
   const limits = thresholdFrom(metric, request);
-  await requirePatientAccess(deps.table, caller, patientId, 'manage');
+  await requirePatientAccess(deps.table, caller, patientId, MANAGE);
   const threshold: Threshold & { scope: 'patient' } = { metric, scope: 'patient', ...limits, ...stamp(deps, caller) };
   await putThreshold(deps.table, patientId, threshold);
   return threshold;
@@ -79,7 +80,7 @@ export async function getPatientThreshold(
   patientId: string,
   metric: Metric,
 ): Promise<Threshold> {
-  const patient = await requirePatientAccess(deps.table, caller, patientId, 'manage');
+  const patient = await requirePatientAccess(deps.table, caller, patientId, MANAGE);
   const threshold = await resolvePatientThreshold(deps.table, patient, metric);
   if (!threshold) throw new NotFoundError(`no threshold applies to ${metric} for patient ${patientId}`);
   return threshold;
@@ -91,7 +92,7 @@ export async function removePatientThreshold(
   patientId: string,
   metric: Metric,
 ): Promise<void> {
-  await requirePatientAccess(deps.table, caller, patientId, 'manage');
+  await requirePatientAccess(deps.table, caller, patientId, MANAGE);
   const removed = await deleteThreshold(deps.table, 'patient', patientId, metric);
   if (!removed) throw new NotFoundError(`patient ${patientId} has no own threshold for ${metric}`);
 }

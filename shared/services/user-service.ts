@@ -1,19 +1,44 @@
-// Creating and reading users. Who may create whom is a domain rule; the account lives in the
-// user pool and the profile (role, organisation, care team) in our table.
+// Users: creating, reading, editing and disabling them, and the lists of an organisation's
+// people. Who may do what is a domain rule; the account lives in the user pool and the
+// profile (role, organisation, care team) in our table.
 import { randomUUID } from 'node:crypto';
+import { noteAccessTo } from '../audit/access-notes.ts';
 import { AccountExistsError, type IdentityProvider, type NewAccount, WeakPasswordError } from '../auth/identity-provider.ts';
 import type { Caller } from '../domain/caller.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { PAGE_LIMITS } from '../domain/paging.ts';
 import { passwordProblems } from '../domain/password-policy.ts';
-import { mayCreate, type Role, withArticle } from '../domain/roles.ts';
+import { mayChangeRole, mayCreate, type Role, withArticle } from '../domain/roles.ts';
+import { assertUserAccess } from '../domain/user-access.ts';
 import type { User } from '../domain/user.ts';
+import { getMembership, listPatientIdsOf, listPatientIdsOfPage, removeMember } from '../data/care-team-store.ts';
+import type { CursorCodec } from '../data/paging-cursor.ts';
 import type { TableClient } from '../data/table-client.ts';
-import { createOrganisationWithAdmin, createUser, EmailTakenError, getUser } from '../data/user-store.ts';
+import {
+  changeRole,
+  clinicianCountChange,
+  clinicianCounts,
+  createOrganisationWithAdmin,
+  createUser,
+  disableUser,
+  EmailTakenError,
+  getUser,
+  getUsers,
+  listUsersPage,
+  type ProfileChanges,
+  updateProfile,
+} from '../data/user-store.ts';
+import type { Notifier } from '../realtime/connection-notifier.ts';
 
 export interface UserServiceDependencies {
   table: TableClient;
   identity: IdentityProvider;
   now?: () => Date;
+}
+
+export interface UserAdministrationDependencies extends UserServiceDependencies {
+  cursors: CursorCodec;
+  notifier: Notifier;
 }
 
 export interface NewUser {
@@ -22,19 +47,26 @@ export interface NewUser {
   role: Role;
   /** Temporary: the user must replace it at their first sign-in. */
   password?: string;
+  /** Patients created by an admin: the clinician whose care they join. */
+  clinicianId?: string;
+  phone?: string;
+  timeZone?: string;
 }
 
-export type PublicUser = Omit<User, 'primaryClinicianId'>;
+export type PublicUser = Omit<User, 'primaryClinicianId' | 'disabledBy'>;
 
 export function publicUser(user: User): PublicUser {
-  const { primaryClinicianId: _primaryClinicianId, ...rest } = user;
+  const { primaryClinicianId: _primaryClinicianId, disabledBy: _disabledBy, ...rest } = user;
   return rest;
 }
+
+const nowOf = (deps: { now?: () => Date }) => (deps.now?.() ?? new Date()).toISOString();
 
 const weakPassword = (detail: string) =>
   new ValidationError(detail, [{ path: 'body.password', message: 'does not meet the password policy' }]);
 
-async function createAccount(identity: IdentityProvider, account: NewAccount): Promise<string> {
+/** Creates the pool account; a password given is checked against the policy first. */
+export async function createAccount(identity: IdentityProvider, account: NewAccount): Promise<string> {
   const problems = account.password === undefined ? [] : passwordProblems(account.password.value);
   if (problems.length > 0) throw weakPassword(`password needs ${problems.join(', ')}`);
   try {
@@ -48,14 +80,36 @@ async function createAccount(identity: IdentityProvider, account: NewAccount): P
 }
 
 /** Writes the profile; if that fails the account is removed again so no orphan can sign in. */
-async function saveProfile(deps: UserServiceDependencies, email: string, write: () => Promise<void>): Promise<void> {
+export async function saveProfile<T>(deps: UserServiceDependencies, email: string, write: () => Promise<T>): Promise<T> {
   try {
-    await write();
+    return await write();
   } catch (error) {
     await deps.identity.deleteAccount(email).catch(() => undefined);
     if (error instanceof EmailTakenError) throw new ConflictError(error.message);
     throw error;
   }
+}
+
+const clinicianProblem = (message: string) => new ValidationError(`clinicianId: ${message}`, [{ path: 'body.clinicianId', message }]);
+
+/** The clinician a new patient joins: the creating clinician, or the enabled clinician an admin names. */
+async function enrollingClinician(deps: UserServiceDependencies, caller: Caller, input: NewUser): Promise<string | undefined> {
+  if (input.role !== 'patient') {
+    if (input.clinicianId !== undefined) throw clinicianProblem('only a new patient is given a clinician');
+    return undefined;
+  }
+  if (caller.role === 'clinician') {
+    if (input.clinicianId !== undefined && input.clinicianId !== caller.userId) {
+      throw clinicianProblem('a clinician enrols patients into their own care; add colleagues through the care team afterwards');
+    }
+    return caller.userId;
+  }
+  if (input.clinicianId === undefined) throw clinicianProblem('an admin creating a patient names the clinician whose care they join');
+  const clinician = await getUser(deps.table, input.clinicianId);
+  if (clinician?.orgId !== caller.orgId || clinician.role !== 'clinician' || clinician.disabledAt !== undefined) {
+    throw clinicianProblem(`there is no enabled clinician ${input.clinicianId} in your organisation`);
+  }
+  return clinician.userId;
 }
 
 /**
@@ -67,21 +121,26 @@ export async function createUserAs(deps: UserServiceDependencies, caller: Caller
   if (!mayCreate(caller.role, input.role)) {
     throw new ForbiddenError(`${withArticle(caller.role)} cannot create ${withArticle(input.role)}`);
   }
+  const clinicianId = await enrollingClinician(deps, caller, input);
   const userId = await createAccount(deps.identity, {
     email: input.email,
     role: input.role,
     ...(input.password === undefined ? {} : { password: { value: input.password, kind: 'temporary' } }),
   });
-  const user: User = {
-    userId,
-    orgId: caller.orgId,
-    email: input.email,
-    name: input.name,
-    role: input.role,
-    createdAt: (deps.now?.() ?? new Date()).toISOString(),
-    ...(input.role === 'patient' ? { primaryClinicianId: caller.userId } : {}),
-  };
-  await saveProfile(deps, input.email, () => createUser(deps.table, user));
+  if (input.role === 'patient') noteAccessTo(userId);
+  const user = await saveProfile(deps, input.email, () =>
+    createUser(deps.table, {
+      userId,
+      orgId: caller.orgId,
+      email: input.email,
+      name: input.name,
+      role: input.role,
+      createdAt: nowOf(deps),
+      ...(input.phone === undefined ? {} : { phone: input.phone }),
+      ...(input.timeZone === undefined ? {} : { timeZone: input.timeZone }),
+      ...(clinicianId === undefined ? {} : { primaryClinicianId: clinicianId }),
+    }),
+  );
   return publicUser(user);
 }
 
@@ -98,22 +157,176 @@ export async function createOrganisation(
     role: 'admin',
     password: { value: input.password, kind: 'permanent' },
   });
-  const createdAt = (deps.now?.() ?? new Date()).toISOString();
+  const createdAt = nowOf(deps);
   const organisation = { orgId: randomUUID(), name: input.organisationName, createdAt };
-  const admin: User = {
+  const admin = {
     userId,
     orgId: organisation.orgId,
     email: input.email,
     name: input.name ?? input.email,
-    role: 'admin',
+    role: 'admin' as const,
     createdAt,
   };
   await saveProfile(deps, input.email, () => createOrganisationWithAdmin(deps.table, organisation, admin));
-  return { organisation, admin: publicUser(admin) };
+  const stored = await getUser(deps.table, userId);
+  if (!stored) throw new Error(`the new admin ${userId} was not stored`);
+  return { organisation, admin: publicUser(stored) };
 }
 
 export async function getSelf(deps: Pick<UserServiceDependencies, 'table'>, caller: Caller): Promise<PublicUser> {
   const user = await getUser(deps.table, caller.userId);
   if (!user) throw new NotFoundError('your profile no longer exists');
   return publicUser(user);
+}
+
+/** Loads a user and checks the caller may act on them; a patient reached is noted for the audit trail. */
+async function userFor(deps: Pick<UserServiceDependencies, 'table'>, caller: Caller, userId: string, action: 'read' | 'edit' | 'disable') {
+  const [target, membership] = await Promise.all([
+    getUser(deps.table, userId),
+    caller.userId === userId ? Promise.resolve(undefined) : getMembership(deps.table, userId, caller.userId),
+  ]);
+  if (target?.role === 'patient' && target.orgId === caller.orgId) noteAccessTo(target.userId);
+  assertUserAccess(caller, userId, target, membership, action);
+  return target;
+}
+
+export async function getUserAs(deps: Pick<UserServiceDependencies, 'table'>, caller: Caller, userId: string): Promise<PublicUser> {
+  return publicUser(await userFor(deps, caller, userId, 'read'));
+}
+
+export interface UserChanges extends ProfileChanges {
+  role?: Role;
+}
+
+const roleConflict = (message: string) => new ConflictError(`role: ${message}`, [{ path: 'body.role', message }]);
+
+async function applyRoleChange(deps: UserServiceDependencies, caller: Caller, user: User, to: Role): Promise<void> {
+  if (to === user.role) return;
+  if (caller.role !== 'admin') throw new ForbiddenError('only an admin changes a role');
+  if (caller.userId === user.userId) throw new ForbiddenError('nobody changes their own role; ask another admin');
+  if (!mayChangeRole(user.role, to)) {
+    throw roleConflict(`${withArticle(user.role)} account cannot become ${withArticle(to)}; only admins and clinicians change roles`);
+  }
+  if (user.disabledAt !== undefined) throw roleConflict(`user ${user.userId} is disabled`);
+  if (user.role === 'clinician' && (await listPatientIdsOf(deps.table, user.userId)).length > 0) {
+    throw roleConflict(`clinician ${user.userId} still has patients; hand them over to another clinician first`);
+  }
+  if (!(await changeRole(deps.table, user, to))) {
+    throw roleConflict(`user ${user.userId} is the organisation's last enabled admin, or their role changed meanwhile`);
+  }
+  await deps.identity.changeRole(user.email, user.role, to);
+}
+
+export async function updateUserAs(
+  deps: UserServiceDependencies,
+  caller: Caller,
+  userId: string,
+  changes: UserChanges,
+): Promise<PublicUser> {
+  const user = await userFor(deps, caller, userId, 'edit');
+  const { role, ...profile } = changes;
+  if (role !== undefined) await applyRoleChange(deps, caller, user, role);
+  const updated = await updateProfile(deps.table, userId, profile);
+  if (!updated) throw new NotFoundError(`user ${userId} not found`);
+  return publicUser(updated);
+}
+
+/** How many of a leaving clinician's patients would be named in a refusal. */
+const NAMED_PATIENTS = 5;
+
+/** A clinician may leave only when each of their patients keeps another clinician. */
+async function patientsLeftWithoutClinician(table: TableClient, clinicianId: string): Promise<string[]> {
+  const patientIds = await listPatientIdsOf(table, clinicianId);
+  const counts = await clinicianCounts(table, patientIds);
+  return patientIds.filter((patientId) => (counts.get(patientId) ?? 0) <= 1);
+}
+
+/**
+ * Disables an account: sign-in refused at once, refresh tokens revoked, open WebSockets closed;
+ * access tokens still in hand are refused by every function, which reads the profile. The
+ * record stays, so alerts, recordings and audit entries still name the person. A clinician or
+ * caregiver leaves the care teams they were on; a clinician only when no patient is left
+ * without one.
+ */
+export async function disableUserAs(deps: UserAdministrationDependencies, caller: Caller, userId: string): Promise<void> {
+  const user = await userFor(deps, caller, userId, 'disable');
+  if (user.disabledAt !== undefined) return;
+  if (user.role === 'clinician') {
+    const stranded = await patientsLeftWithoutClinician(deps.table, user.userId);
+    if (stranded.length > 0) {
+      const named = stranded.slice(0, NAMED_PATIENTS).join(', ');
+      throw new ConflictError(
+        `clinician ${user.userId} is the only clinician of ${stranded.length} patient(s) (${named}${stranded.length > NAMED_PATIENTS ? ', …' : ''}); add another clinician to their care teams first`,
+      );
+    }
+  }
+  if (!(await disableUser(deps.table, user, caller.userId, nowOf(deps)))) {
+    const current = await getUser(deps.table, userId);
+    if (current?.disabledAt !== undefined) return;
+    throw new ConflictError(`user ${userId} is the organisation's last enabled admin; an organisation keeps at least one`);
+  }
+  await deps.identity.disableAccount(user.email);
+  await deps.notifier.disconnectUser(user.userId);
+  if (user.role === 'clinician' || user.role === 'caregiver') {
+    const memberRole = user.role;
+    for (const patientId of await listPatientIdsOf(deps.table, user.userId)) {
+      // A removal racing another one may find the patient down to this clinician: the
+      // membership then stays, harmless, since its holder can no longer sign in.
+      await removeMember(deps.table, { patientId, memberId: user.userId, memberRole }, (id, delta) =>
+        clinicianCountChange(deps.table, id, delta),
+      );
+    }
+  }
+}
+
+export interface PageRequest {
+  limit?: number;
+  cursor?: string;
+}
+
+const startKeyFrom = (cursors: CursorCodec, cursor: string | undefined, scope: string) =>
+  cursor === undefined ? undefined : (JSON.parse(cursors.decode(cursor, scope)) as Record<string, unknown>);
+
+const nextCursorFrom = (cursors: CursorCodec, nextKey: Record<string, unknown> | undefined, scope: string) =>
+  nextKey === undefined ? {} : { nextCursor: cursors.encode(JSON.stringify(nextKey), scope) };
+
+/** The organisation's users, of one role or all; admins only. */
+export async function listUsersAs(
+  deps: Pick<UserAdministrationDependencies, 'table' | 'cursors'>,
+  caller: Caller,
+  request: PageRequest & { role?: Role },
+) {
+  const scope = `users|${caller.userId}|${request.role ?? ''}`;
+  const page = await listUsersPage(
+    deps.table,
+    caller.orgId,
+    request.role,
+    request.limit ?? PAGE_LIMITS.default,
+    startKeyFrom(deps.cursors, request.cursor, scope),
+  );
+  noteAccessTo(...page.users.filter((user) => user.role === 'patient').map((user) => user.userId));
+  return { items: page.users.map(publicUser), ...nextCursorFrom(deps.cursors, page.nextKey, scope) };
+}
+
+/** A clinician's or caregiver's own patients; an admin's, every patient of the organisation. */
+export async function listPatientsAs(
+  deps: Pick<UserAdministrationDependencies, 'table' | 'cursors'>,
+  caller: Caller,
+  request: PageRequest,
+) {
+  const scope = `patients|${caller.userId}`;
+  const limit = request.limit ?? PAGE_LIMITS.default;
+  const start = startKeyFrom(deps.cursors, request.cursor, scope);
+  let patients: User[];
+  let nextKey: Record<string, unknown> | undefined;
+  if (caller.role === 'admin') {
+    ({ users: patients, nextKey } = await listUsersPage(deps.table, caller.orgId, 'patient', limit, start));
+  } else {
+    const page = await listPatientIdsOfPage(deps.table, caller.userId, limit, start);
+    const byId = new Map((await getUsers(deps.table, page.patientIds)).map((user) => [user.userId, user]));
+    patients = page.patientIds.flatMap((patientId) => byId.get(patientId) ?? []);
+    nextKey = page.nextKey;
+  }
+  noteAccessTo(...patients.map((patient) => patient.userId));
+  return { items: patients.map(publicUser), ...nextCursorFrom(deps.cursors, nextKey, scope) };
 }

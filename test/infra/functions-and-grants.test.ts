@@ -163,13 +163,22 @@ describe('WebSocket pushes follow the catalog', () => {
 describe('user pool access follows the catalog', () => {
   const administrators = where((d) => d.access.administerUsers === true);
   // No AdminSetUserPassword: a password given at creation is a temporary one, set by AdminCreateUser.
-  const ADMIN_ACTIONS = ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminDeleteUser'];
+  const ADMIN_ACTIONS = [
+    'cognito-idp:AdminCreateUser',
+    'cognito-idp:AdminAddUserToGroup',
+    'cognito-idp:AdminDeleteUser',
+    'cognito-idp:AdminDisableUser',
+    'cognito-idp:AdminUserGlobalSignOut',
+    'cognito-idp:AdminRemoveUserFromGroup',
+  ];
 
-  it('only the users function may administer users, and only in this pool', () => {
-    expect(administrators).toEqual(['users']);
-    const cognito = vigil.statementsOf('users').filter((s) => [s.Action].flat().some((a) => a.startsWith('cognito-idp:')));
-    expect(cognito.flatMap((s) => [s.Action].flat()).sort()).toEqual([...ADMIN_ACTIONS].sort());
-    for (const s of cognito) expect(referencedIds(s.Resource)).toEqual([vigil.logicalId(vigil.stack.auth.userPool)]);
+  it('only the users and patients functions (which invite caregivers) may administer users, and only in this pool', () => {
+    expect(administrators).toEqual(['users', 'patients']);
+    for (const name of administrators) {
+      const cognito = vigil.statementsOf(name).filter((s) => [s.Action].flat().some((a) => a.startsWith('cognito-idp:')));
+      expect(cognito.flatMap((s) => [s.Action].flat()).sort()).toEqual([...ADMIN_ACTIONS].sort());
+      for (const s of cognito) expect(referencedIds(s.Resource)).toEqual([vigil.logicalId(vigil.stack.auth.userPool)]);
+    }
   });
 
   it.each(not(administrators))('%s cannot call the Cognito admin API', (name) => {
@@ -193,7 +202,7 @@ describe('cursor secret', () => {
   it.each(minters)(
     '%s, which mints cursors, gets the secret resolved from Secrets Manager at deploy time, never in the template',
     (name) => {
-      expect(minters).toEqual(['alerts']);
+      expect(minters).toEqual(['users', 'patients', 'audit', 'alerts']);
       const value = JSON.stringify(vigil.environmentOf(name)[ENV.cursorSecret]);
       expect(value).toContain('{{resolve:secretsmanager:');
       expect(referencedIds(vigil.environmentOf(name)[ENV.cursorSecret])).toHaveLength(1);

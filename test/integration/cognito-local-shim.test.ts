@@ -1,10 +1,13 @@
 // The twin's user pool (cognito-local behind its shim) answers as Cognito does where the API
 // depends on it: tokens under the pool's real issuer name, temporary passwords that are
 // checked, challenge sessions that are required and expire, refresh tokens that work after
-// the first sign-in, NotAuthorizedException for a wrong password, and the pool's password
-// policy on every new password.
+// the first sign-in, NotAuthorizedException for a wrong password, the pool's password
+// policy on every new password, disabled users refused, and a global sign-out that revokes
+// refresh tokens.
 import {
   AdminCreateUserCommand,
+  AdminDisableUserCommand,
+  AdminUserGlobalSignOutCommand,
   ChangePasswordCommand,
   CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
@@ -77,6 +80,15 @@ async function firstSignIn(email: string) {
   const answer = await answerChallenge(challenge.Session, challenge.ChallengeParameters?.['USER_ID_FOR_SRP'] ?? email);
   return answer.AuthenticationResult;
 }
+
+const refreshWith = (refreshToken: string | undefined) =>
+  cognito.send(
+    new InitiateAuthCommand({
+      AuthFlow: 'REFRESH_TOKEN_AUTH',
+      ClientId: pool.userPoolClientId,
+      AuthParameters: { REFRESH_TOKEN: refreshToken ?? '' },
+    }),
+  );
 
 describe('the twin user pool', () => {
   it("issues tokens under the pool's real issuer name, which the API's verifier accepts with the twin's keys", async () => {
@@ -151,14 +163,7 @@ describe('the twin user pool', () => {
   it('gives a refresh token on the first sign-in that renews the session until it is revoked', async () => {
     const email = await newUserWithTemporaryPassword();
     const tokens = await firstSignIn(email);
-    const refresh = () =>
-      cognito.send(
-        new InitiateAuthCommand({
-          AuthFlow: 'REFRESH_TOKEN_AUTH',
-          ClientId: pool.userPoolClientId,
-          AuthParameters: { REFRESH_TOKEN: tokens?.RefreshToken ?? '' },
-        }),
-      );
+    const refresh = () => refreshWith(tokens?.RefreshToken);
     expect((await refresh()).AuthenticationResult?.AccessToken).toBeDefined();
     await cognito.send(new RevokeTokenCommand({ ClientId: pool.userPoolClientId, Token: tokens?.RefreshToken ?? '' }));
     await expect(refresh()).rejects.toMatchObject({ name: 'NotAuthorizedException' });
@@ -193,5 +198,35 @@ describe('the twin user pool', () => {
       }),
     );
     expect((await signIn(email, 'Reset-Password-42')).AuthenticationResult?.AccessToken).toBeDefined();
+  });
+
+  it('refuses a disabled user sign-in and the refresh tokens they already hold, with NotAuthorizedException', async () => {
+    const email = await newUserWithTemporaryPassword();
+    const tokens = await firstSignIn(email);
+    expect((await refreshWith(tokens?.RefreshToken)).AuthenticationResult?.AccessToken).toBeDefined();
+    const disable = () => cognito.send(new AdminDisableUserCommand({ UserPoolId: pool.userPoolId, Username: email }));
+    await disable();
+    // Disabling a disabled account succeeds, as in Cognito.
+    await disable();
+    await expect(signIn(email, CHOSEN)).rejects.toMatchObject({ name: 'NotAuthorizedException', message: 'User is disabled.' });
+    await expect(refreshWith(tokens?.RefreshToken)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+  });
+
+  it('revokes every refresh token a user holds on AdminUserGlobalSignOut, and lets them sign in afresh', async () => {
+    const email = await newUserWithTemporaryPassword();
+    const first = await firstSignIn(email);
+    const second = (await signIn(email, CHOSEN)).AuthenticationResult;
+    expect((await refreshWith(first?.RefreshToken)).AuthenticationResult?.AccessToken).toBeDefined();
+    await cognito.send(new AdminUserGlobalSignOutCommand({ UserPoolId: pool.userPoolId, Username: email }));
+    await expect(refreshWith(first?.RefreshToken)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    await expect(refreshWith(second?.RefreshToken)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    const fresh = (await signIn(email, CHOSEN)).AuthenticationResult;
+    expect((await refreshWith(fresh?.RefreshToken)).AuthenticationResult?.AccessToken).toBeDefined();
+  });
+
+  it('answers AdminUserGlobalSignOut for an unknown user with UserNotFoundException', async () => {
+    await expect(
+      cognito.send(new AdminUserGlobalSignOutCommand({ UserPoolId: pool.userPoolId, Username: 'nobody@example.org' })),
+    ).rejects.toMatchObject({ name: 'UserNotFoundException' });
   });
 });

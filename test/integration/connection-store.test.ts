@@ -8,7 +8,7 @@ import {
   deleteConnection,
   getConnection,
   listConnectionIdsOfUser,
-  listSubscriberConnectionIds,
+  listSubscribers,
   putConnection,
 } from '../../shared/data/connection-store.ts';
 import { testTable } from './support/table.ts';
@@ -30,7 +30,7 @@ describe('connection store (DynamoDB Local)', () => {
     await addSubscriptions(table, (await getConnection(table, connectionId))!, patients, now);
 
     expect(await listConnectionIdsOfUser(table, userId)).toEqual([connectionId]);
-    expect(await listSubscriberConnectionIds(table, patients[1]!)).toEqual([connectionId]);
+    expect((await listSubscribers(table, patients[1]!)).map((s) => s.connectionId)).toEqual([connectionId]);
     const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: connectionKeys.connection(connectionId) }));
     expect(Item?.['expiresAt']).toBe(now / 1000 + CONNECTION_TTL_SECONDS);
 
@@ -41,11 +41,11 @@ describe('connection store (DynamoDB Local)', () => {
     expect((await getConnection(table, connectionId))?.subscriptions.sort()).toEqual([...patients, third].sort());
 
     await deleteConnection(table, connectionId);
-    expect(await listSubscriberConnectionIds(table, 'third')).toEqual([]);
+    expect(await listSubscribers(table, 'third')).toEqual([]);
     expect(await addSubscriptions(table, { connectionId, userId }, [randomUUID()])).toBe(false);
     expect(await getConnection(table, connectionId)).toBeUndefined();
     expect(await listConnectionIdsOfUser(table, userId)).toEqual([]);
-    expect(await listSubscriberConnectionIds(table, patients[0]!)).toEqual([]);
+    expect(await listSubscribers(table, patients[0]!)).toEqual([]);
     await expect(deleteConnection(table, connectionId)).resolves.toBeUndefined();
   });
 });

@@ -19,6 +19,7 @@ async function organisation() {
     name: 'Admin',
     role: 'admin',
     createdAt: at,
+    timeZone: 'UTC',
   };
   await createOrganisationWithAdmin(table, { orgId, name: 'Clinic', createdAt: at }, admin);
   const clinician: User = {
@@ -28,6 +29,7 @@ async function organisation() {
     name: 'Dr C',
     role: 'clinician',
     createdAt: at,
+    timeZone: 'UTC',
   };
   await createUser(table, clinician);
   return { orgId, admin, clinician };
@@ -56,6 +58,7 @@ describe('users and care teams (DynamoDB Local)', () => {
       name: 'P',
       role: 'patient',
       createdAt: at,
+      timeZone: 'UTC',
       primaryClinicianId: clinician.userId,
     };
     await createUser(table, patient);

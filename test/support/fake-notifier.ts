@@ -18,7 +18,8 @@ export function recordingNotifier(): RecordingNotifier {
         pushes.push(message);
         return { delivered: 0, gone: 0 };
       },
-      toPatientSubscribers: async (_patient, message) => {
+      toPatientSubscribers: async (_patient, message, audience) => {
+        await audience([]);
         pushes.push(message);
         return { delivered: 0, gone: 0 };
       },
@@ -27,6 +28,7 @@ export function recordingNotifier(): RecordingNotifier {
         return true;
       },
       isConnected: async () => true,
+      disconnectUser: async () => undefined,
     },
   };
 }

@@ -11,6 +11,10 @@ export interface StoredUser {
   readonly Password?: string;
   readonly UserStatus?: string;
   readonly ConfirmationCode?: string;
+  /** AdminDisableUser sets it to false; cognito-local's own sign-in never reads it. */
+  readonly Enabled?: boolean;
+  /** The refresh tokens cognito-local will still honour for this user. */
+  readonly RefreshTokens?: readonly string[];
   readonly Attributes?: ReadonlyArray<{ readonly Name: string; readonly Value: string }>;
 }
 
@@ -43,9 +47,18 @@ async function readDbFile(dataDir: string, file: string): Promise<Json | undefin
   }
 }
 
-export async function poolOfClient(dataDir: string, clientId: string): Promise<string | undefined> {
+async function storedClients(dataDir: string): Promise<Map<string, { UserPoolId?: string }>> {
   const clients = (await readDbFile(dataDir, 'clients.json'))?.['Clients'] as Record<string, { UserPoolId?: string }> | undefined;
-  return clients === undefined ? undefined : new Map(Object.entries(clients)).get(clientId)?.UserPoolId;
+  return new Map(Object.entries(clients ?? {}));
+}
+
+export async function poolOfClient(dataDir: string, clientId: string): Promise<string | undefined> {
+  return (await storedClients(dataDir)).get(clientId)?.UserPoolId;
+}
+
+/** The ids of the app clients of a pool (calls such as RevokeToken name a client, not a pool). */
+export async function clientsOfPool(dataDir: string, userPoolId: string): Promise<string[]> {
+  return [...(await storedClients(dataDir))].filter(([, client]) => client.UserPoolId === userPoolId).map(([clientId]) => clientId);
 }
 
 /** The user a sign-in name (the username or the email alias, in any case) names, if any. */

@@ -11,10 +11,14 @@
 //   - A new password (challenge, ChangePassword, ConfirmForgotPassword) must meet the pool's
 //     password policy (InvalidPasswordException), which cognito-local does not check.
 //   - Sign-in answers carry ExpiresIn.
-// It reads cognito-local's own database files for the temporary password and the policy; it
-// never writes them.
+//   - A disabled user (AdminDisableUser) can neither sign in nor refresh: NotAuthorizedException
+//     "User is disabled." (cognito-local stores Enabled: false but never reads it).
+//   - AdminUserGlobalSignOut, which cognito-local lacks, revokes every refresh token the user
+//     holds through cognito-local's own RevokeToken.
+// It reads cognito-local's own database files for users (temporary password, Enabled, refresh
+// tokens), app clients and the policy; it never writes them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { poolOfClient, type StoredPasswordPolicy, storedPasswordPolicy, storedUser } from './cognito-local-db.ts';
+import { clientsOfPool, poolOfClient, type StoredPasswordPolicy, storedPasswordPolicy, storedUser } from './cognito-local-db.ts';
 
 export interface CognitoShimOptions {
   /** cognito-local's own endpoint. */
@@ -35,6 +39,9 @@ const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 
 const refusal = (type: string, message: string): Answer => ({ status: 400, body: { __type: type, message } });
 const WRONG_CREDENTIALS = () => refusal('NotAuthorizedException', 'Incorrect username or password.');
+const USER_DISABLED = () => refusal('NotAuthorizedException', 'User is disabled.');
+/** cognito-local takes the legacy name of the refresh flow too. */
+const REFRESH_FLOWS = new Set(['REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN']);
 /** Cognito lets a NEW_PASSWORD_REQUIRED session be used for three minutes. */
 const CHALLENGE_SESSION_MS = 3 * 60_000;
 
@@ -96,11 +103,24 @@ export function createCognitoShim(options: CognitoShimOptions): (request: Incomi
     return { ...answer, body: { ...answer.body, AuthenticationResult: { ...result, ExpiresIn: expiresIn, TokenType: 'Bearer' } } };
   };
 
+  /** The refresh token does not name its user in cognito-local's database, so the renewed access token is read for it. */
+  const refresh = async (body: Json): Promise<Answer> => {
+    const answer = await call('InitiateAuth', body);
+    if (answer.status !== 200) return answer;
+    const accessToken = (answer.body['AuthenticationResult'] as Json | undefined)?.['AccessToken'];
+    const username = unverifiedClaims(accessToken)['username'];
+    const stored = typeof username === 'string' ? await userOfPool(await poolOf(body['ClientId']), username) : undefined;
+    return stored?.Enabled === false ? USER_DISABLED() : withExpiresIn(answer);
+  };
+
   const initiateAuth = async (body: Json): Promise<Answer> => {
+    if (REFRESH_FLOWS.has(String(body['AuthFlow']))) return refresh(body);
     if (body['AuthFlow'] !== 'USER_PASSWORD_AUTH') return withExpiresIn(await call('InitiateAuth', body));
     const parameters = (body['AuthParameters'] ?? {}) as Record<string, string>;
     const username = parameters['USERNAME'] ?? '';
     const stored = await userOfPool(await poolOf(body['ClientId']), username);
+    // Refused before cognito-local is asked, so a disabled user is not handed a new refresh token.
+    if (stored?.Enabled === false) return USER_DISABLED();
     if (stored?.UserStatus === 'FORCE_CHANGE_PASSWORD' && stored.Password !== parameters['PASSWORD']) return WRONG_CREDENTIALS();
     const answer = await call('InitiateAuth', body);
     if (answer.body['__type'] === 'InvalidPasswordException') return WRONG_CREDENTIALS();
@@ -148,6 +168,21 @@ export function createCognitoShim(options: CognitoShimOptions): (request: Incomi
     return answer.body['__type'] === 'InvalidPasswordException' ? WRONG_CREDENTIALS() : answer;
   };
 
+  /** Revokes, one by one, every refresh token cognito-local keeps for the user. */
+  const adminUserGlobalSignOut = async (body: Json): Promise<Answer> => {
+    const poolId = String(body['UserPoolId'] ?? '');
+    const stored = await storedUser(options.dataDir, poolId, String(body['Username'] ?? ''));
+    if (stored === undefined) return refusal('UserNotFoundException', 'User does not exist.');
+    // RevokeToken names an app client, not a pool; any client of the pool will do.
+    const [clientId] = await clientsOfPool(options.dataDir, poolId);
+    for (const token of stored.RefreshTokens ?? []) {
+      const revoked = await call('RevokeToken', { ClientId: clientId, Token: token });
+      // NotAuthorizedException: the token was revoked meanwhile, which is what was wanted.
+      if (revoked.status !== 200 && revoked.body['__type'] !== 'NotAuthorizedException') return revoked;
+    }
+    return { status: 200, body: {} };
+  };
+
   const confirmForgotPassword = async (body: Json): Promise<Answer> =>
     (await policyRefusal(await poolOf(body['ClientId']), body['Password'])) ?? call('ConfirmForgotPassword', body);
 
@@ -173,6 +208,7 @@ export function createCognitoShim(options: CognitoShimOptions): (request: Incomi
     ['RespondToAuthChallenge', respondToChallenge],
     ['ChangePassword', changePassword],
     ['ConfirmForgotPassword', confirmForgotPassword],
+    ['AdminUserGlobalSignOut', adminUserGlobalSignOut],
   ]);
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {

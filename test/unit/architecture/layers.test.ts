@@ -20,6 +20,7 @@ const LAYERS: Record<string, Layer> = {
   domain: { folders: ['shared/domain'], may: ['shared/ecg'], packages: ['zod'] },
   ecg: { folders: ['shared/ecg'], may: [], packages: [] },
   config: { folders: ['shared/config'], may: [], packages: [] },
+  audit: { folders: ['shared/audit'], may: ['shared/domain'], packages: [] },
   api: { folders: ['shared/api'], may: ['shared/domain', 'shared/ecg'], packages: ['zod'] },
   data: { folders: ['shared/data'], may: ['shared/domain', 'shared/config'], packages: [AWS_SDK, 'zod'] },
   auth: { folders: ['shared/auth'], may: ['shared/domain', 'shared/config'], packages: [AWS_SDK, /^aws-jwt-verify/] },
@@ -31,7 +32,7 @@ const LAYERS: Record<string, Layer> = {
   },
   http: {
     folders: ['shared/http'],
-    may: ['shared/domain', 'shared/api', 'shared/auth'],
+    may: ['shared/domain', 'shared/api', 'shared/auth', 'shared/audit'],
     packages: ['@middy/core', /^@aws-lambda-powertools\/logger/, 'aws-lambda', 'zod'],
   },
   services: {
@@ -45,6 +46,7 @@ const LAYERS: Record<string, Layer> = {
       'shared/auth',
       'shared/realtime',
       'shared/messaging',
+      'shared/audit',
     ],
     packages: ['@aws-lambda-powertools/logger'],
   },

@@ -3,7 +3,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
+  AdminDisableUserCommand,
+  AdminRemoveUserFromGroupCommand,
   AdminSetUserPasswordCommand,
+  AdminUserGlobalSignOutCommand,
   CodeMismatchException,
   CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
@@ -149,5 +152,48 @@ describe('creating accounts in the user pool', () => {
     const input = cognito.commandCalls(AdminCreateUserCommand)[0]!.args[0].input;
     expect(input.TemporaryPassword).toBeUndefined();
     expect(input.MessageAction).toBeUndefined();
+  });
+});
+
+describe('disabling accounts and changing roles in the user pool', () => {
+  it('disables an account, then signs it out everywhere, both by pool and email', async () => {
+    cognito.on(AdminDisableUserCommand).resolves({});
+    cognito.on(AdminUserGlobalSignOutCommand).resolves({});
+    await identity.disableAccount('pat@example.org');
+    const account = { UserPoolId: 'pool', Username: 'pat@example.org' };
+    expect(cognito.commandCalls(AdminDisableUserCommand).map((call) => call.args[0].input)).toEqual([account]);
+    expect(cognito.commandCalls(AdminUserGlobalSignOutCommand).map((call) => call.args[0].input)).toEqual([account]);
+    // Disabled before signed out, so no sign-in can mint a refresh token in between.
+    expect(cognito.calls().map((call) => call.args[0].constructor.name)).toEqual([
+      'AdminDisableUserCommand',
+      'AdminUserGlobalSignOutCommand',
+    ]);
+  });
+
+  it('does not sign an account out when it could not be disabled', async () => {
+    cognito.on(AdminDisableUserCommand).rejects(fault(UserNotFoundException));
+    await expect(identity.disableAccount('nobody@example.org')).rejects.toMatchObject({ name: 'UserNotFoundException' });
+    expect(cognito.commandCalls(AdminUserGlobalSignOutCommand)).toHaveLength(0);
+  });
+
+  it("adds the account to the new role's group before removing it from the old one", async () => {
+    cognito.on(AdminAddUserToGroupCommand).resolves({});
+    cognito.on(AdminRemoveUserFromGroupCommand).resolves({});
+    await identity.changeRole('ada@example.org', 'clinician', 'admin');
+    expect(cognito.calls().map((call) => [call.args[0].constructor.name, call.args[0].input])).toEqual([
+      ['AdminAddUserToGroupCommand', { UserPoolId: 'pool', Username: 'ada@example.org', GroupName: 'admin' }],
+      ['AdminRemoveUserFromGroupCommand', { UserPoolId: 'pool', Username: 'ada@example.org', GroupName: 'clinician' }],
+    ]);
+  });
+
+  it('keeps the account in its old group when it could not be added to the new one', async () => {
+    cognito.on(AdminAddUserToGroupCommand).rejects(fault(UserNotFoundException));
+    await expect(identity.changeRole('ada@example.org', 'clinician', 'admin')).rejects.toMatchObject({ name: 'UserNotFoundException' });
+    expect(cognito.commandCalls(AdminRemoveUserFromGroupCommand)).toHaveLength(0);
+  });
+
+  it('leaves an account whose role does not change in its group', async () => {
+    await identity.changeRole('ada@example.org', 'clinician', 'clinician');
+    expect(cognito.commandCalls(AdminRemoveUserFromGroupCommand)).toHaveLength(0);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { httpFunction, assertImplementsRoutes, MAX_REQUEST_BODY_BYTES } from '../../../shared/http/http-function.ts';
+import { assertImplementsRoutes, httpFunction, MAX_REQUEST_BODY_BYTES, PUBLIC_ROUTES_ONLY } from '../../../shared/http/http-function.ts';
 import type { Caller } from '../../../shared/domain/caller.ts';
 import { httpApiEvent, lambdaContext } from '../fixtures/http-api-event.ts';
 
@@ -27,7 +27,7 @@ function ecgFunction(callers: Record<string, Caller>) {
       'POST /v1/ecg/{recordingId}/cancel': notCalled,
       'GET /v1/ecg/{recordingId}': notCalled,
     },
-    { loadCaller: async (sub) => callers[sub] },
+    { loadCaller: async (sub) => (callers[sub] ? { ...callers[sub], disabled: false } : undefined), writeAudit: async () => undefined },
   );
   return { handler, seen };
 }
@@ -160,7 +160,7 @@ describe('httpFunction', () => {
         'GET /v1/openapi.json': notCalled,
         'GET /v1/asyncapi.json': notCalled,
       },
-      { loadCaller: async () => undefined },
+      PUBLIC_ROUTES_ONLY,
     );
     const response = await handler(httpApiEvent({ routeKey: 'GET /v1/health' }), lambdaContext());
     expect(response.statusCode).toBe(500);

@@ -133,7 +133,7 @@ describe('the local HTTP gateway', () => {
 
   it('finds no route for a path that names an object property', async () => {
     const url = await gateway();
-    for (const path of ['/__proto__', '/constructor', '/v1/toString', '/v1/users/__proto__']) {
+    for (const path of ['/__proto__', '/constructor', '/v1/toString', '/v1/users/me/__proto__']) {
       expect((await fetch(`${url}${path}`)).status).toBe(404);
     }
   });

@@ -17,6 +17,7 @@ function replies() {
       return true;
     },
     isConnected: async () => true,
+    disconnectUser: async () => undefined,
   };
   // Never reached: every case here is refused before any data is read.
   const table = createTableClient('unused', new DynamoDBClient({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:9' }));

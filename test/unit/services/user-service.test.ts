@@ -8,10 +8,13 @@ import { AccountExistsError, type IdentityProvider, type NewAccount } from '../.
 import { createTableClient } from '../../../shared/data/table-client.ts';
 import { ConflictError, ForbiddenError } from '../../../shared/domain/errors.ts';
 import type { Caller } from '../../../shared/domain/caller.ts';
+import type { Role } from '../../../shared/domain/roles.ts';
 
 function fakeIdentity(overrides: Partial<IdentityProvider> = {}) {
   const deleted: string[] = [];
   const created: NewAccount[] = [];
+  const disabled: string[] = [];
+  const roleChanges: Array<{ email: string; from: Role; to: Role }> = [];
   const unused = async (): Promise<never> => {
     throw new Error('not used by user creation');
   };
@@ -29,9 +32,15 @@ function fakeIdentity(overrides: Partial<IdentityProvider> = {}) {
     deleteAccount: async (email) => {
       deleted.push(email);
     },
+    disableAccount: async (email) => {
+      disabled.push(email);
+    },
+    changeRole: async (email, from, to) => {
+      roleChanges.push({ email, from, to });
+    },
     ...overrides,
   };
-  return { identity, deleted, created };
+  return { identity, deleted, created, disabled, roleChanges };
 }
 
 const orgId = randomUUID();
@@ -62,7 +71,7 @@ describe('createUserAs', () => {
   });
 
   it.each([
-    { who: 'an admin', caller: admin, role: 'patient' },
+    { who: 'an admin', caller: admin, role: 'caregiver' },
     { who: 'a clinician', caller: clinician, role: 'clinician' },
     { who: 'a clinician', caller: clinician, role: 'admin' },
     { who: 'a patient', caller: patient, role: 'patient' },
@@ -70,6 +79,20 @@ describe('createUserAs', () => {
   ] as const)('refuses $who creating a $role before touching the user pool', async ({ caller, role }) => {
     const { identity, created } = fakeIdentity();
     await expect(createUserAs({ table, identity }, caller, input(role))).rejects.toThrow(ForbiddenError);
+    expect(created).toEqual([]);
+  });
+
+  it('refuses an admin creating a patient without naming their clinician, before touching the user pool', async () => {
+    const { identity, created } = fakeIdentity();
+    await expect(createUserAs({ table, identity }, admin, input('patient'))).rejects.toThrow(/body.clinicianId|clinicianId/);
+    expect(created).toEqual([]);
+  });
+
+  it('refuses a clinician enrolling a patient into another clinician’s care', async () => {
+    const { identity, created } = fakeIdentity();
+    await expect(
+      createUserAs({ table, identity }, clinician, { ...input('patient'), clinicianId: '6b0e8f53-6a8f-4f8e-9d0e-1c2b3a4d5e6f' }),
+    ).rejects.toThrow(/their own care/);
     expect(created).toEqual([]);
   });
 

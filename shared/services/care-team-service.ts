@@ -1,0 +1,197 @@
+// A patient's care team: clinicians put on and taken off it (cover, handoff), and family
+// caregivers invited with the consent the patient gives, changed or revoked at any time.
+import type { IdentityProvider } from '../auth/identity-provider.ts';
+import type { CareTeamMembership, CareTeamRole } from '../domain/care-team.ts';
+import type { Caller } from '../domain/caller.ts';
+import type { ConsentScope } from '../domain/consent.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { CONSENT, PROFILE, STAFF, TEAM } from '../domain/patient-access.ts';
+import type { User } from '../domain/user.ts';
+import { addMember, getMembership, listCareTeam, removeMember, setCaregiverScopes } from '../data/care-team-store.ts';
+import type { TableClient } from '../data/table-client.ts';
+import { clinicianCountChange, createUser, getUser, getUserIdByEmail, getUsers } from '../data/user-store.ts';
+import { requirePatientAccess } from './patient-access-check.ts';
+import { createAccount, saveProfile } from './user-service.ts';
+
+export interface CareTeamServiceDependencies {
+  table: TableClient;
+  identity: IdentityProvider;
+  now?: () => Date;
+}
+
+export interface CareTeamMember {
+  userId: string;
+  role: CareTeamRole;
+  name: string;
+  email: string;
+  addedAt: string;
+  addedBy?: string;
+  /** Caregivers: what the patient consented to share. */
+  scopes?: ConsentScope[];
+  scopesChangedAt?: string;
+  /** Set when the member's account is disabled. */
+  disabledAt?: string;
+}
+
+const nowOf = (deps: { now?: () => Date }) => (deps.now?.() ?? new Date()).toISOString();
+const countClinicians = (table: TableClient) => (patientId: string, delta: 1 | -1) => clinicianCountChange(table, patientId, delta);
+
+function memberView(membership: CareTeamMembership, user: User | undefined): CareTeamMember {
+  return {
+    userId: membership.memberId,
+    role: membership.memberRole,
+    name: user?.name ?? '(unknown)',
+    email: user?.email ?? '',
+    addedAt: membership.addedAt,
+    ...(membership.addedBy === undefined ? {} : { addedBy: membership.addedBy }),
+    ...(membership.memberRole === 'caregiver' ? { scopes: membership.scopes ?? [] } : {}),
+    ...(membership.scopesChangedAt === undefined ? {} : { scopesChangedAt: membership.scopesChangedAt }),
+    ...(user?.disabledAt === undefined ? {} : { disabledAt: user.disabledAt }),
+  };
+}
+
+export async function getCareTeam(deps: Pick<CareTeamServiceDependencies, 'table'>, caller: Caller, patientId: string) {
+  await requirePatientAccess(deps.table, caller, patientId, TEAM);
+  const team = await listCareTeam(deps.table, patientId);
+  const users = new Map(
+    (
+      await getUsers(
+        deps.table,
+        team.map((member) => member.memberId),
+      )
+    ).map((user) => [user.userId, user]),
+  );
+  return { patientId, members: team.map((membership) => memberView(membership, users.get(membership.memberId))) };
+}
+
+const scopesProblem = (message: string) => new ValidationError(`scopes: ${message}`, [{ path: 'body.scopes', message }]);
+const userProblem = (message: string) => new ValidationError(`userId: ${message}`, [{ path: 'params.userId', message }]);
+
+/**
+ * Puts a clinician of the organisation on the care team (no body, or no scopes), or sets a
+ * caregiver's scopes (`scopes` required). Repeating either is harmless.
+ */
+export async function putCareTeamMember(
+  deps: CareTeamServiceDependencies,
+  caller: Caller,
+  patientId: string,
+  userId: string,
+  body: { scopes?: ConsentScope[] | undefined } | undefined,
+): Promise<CareTeamMember> {
+  const found = await getUser(deps.table, userId);
+  const member = found?.orgId === caller.orgId ? found : undefined;
+  // What the caller must be allowed depends on who is being put on the team.
+  await requirePatientAccess(
+    deps.table,
+    caller,
+    patientId,
+    member?.role === 'clinician' ? STAFF : member?.role === 'caregiver' ? CONSENT : PROFILE,
+  );
+  if (member === undefined) throw new NotFoundError(`user ${userId} not found`);
+  const scopes = body?.scopes;
+  if (member.role === 'clinician') {
+    if (scopes !== undefined) throw scopesProblem('clinicians see all of their patients’ data; scopes are for caregivers');
+    if (member.disabledAt !== undefined) throw userProblem(`clinician ${userId} is disabled`);
+    const membership: CareTeamMembership = {
+      patientId,
+      memberId: userId,
+      memberRole: 'clinician',
+      orgId: caller.orgId,
+      addedAt: nowOf(deps),
+      addedBy: caller.userId,
+    };
+    await addMember(deps.table, membership, countClinicians(deps.table));
+    const stored = (await getMembership(deps.table, patientId, userId)) ?? membership;
+    return memberView(stored, member);
+  }
+  if (member.role === 'caregiver') {
+    if (scopes === undefined) throw scopesProblem("required: the caregiver's new scopes (an empty list shares nothing)");
+    const updated = await setCaregiverScopes(deps.table, patientId, userId, { scopes, by: caller.userId, at: nowOf(deps) });
+    if (!updated) {
+      throw new NotFoundError(
+        `caregiver ${userId} is not on the care team of patient ${patientId}; invite them with POST /v1/patients/${patientId}/caregivers`,
+      );
+    }
+    return memberView(updated, member);
+  }
+  throw userProblem(
+    `user ${userId} is ${member.role === 'admin' ? 'an admin' : 'a patient'}; only clinicians and caregivers join a care team`,
+  );
+}
+
+/**
+ * Takes a member off the care team. Clinicians are removed by a clinician of the patient or an
+ * admin, never the last one; caregivers by the patient, their clinicians, an admin, or themselves.
+ */
+export async function removeCareTeamMember(deps: CareTeamServiceDependencies, caller: Caller, patientId: string, userId: string) {
+  const leaving = caller.role === 'caregiver' && caller.userId === userId;
+  await requirePatientAccess(deps.table, caller, patientId, PROFILE);
+  const membership = await getMembership(deps.table, patientId, userId);
+  if (!membership) throw new NotFoundError(`user ${userId} is not on the care team of patient ${patientId}`);
+  if (membership.memberRole === 'clinician') await requirePatientAccess(deps.table, caller, patientId, STAFF);
+  else if (!leaving && caller.role !== 'admin') await requirePatientAccess(deps.table, caller, patientId, CONSENT);
+  if (!(await removeMember(deps.table, membership, countClinicians(deps.table)))) {
+    if (!(await getMembership(deps.table, patientId, userId))) return;
+    throw new ConflictError(`clinician ${userId} is the last clinician of patient ${patientId}; add another before removing them`, [
+      { path: 'params.userId', message: 'the last clinician of the care team' },
+    ]);
+  }
+}
+
+export interface CaregiverInvitation {
+  email: string;
+  name: string;
+  scopes: ConsentScope[];
+}
+
+/** The caregiver account for an email: the person's existing one in the organisation, or a new one (the pool mails the invitation). */
+async function caregiverAccount(deps: CareTeamServiceDependencies, caller: Caller, invitation: CaregiverInvitation): Promise<User> {
+  const existingId = await getUserIdByEmail(deps.table, invitation.email);
+  if (existingId !== undefined) {
+    const existing = await getUser(deps.table, existingId);
+    if (existing?.orgId !== caller.orgId || existing.role !== 'caregiver' || existing.disabledAt !== undefined) {
+      const message = 'this email belongs to an account that is not an enabled caregiver of your organisation';
+      throw new ConflictError(`email: ${message}`, [{ path: 'body.email', message }]);
+    }
+    return existing;
+  }
+  const userId = await createAccount(deps.identity, { email: invitation.email, role: 'caregiver' });
+  return saveProfile(deps, invitation.email, () =>
+    createUser(deps.table, {
+      userId,
+      orgId: caller.orgId,
+      email: invitation.email,
+      name: invitation.name,
+      role: 'caregiver',
+      createdAt: nowOf(deps),
+    }),
+  );
+}
+
+/** Invites a family caregiver for the patient, with the scopes the patient consents to. */
+export async function inviteCaregiver(
+  deps: CareTeamServiceDependencies,
+  caller: Caller,
+  patientId: string,
+  invitation: CaregiverInvitation,
+): Promise<CareTeamMember> {
+  await requirePatientAccess(deps.table, caller, patientId, CONSENT);
+  const caregiver = await caregiverAccount(deps, caller, invitation);
+  const at = nowOf(deps);
+  const membership: CareTeamMembership = {
+    patientId,
+    memberId: caregiver.userId,
+    memberRole: 'caregiver',
+    orgId: caller.orgId,
+    addedAt: at,
+    addedBy: caller.userId,
+    scopes: invitation.scopes,
+    scopesChangedAt: at,
+    scopesChangedBy: caller.userId,
+  };
+  if (!(await addMember(deps.table, membership, countClinicians(deps.table)))) {
+    const message = `already a caregiver of patient ${patientId}; change their scopes with PUT /v1/patients/${patientId}/care-team/${caregiver.userId}`;
+    throw new ConflictError(`email: ${message}`, [{ path: 'body.email', message }]);
+  }
+  return memberView(membership, caregiver);
+}
