@@ -106,7 +106,15 @@ function operationOf(route: RouteDefinition, components: Components) {
     ...(route.throttle ? { 'x-vigil-throttle': route.throttle } : {}),
     security: route.auth === 'jwt' ? [{ cognitoAccessToken: [] }] : [],
     parameters: parametersOf(route, components),
-    ...(route.body ? { requestBody: { required: true, content: { [JSON_TYPE]: { schema: components.add(route.body, 'input') } } } } : {}),
+    ...(route.body
+      ? {
+          requestBody: {
+            // A body the schema lets be absent (adding a clinician to a care team) is optional.
+            required: !route.body.safeParse(undefined).success,
+            content: { [JSON_TYPE]: { schema: components.add(route.body, 'input') } },
+          },
+        }
+      : {}),
     responses,
   };
 }

@@ -5,7 +5,9 @@ import { ClientMessages, ConnectionContext, type ServerMessage } from '../api/we
 import { InvalidTokenError, type TokenVerifier } from '../auth/token-verifier.ts';
 import type { Caller } from '../domain/caller.ts';
 import { MAX_CONNECTIONS_PER_USER } from '../domain/connection.ts';
-import { DomainError, type FieldProblem, LimitExceededError } from '../domain/errors.ts';
+import { requestEntries } from '../audit/audit-entries.ts';
+import { DomainError, type FieldProblem, LimitExceededError, NotFoundError } from '../domain/errors.ts';
+import { writeAuditEntries } from '../data/audit-store.ts';
 import { fieldProblems } from '../domain/validation.ts';
 import { addSubscriptions, deleteConnection, listConnectionIdsOfUser, putConnection } from '../data/connection-store.ts';
 import type { TableClient } from '../data/table-client.ts';
@@ -87,10 +89,17 @@ const errorReply = (message: string, errors?: readonly FieldProblem[]): ServerMe
   ...(errors ? { errors: [...errors] } : {}),
 });
 
+/** What a subscribe asks of the audit trail: one entry per patient, allowed or refused. */
+function subscribeEntries(caller: Caller, connectionId: string, outcomes: ReadonlyMap<string, number>, at: string) {
+  return [...outcomes].flatMap(([patientId, outcome]) =>
+    requestEntries({ actor: caller, action: 'WS subscribe', outcome, requestId: connectionId, pathPatientId: patientId, at }, new Set()),
+  );
+}
+
 export async function subscribe(
   deps: ConnectionServiceDependencies,
   connectionId: string,
-  caller: Caller,
+  connectedAs: Caller,
   body: string | undefined,
 ): Promise<void> {
   const parsed = ClientMessages.subscribe.safeParse(parseMessage(body));
@@ -98,24 +107,38 @@ export async function subscribe(
     await deps.notifier.toConnection(connectionId, errorReply('invalid subscribe message', fieldProblems('message', parsed.error)));
     return;
   }
+  // The account as it is now, not as it was at connect: it may have been disabled or changed role since.
+  const caller = await lookupEnabledCaller(deps.table, connectedAs.userId);
+  if (!caller) {
+    await deps.notifier.toConnection(connectionId, errorReply('this account is disabled'));
+    await deps.notifier.disconnectUser(connectedAs.userId);
+    return;
+  }
   const patientIds = [...new Set(parsed.data.patientIds)];
-  const checks = await Promise.all(
+  const outcomes = new Map<string, number>();
+  await Promise.all(
     patientIds.map((patientId) =>
       requirePatientAccess(deps.table, caller, patientId, READ_ANY).then(
-        () => undefined,
+        () => outcomes.set(patientId, 200),
         (error: unknown) => {
           if (!(error instanceof DomainError)) throw error;
-          return patientId;
+          outcomes.set(patientId, error instanceof NotFoundError ? 404 : 403);
         },
       ),
     ),
   );
-  const refused = checks.filter((patientId): patientId is string => patientId !== undefined);
+  const refused = patientIds.filter((patientId) => outcomes.get(patientId) !== 200);
+  const at = (deps.now?.() ?? new Date()).toISOString();
   if (refused.length > 0) {
+    await writeAuditEntries(
+      deps.table,
+      subscribeEntries(caller, connectionId, new Map(refused.map((id) => [id, outcomes.get(id) ?? 404])), at),
+    );
     // All or nothing, so a client never believes it watches a patient it does not.
     await deps.notifier.toConnection(connectionId, errorReply(`you may not watch patients ${refused.join(', ')}`));
     return;
   }
+  await writeAuditEntries(deps.table, subscribeEntries(caller, connectionId, outcomes, at));
   if (!(await addSubscriptions(deps.table, { connectionId, userId: caller.userId }, patientIds))) {
     await deps.notifier.toConnection(connectionId, errorReply('this connection is closing; reconnect and subscribe again'));
     return;

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '../domain/caller.ts';
 import { type ClosedRecordingStatus, ECG_LIMITS, isClosedRecording, NO_FINDINGS, type Recording } from '../domain/ecg-recording.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import {
   closeRecording,
   createRecording,
@@ -81,7 +81,14 @@ export function decodeChunkSamples(body: ChunkBody): Int16Array {
 async function recordingFor(deps: Pick<EcgIngestDependencies, 'table'>, caller: Caller, recordingId: string, action: 'upload' | 'read') {
   const recording = await getRecording(deps.table, recordingId);
   if (!recording || recording.orgId !== caller.orgId) throw new NotFoundError(`recording ${recordingId} not found`);
-  await requirePatientAccess(deps.table, caller, recording.patientId, action === 'upload' ? UPLOAD : readingOf(ECG_NEED));
+  try {
+    await requirePatientAccess(deps.table, caller, recording.patientId, action === 'upload' ? UPLOAD : readingOf(ECG_NEED));
+  } catch (error) {
+    // Someone who may see the patient but not this recording (an admin, a caregiver without
+    // the ecg scope) is not told it exists either.
+    if (error instanceof ForbiddenError && action === 'read') throw new NotFoundError(`recording ${recordingId} not found`);
+    throw error;
+  }
   return recording;
 }
 

@@ -1,7 +1,8 @@
 // The authorization matrix: every route × every kind of caller, as data. A route missing from
 // the table fails the first test, so each new route brings its rows. An object a caller may
 // not see answers 404; a role that may not use a route at all answers 403; no token, 401.
-// Every answer is also checked against the route's contract (rawRequest).
+// Every answer is also checked against the route's contract (rawRequest). A disabled account's
+// token, still unexpired, answers 401 everywhere a token is needed.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RouteKey, ROUTES, routeKey } from '../../shared/api/routes.ts';
@@ -24,11 +25,23 @@ interface Row {
 /** The same status for every caller: public routes, whose answer does not depend on who asks. */
 const everyone = (status: number): Record<CallerName, number> =>
   Object.fromEntries(CALLERS.map((caller) => [caller, status])) as Record<CallerName, number>;
-/** Any signed-in user gets `status`; no token, 401. */
-const signedIn = (status: number) => ({ ...everyone(status), anonymous: 401 });
+/** Any signed-in user gets `status`; no token, or the token of a disabled account, 401. */
+const signedIn = (status: number, answers: Partial<Record<CallerName, number>> = {}) => ({
+  ...everyone(status),
+  anonymous: 401,
+  disabled: 401,
+  ...answers,
+});
+/** Only the roles listed may use the route at all: everyone else signed in gets 403. */
+const only = (answers: Partial<Record<CallerName, number>>) => ({ ...signedIn(403), ...answers });
 
 const NOBODY = { email: 'nobody-at-all@example.org', password: STRONG_PASSWORD };
 const patientPath = (world: World, rest: string) => `/v1/patients/${world.patientId}${rest}`;
+
+/** How a route on the patient's clinical data answers: clinicians of the patient only (by role), others of their role see nothing. */
+const clinicalRoute = (ok: number) => only({ clinician: ok, otherClinician: 404, outsider: 404 });
+/** How an ECG upload route answers: the patient only (by role). */
+const uploadRoute = (ok: number) => only({ patient: ok, otherPatient: 404 });
 
 // Rows run in order; the ones that set something up for a later row come first.
 const MATRIX: Row[] = [
@@ -69,72 +82,126 @@ const MATRIX: Row[] = [
   {
     route: 'POST /v1/users',
     request: () => ({ path: '/v1/users', body: { email: `new-${randomUUID()}@example.org`, name: 'New', role: 'clinician' } }),
-    expect: { anonymous: 401, admin: 201, clinician: 403, otherClinician: 403, patient: 403, otherPatient: 403, outsider: 403 },
+    expect: only({ admin: 201, outsiderAdmin: 201 }),
+  },
+  { route: 'GET /v1/users', request: () => ({ path: '/v1/users?role=clinician' }), expect: only({ admin: 200, outsiderAdmin: 200 }) },
+  {
+    route: 'GET /v1/users/{userId}',
+    request: (world) => ({ path: `/v1/users/${world.patientId}` }),
+    expect: signedIn(404, { admin: 200, clinician: 200, patient: 200, caregiver: 200, unsharedCaregiver: 200 }),
+  },
+  {
+    route: 'PATCH /v1/users/{userId}',
+    request: (world) => ({ path: `/v1/users/${world.patientId}`, body: { timeZone: 'Europe/Berlin' } }),
+    expect: signedIn(404, { admin: 200, clinician: 200, patient: 200, caregiver: 403, unsharedCaregiver: 403 }),
+  },
+  {
+    route: 'DELETE /v1/users/{userId}',
+    request: async (world) => ({ path: `/v1/users/${await world.newPatient()}` }),
+    expect: only({ admin: 204, clinician: 204, otherClinician: 404, outsiderAdmin: 404, outsider: 404 }),
+  },
+  {
+    route: 'GET /v1/patients',
+    request: () => ({ path: '/v1/patients' }),
+    expect: signedIn(200, { patient: 403, otherPatient: 403 }),
+  },
+  {
+    route: 'GET /v1/patients/{patientId}/care-team',
+    request: (world) => ({ path: patientPath(world, '/care-team') }),
+    expect: signedIn(404, { admin: 200, clinician: 200, patient: 200, caregiver: 403, unsharedCaregiver: 403 }),
+  },
+  {
+    route: 'PUT /v1/patients/{patientId}/care-team/{userId}',
+    request: (world) => ({ path: patientPath(world, `/care-team/${world.coverClinicianId}`) }),
+    expect: signedIn(404, { admin: 200, clinician: 200, patient: 403, caregiver: 403, unsharedCaregiver: 403 }),
+  },
+  {
+    route: 'DELETE /v1/patients/{patientId}/care-team/{userId}',
+    request: async (world) => ({ path: patientPath(world, `/care-team/${await world.newCoverClinician()}`) }),
+    expect: signedIn(404, { admin: 204, clinician: 204, patient: 403, caregiver: 403, unsharedCaregiver: 403 }),
+  },
+  {
+    route: 'POST /v1/patients/{patientId}/caregivers',
+    request: (world) => ({
+      path: patientPath(world, '/caregivers'),
+      body: { email: `carer-${randomUUID()}@example.org`, name: 'Carer', scopes: ['alerts'] },
+    }),
+    expect: only({ clinician: 201, otherClinician: 404, patient: 201, otherPatient: 404, outsider: 404 }),
+  },
+  {
+    route: 'GET /v1/patients/{patientId}/access-log',
+    request: (world) => ({ path: patientPath(world, '/access-log') }),
+    expect: only({ patient: 200, otherPatient: 404 }),
+  },
+  {
+    route: 'GET /v1/audit',
+    request: (world) => ({ path: `/v1/audit?patientId=${world.patientId}` }),
+    expect: only({ admin: 200, outsiderAdmin: 200 }),
   },
   {
     route: 'PUT /v1/thresholds/{metric}',
     request: () => ({ path: '/v1/thresholds/heart_rate', body: { max: 140 } }),
-    expect: { anonymous: 401, admin: 403, clinician: 200, otherClinician: 200, patient: 403, otherPatient: 403, outsider: 200 },
+    expect: only({ clinician: 200, otherClinician: 200, outsider: 200 }),
   },
   {
     route: 'GET /v1/thresholds/{metric}',
     request: () => ({ path: '/v1/thresholds/heart_rate' }),
-    expect: { anonymous: 401, admin: 403, clinician: 200, otherClinician: 200, patient: 403, otherPatient: 403, outsider: 200 },
+    expect: only({ clinician: 200, otherClinician: 200, outsider: 200 }),
   },
   {
     route: 'PUT /v1/patients/{patientId}/thresholds/{metric}',
     request: (world) => ({ path: patientPath(world, '/thresholds/heart_rate'), body: { max: 120 } }),
-    expect: { anonymous: 401, admin: 403, clinician: 200, otherClinician: 404, patient: 403, otherPatient: 403, outsider: 404 },
+    expect: clinicalRoute(200),
   },
   {
     route: 'GET /v1/patients/{patientId}/thresholds/{metric}',
     request: (world) => ({ path: patientPath(world, '/thresholds/heart_rate') }),
-    expect: { anonymous: 401, admin: 403, clinician: 200, otherClinician: 404, patient: 403, otherPatient: 403, outsider: 404 },
+    expect: clinicalRoute(200),
   },
   {
     route: 'DELETE /v1/patients/{patientId}/thresholds/{metric}',
     request: (world) => ({ path: patientPath(world, '/thresholds/heart_rate') }),
-    expect: { anonymous: 401, admin: 403, clinician: 204, otherClinician: 404, patient: 403, otherPatient: 403, outsider: 404 },
+    expect: clinicalRoute(204),
   },
   {
     route: 'GET /v1/alerts',
     request: (world) => ({ path: `/v1/alerts?patientId=${world.patientId}` }),
-    expect: { anonymous: 401, admin: 403, clinician: 200, otherClinician: 404, patient: 403, otherPatient: 403, outsider: 404 },
+    expect: clinicalRoute(200),
   },
   {
     route: 'POST /v1/alerts/{alertId}/acknowledge',
     request: async (world) => ({ path: `/v1/alerts/${await world.newAlert()}/acknowledge` }),
-    expect: { anonymous: 401, admin: 403, clinician: 200, otherClinician: 404, patient: 403, otherPatient: 403, outsider: 404 },
+    expect: clinicalRoute(200),
   },
   {
     route: 'POST /v1/alerts/{alertId}/resolve',
     request: async (world) => ({ path: `/v1/alerts/${await world.newAlert()}/resolve` }),
-    expect: { anonymous: 401, admin: 403, clinician: 200, otherClinician: 404, patient: 403, otherPatient: 403, outsider: 404 },
+    expect: clinicalRoute(200),
   },
   {
     route: 'POST /v1/patients/{patientId}/ecg',
     request: (world) => ({ path: patientPath(world, '/ecg'), body: { sampleRateHz: 250, lead: 'II' } }),
-    expect: { anonymous: 401, admin: 403, clinician: 403, otherClinician: 403, patient: 201, otherPatient: 404, outsider: 403 },
+    expect: uploadRoute(201),
   },
   {
     route: 'PUT /v1/ecg/{recordingId}/chunks/{seq}',
     request: async (world) => ({ path: `/v1/ecg/${await world.newRecording()}/chunks/0`, body: { samples: [1, 2, 3] } }),
-    expect: { anonymous: 401, admin: 403, clinician: 403, otherClinician: 403, patient: 202, otherPatient: 404, outsider: 403 },
+    expect: uploadRoute(202),
   },
   {
     route: 'POST /v1/ecg/{recordingId}/complete',
     request: async (world) => ({ path: `/v1/ecg/${await world.newRecording(true)}/complete` }),
-    expect: { anonymous: 401, admin: 403, clinician: 403, otherClinician: 403, patient: 200, otherPatient: 404, outsider: 403 },
+    expect: uploadRoute(200),
   },
   {
     route: 'POST /v1/ecg/{recordingId}/cancel',
     request: async (world) => ({ path: `/v1/ecg/${await world.newRecording(true)}/cancel` }),
-    expect: { anonymous: 401, admin: 403, clinician: 403, otherClinician: 403, patient: 200, otherPatient: 404, outsider: 403 },
+    expect: uploadRoute(200),
   },
   {
     route: 'GET /v1/ecg/{recordingId}',
     request: async (world) => ({ path: `/v1/ecg/${await world.newRecording()}` }),
-    expect: { anonymous: 401, admin: 404, clinician: 200, otherClinician: 404, patient: 200, otherPatient: 404, outsider: 404 },
+    expect: signedIn(404, { clinician: 200, patient: 200, caregiver: 200 }),
   },
 ];
 
@@ -153,6 +220,7 @@ afterAll(async () => {
 describe('the authorization matrix', () => {
   it('has rows for every route of the route table, and for no other', () => {
     expect(MATRIX.map((row) => row.route).sort()).toEqual(ROUTES.map(routeKey).sort());
+    console.log(`authorization matrix: ${MATRIX.length} routes × ${CALLERS.length} callers = ${MATRIX.length * CALLERS.length} cells`);
   });
 
   describe.each(MATRIX.map((row) => ({ ...row, name: row.route })))('$name', (row) => {

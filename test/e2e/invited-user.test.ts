@@ -1,9 +1,8 @@
 // A user created without a password is invited: the user pool mails a temporary password
 // (cognito-local writes the mail to its log), and the first sign-in replaces it.
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invitationPassword } from '../support/cognito-mailbox.ts';
 import { type LocalTwin, startLocalTwin } from '../support/local-twin.ts';
 import { bootstrapOrganisation, problemOf, STRONG_PASSWORD, vigil } from './support/vigil-api.ts';
 
@@ -19,14 +18,7 @@ afterAll(async () => {
   await twin?.stop();
 });
 
-/** The temporary password of the invitation cognito-local "mailed" to `email`. */
-async function invitationCode(email: string): Promise<string> {
-  const log = await readFile(join(twin.dataDir, 'logs', 'cognito-local.log'), 'utf8');
-  const mail = log.slice(log.lastIndexOf(`Destination: ${email}`));
-  const code = /Code:\s+(\S+)/.exec(mail)?.[1];
-  if (!code) throw new Error(`no invitation to ${email} in cognito-local's log`);
-  return code;
-}
+const invitationCode = (email: string) => invitationPassword(twin.dataDir, email);
 
 const login = (body: { email: string; password: string; newPassword?: string }) => vigil(twin).POST('/v1/auth/login', { body });
 

@@ -16,6 +16,7 @@ import { LOCAL_CREDENTIALS } from '../../../infra/local/local-aws.ts';
 import type { RunningTwin } from '../../../infra/local/twin.ts';
 import type { components, paths } from '../../generated/vigil-api.ts';
 import { contractViolation } from '../../support/api-contract.ts';
+import { invitationPassword } from '../../support/cognito-mailbox.ts';
 
 export type Schemas = components['schemas'];
 export type VigilClient = Client<paths>;
@@ -200,4 +201,25 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * Invites a caregiver for `patientId` as the holder of `inviterToken` (the patient or their
+ * clinician), and signs them in for the first time with the mailed temporary password.
+ */
+export async function inviteCaregiverAndSignIn(
+  twin: RunningTwin & { dataDir: string },
+  inviterToken: string,
+  patientId: string,
+  scopes: Schemas['InviteCaregiverRequest']['scopes'],
+  name = 'Carer',
+): Promise<SignedIn> {
+  const email = `caregiver-${crypto.randomUUID()}@example.org`;
+  const invited = await vigil(twin, inviterToken).POST('/v1/patients/{patientId}/caregivers', {
+    params: { path: { patientId } },
+    body: { email, name, scopes },
+  });
+  if (invited.data === undefined)
+    throw new Error(`inviting a caregiver failed: ${invited.response.status} ${JSON.stringify(invited.error)}`);
+  return signIn(twin, email, await invitationPassword(twin.dataDir, email), STRONG_PASSWORD);
 }
