@@ -1,5 +1,6 @@
 // A user created without a password is invited: the user pool mails a temporary password
-// (cognito-local writes the mail to its log), and the first sign-in replaces it.
+// (cognito-local keeps it on the new user, which is what its mail shows), and the first sign-in
+// replaces it.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invitationPassword } from '../support/cognito-mailbox.ts';
@@ -18,7 +19,7 @@ afterAll(async () => {
   await twin?.stop();
 });
 
-const invitationCode = (email: string) => invitationPassword(twin.dataDir, email);
+const invitationCode = (email: string) => invitationPassword(twin, email);
 
 const login = (body: { email: string; password: string; newPassword?: string }) => vigil(twin).POST('/v1/auth/login', { body });
 

@@ -221,5 +221,5 @@ export async function inviteCaregiverAndSignIn(
   });
   if (invited.data === undefined)
     throw new Error(`inviting a caregiver failed: ${invited.response.status} ${JSON.stringify(invited.error)}`);
-  return signIn(twin, email, await invitationPassword(twin.dataDir, email), STRONG_PASSWORD);
+  return signIn(twin, email, await invitationPassword(twin, email), STRONG_PASSWORD);
 }

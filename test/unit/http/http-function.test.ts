@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import { assertImplementsRoutes, httpFunction, MAX_REQUEST_BODY_BYTES, PUBLIC_ROUTES_ONLY } from '../../../shared/http/http-function.ts';
+import { noteAccessTo } from '../../../shared/audit/access-notes.ts';
+import { AuditEntry } from '../../../shared/domain/audit-entry.ts';
 import type { Caller } from '../../../shared/domain/caller.ts';
+import { NotFoundError } from '../../../shared/domain/errors.ts';
+import type { ChunkAccepted } from '../../../shared/api/schemas.ts';
 import { httpApiEvent, lambdaContext } from '../fixtures/http-api-event.ts';
 
 const patient: Caller = { userId: randomUUID(), orgId: randomUUID(), role: 'patient' };
@@ -178,6 +183,134 @@ describe('httpFunction', () => {
 
   it('refuses to build a function whose implementations disagree with the route table', () => {
     expect(() => assertImplementsRoutes('ecg', ['GET /v1/ecg/{recordingId}'])).toThrow(/route table gives it/);
+  });
+});
+
+describe('audit trail', () => {
+  const sourceIp = '198.51.100.4';
+  const apiRequestId = 'api-request-7';
+
+  /** The chunk route's event as API Gateway sends it, with a request id distinct from the Lambda's. */
+  const auditedEvent = (overrides: Partial<Parameters<typeof httpApiEvent>[0]> = {}) => {
+    const event = chunkEvent('{"samples":[1]}', overrides);
+    event.requestContext.requestId = apiRequestId;
+    event.requestContext.http.sourceIp = sourceIp;
+    return event;
+  };
+
+  /** The ecg function with `chunk` as the chunk route, a caller store and a recording audit store. */
+  function audited(
+    chunk: (patientId: string) => Promise<z.input<typeof ChunkAccepted>>,
+    options: { disabled?: boolean; writeAudit?: (entries: readonly AuditEntry[]) => Promise<void> } = {},
+  ) {
+    const written: AuditEntry[][] = [];
+    let calls = 0;
+    const handler = httpFunction(
+      'ecg',
+      {
+        'POST /v1/patients/{patientId}/ecg': notCalled,
+        'PUT /v1/ecg/{recordingId}/chunks/{seq}': async (request) => {
+          calls += 1;
+          return chunk(request.caller.userId);
+        },
+        'POST /v1/ecg/{recordingId}/complete': notCalled,
+        'POST /v1/ecg/{recordingId}/cancel': notCalled,
+        'GET /v1/ecg/{recordingId}': notCalled,
+      },
+      {
+        loadCaller: async (sub) => {
+          const known = { [patient.userId]: patient, [clinician.userId]: clinician }[sub];
+          return known ? { ...known, disabled: options.disabled ?? false } : undefined;
+        },
+        writeAudit:
+          options.writeAudit ??
+          (async (entries) => {
+            written.push([...entries]);
+          }),
+      },
+    );
+    return {
+      written,
+      implementationCalls: () => calls,
+      invoke: (event: ReturnType<typeof httpApiEvent>) => handler(event, lambdaContext({ awsRequestId: 'lambda-request-1' })),
+    };
+  }
+
+  const accepted = async (patientId: string) => {
+    noteAccessTo(patientId);
+    return { recordingId, seq: 0, sampleCount: 4242, status: 'queued' as const };
+  };
+
+  it('writes one entry for an allowed request to an audited route: who, as what, which route, the status, the request and where from', async () => {
+    const { invoke, written } = audited(accepted);
+    const response = await invoke(auditedEvent());
+    expect(response.statusCode).toBe(202);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toHaveLength(1);
+    const entry = AuditEntry.strict().parse(written[0]![0]);
+    expect(entry).toMatchObject({
+      orgId: patient.orgId,
+      actorId: patient.userId,
+      actorRole: 'patient',
+      action: chunkRoute,
+      patientId: patient.userId,
+      objectId: recordingId,
+      outcome: 202,
+      requestId: apiRequestId,
+      sourceIp,
+    });
+  });
+
+  it('audits a request refused with 404 after it reached a patient, naming that patient', async () => {
+    const { invoke, written } = audited(async (patientId) => {
+      noteAccessTo(patientId);
+      throw new NotFoundError('the recording does not exist or is not visible to you');
+    });
+    const response = await invoke(auditedEvent());
+    expect(response.statusCode).toBe(404);
+    expect(written.flat()).toEqual([expect.objectContaining({ outcome: 404, patientId: patient.userId, actorId: patient.userId })]);
+  });
+
+  it('audits a caller refused by role with 403 before the implementation runs', async () => {
+    const { invoke, written, implementationCalls } = audited(accepted);
+    const response = await invoke(auditedEvent({ claims: { sub: clinician.userId, token_use: 'access' } }));
+    expect(response.statusCode).toBe(403);
+    expect(implementationCalls()).toBe(0);
+    expect(written.flat()).toEqual([
+      expect.objectContaining({ outcome: 403, actorId: clinician.userId, actorRole: 'clinician', action: chunkRoute }),
+    ]);
+  });
+
+  it('answers 500 and serves none of the data when the audit entry cannot be written', async () => {
+    const { invoke, implementationCalls } = audited(accepted, {
+      writeAudit: async () => {
+        throw new Error('audit table unavailable');
+      },
+    });
+    const response = await invoke(auditedEvent());
+    expect(implementationCalls()).toBe(1);
+    expect(response.statusCode).toBe(500);
+    expect(response.headers?.['content-type']).toBe('application/problem+json');
+    for (const served of ['4242', 'queued', recordingId, 'audit table unavailable']) expect(response.body).not.toContain(served);
+  });
+
+  it('answers 401 to a disabled account, before the implementation runs, and audits the attempt', async () => {
+    const { invoke, written, implementationCalls } = audited(accepted, { disabled: true });
+    const response = await invoke(auditedEvent());
+    expect(response.statusCode).toBe(401);
+    expect(implementationCalls()).toBe(0);
+    expect(JSON.parse(response.body ?? '{}').detail).toBe('this account is disabled');
+    expect(written.flat()).toEqual([
+      expect.objectContaining({ outcome: 401, actorId: patient.userId, actorRole: 'patient', action: chunkRoute }),
+    ]);
+  });
+
+  it('writes nothing for an anonymous request, which has no actor to name', async () => {
+    const writeAudit = vi.fn(async (_entries: readonly AuditEntry[]) => undefined);
+    const { invoke } = audited(accepted, { writeAudit });
+    const response = await invoke(auditedEvent({ claims: null }));
+    expect(response.statusCode).toBe(401);
+    expect(writeAudit).not.toHaveBeenCalled();
   });
 });
 
