@@ -108,7 +108,9 @@ export async function removeMember(
         new DeleteCommand({
           TableName: table.tableName,
           Key: careTeamKeys.membership(membership.patientId, membership.memberId),
-          ConditionExpression: 'attribute_exists(pk)',
+          // A clinician's membership must go through the counted removal below.
+          ConditionExpression: 'memberRole = :caregiver',
+          ExpressionAttributeValues: { ':caregiver': 'caregiver' },
         }),
       );
       return true;

@@ -261,8 +261,9 @@ export async function changeRole(table: TableClient, user: User, to: Role): Prom
 }
 
 /**
- * Marks a user disabled. False when they already were, or when they are the organisation's
- * last enabled admin.
+ * Marks a user disabled. False when they already were, when their role is no longer `user.role`
+ * (the admin count must move with the role they really have), or when they are the
+ * organisation's last enabled admin.
  */
 export async function disableUser(table: TableClient, user: User, by: string, at: string): Promise<boolean> {
   return transactWriteIfConditionsHold(table, [
@@ -271,8 +272,9 @@ export async function disableUser(table: TableClient, user: User, by: string, at
         TableName: table.tableName,
         Key: userKeys.profile(user.userId),
         UpdateExpression: 'SET disabledAt = :at, disabledBy = :by',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(disabledAt)',
-        ExpressionAttributeValues: { ':at': at, ':by': by },
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(disabledAt) AND #role = :role',
+        ExpressionAttributeNames: { '#role': 'role' },
+        ExpressionAttributeValues: { ':at': at, ':by': by, ':role': user.role },
       },
     },
     ...(user.role === 'admin' ? [adminCountChange(table, user.orgId, -1)] : []),

@@ -3,7 +3,6 @@
 import { z } from 'zod';
 import { Id } from './identifiers.ts';
 import { Role } from './roles.ts';
-import { Timestamp } from './time.ts';
 
 /** How long entries are kept: HIPAA's six years for documentation (45 CFR 164.316(b)(2)). */
 export const AUDIT_RETENTION_DAYS = 6 * 366;
@@ -11,7 +10,8 @@ export const AUDIT_RETENTION_DAYS = 6 * 366;
 export const AuditEntry = z.object({
   entryId: Id,
   orgId: Id,
-  at: Timestamp,
+  /** UTC (Z): entries sort and fall into days by this text. */
+  at: z.iso.datetime(),
   actorId: Id,
   actorRole: Role,
   /** The route key ("GET /v1/ecg/{recordingId}") or the WebSocket event ("WS subscribe", "WS push alert.created"). */

@@ -263,6 +263,7 @@ export async function disableUserAs(deps: UserAdministrationDependencies, caller
   if (!(await disableUser(deps.table, user, caller.userId, nowOf(deps)))) {
     const current = await getUser(deps.table, userId);
     if (current?.disabledAt !== undefined) return;
+    if (current?.role !== user.role) throw new ConflictError(`user ${userId} changed role meanwhile; try again`);
     throw new ConflictError(`user ${userId} is the organisation's last enabled admin; an organisation keeps at least one`);
   }
   await deps.identity.disableAccount(user.email);

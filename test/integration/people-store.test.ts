@@ -99,6 +99,19 @@ describe('people: users, admins and care teams (DynamoDB Local)', () => {
     expect(await disableUser(table, left, left.userId, at)).toBe(false);
   });
 
+  // Defect: disabling from a copy read before the user became an admin did not lower the admin
+  // count, so the organisation could end with every admin disabled.
+  it('refuses to disable a user from a copy whose role is out of date, so the admin count stays true', async () => {
+    const { orgId, admin } = await organisation();
+    const stale = await createUser(table, person(orgId, 'clinician'));
+    expect(await changeRole(table, stale, 'admin')).toBe(true);
+    expect(await disableUser(table, stale, admin.userId, at)).toBe(false);
+    const promoted = (await getUser(table, stale.userId))!;
+    expect(await disableUser(table, promoted, admin.userId, at)).toBe(true);
+    expect(await enabledAdmins(orgId)).toBe(1);
+    expect(await disableUser(table, admin, admin.userId, at)).toBe(false);
+  });
+
   it("cannot remove a patient's last clinician", async () => {
     const { first, patient } = await patientWithClinician();
 
