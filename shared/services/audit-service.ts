@@ -57,7 +57,8 @@ export async function searchAudit(deps: AuditServiceDependencies, caller: Caller
   if (query.patientId !== undefined) noteAccessTo(query.patientId);
   const wide = query.patientId === undefined && query.actorId === undefined;
   const range = rangeOf(deps, query, wide ? MAX_ORGANISATION_AUDIT_DAYS : undefined);
-  const scope = `audit|${caller.userId}|${query.patientId ?? ''}|${query.actorId ?? ''}|${range.from}|${query.to ?? ''}`;
+  // The query as asked, not the range derived from the clock, which moves between pages.
+  const scope = `audit|${caller.userId}|${query.patientId ?? ''}|${query.actorId ?? ''}|${query.from ?? ''}|${query.to ?? ''}`;
   const next = query.cursor === undefined ? undefined : deps.cursors.decode(query.cursor, scope);
   const limit = query.limit ?? PAGE_LIMITS.default;
   const options = { range, limit, ...(next === undefined ? {} : { next }) };
@@ -89,7 +90,7 @@ export async function readAccessLog(
 ) {
   await requirePatientAccess(deps.table, caller, patientId, OWN_RECORD);
   const range = rangeOf(deps, query);
-  const scope = `access-log|${caller.userId}|${patientId}|${range.from}|${query.to ?? ''}`;
+  const scope = `access-log|${caller.userId}|${patientId}|${query.from ?? ''}|${query.to ?? ''}`;
   const next = query.cursor === undefined ? undefined : deps.cursors.decode(query.cursor, scope);
   const page = await queryPatientAudit(deps.table, caller.orgId, patientId, {
     range,
