@@ -5,7 +5,7 @@ export const DEFAULT_TIME_ZONE = 'UTC';
 
 /** The zone's canonical IANA name, or undefined when the runtime's time-zone database does not know it. */
 function canonicalZone(name: string): string | undefined {
-  // Intl also takes offsets ("+01:00"), which have no daylight-saving rules: only names.
+  // Some runtimes' Intl also takes offsets ("+01:00"), which have no daylight-saving rules: only names.
   if (!/^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+){0,2}$/.test(name)) return undefined;
   try {
     return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
