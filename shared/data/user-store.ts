@@ -72,31 +72,30 @@ function newUserPuts(table: TableClient, user: User) {
   ];
 }
 
-/** The organisation's count of enabled admins, moved by `delta`; a decrement must leave one. */
-function adminCountChange(table: TableClient, orgId: string, delta: 1 | -1): TransactItems[number] {
+/**
+ * A counter on `key` moved by `delta`, inside a transaction; a decrement must leave at least
+ * one, so two removals racing each other cannot both pass.
+ */
+function guardedCountChange(table: TableClient, key: Record<string, string>, counter: string, delta: 1 | -1): TransactItems[number] {
   return {
     Update: {
       TableName: table.tableName,
-      Key: userKeys.organisation(orgId),
-      UpdateExpression: 'ADD enabledAdmins :delta',
-      ConditionExpression: delta < 0 ? 'enabledAdmins > :one' : 'attribute_exists(pk)',
+      Key: key,
+      UpdateExpression: 'ADD #counter :delta',
+      ConditionExpression: delta < 0 ? '#counter > :one' : 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#counter': counter },
       ExpressionAttributeValues: delta < 0 ? { ':delta': delta, ':one': 1 } : { ':delta': delta },
     },
   };
 }
 
-/** The patient's count of clinicians, moved by `delta`; a decrement must leave one. */
-export function clinicianCountChange(table: TableClient, patientId: string, delta: 1 | -1): TransactItems[number] {
-  return {
-    Update: {
-      TableName: table.tableName,
-      Key: userKeys.profile(patientId),
-      UpdateExpression: 'ADD clinicianCount :delta',
-      ConditionExpression: delta < 0 ? 'clinicianCount > :one' : 'attribute_exists(pk)',
-      ExpressionAttributeValues: delta < 0 ? { ':delta': delta, ':one': 1 } : { ':delta': delta },
-    },
-  };
-}
+/** The organisation's count of enabled admins. */
+const adminCountChange = (table: TableClient, orgId: string, delta: 1 | -1) =>
+  guardedCountChange(table, userKeys.organisation(orgId), 'enabledAdmins', delta);
+
+/** The patient's count of clinicians on their care team. */
+export const clinicianCountChange = (table: TableClient, patientId: string, delta: 1 | -1) =>
+  guardedCountChange(table, userKeys.profile(patientId), 'clinicianCount', delta);
 
 async function writeAtomically(table: TableClient, items: TransactItems, email: string) {
   if (!(await transactWriteIfConditionsHold(table, items))) throw new EmailTakenError(`a user with email ${email} already exists`);

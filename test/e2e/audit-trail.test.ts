@@ -16,6 +16,7 @@ import {
   type SignedIn,
   vigil,
 } from './support/vigil-api.ts';
+import { buildClinic } from './support/world.ts';
 
 let twin: LocalTwin;
 let admin: SignedIn;
@@ -27,10 +28,8 @@ let screen: PushListener | undefined;
 
 beforeAll(async () => {
   twin = await startLocalTwin({ log: () => undefined });
-  admin = await bootstrapOrganisation(twin);
-  clinician = await createAndSignIn(twin, admin.tokens.accessToken, 'clinician', 'Dr Ada');
+  ({ admin, clinician, patient } = await buildClinic(twin));
   otherClinician = await createAndSignIn(twin, admin.tokens.accessToken, 'clinician', 'Dr Bea');
-  patient = await createAndSignIn(twin, clinician.tokens.accessToken, 'patient', 'Pat');
   const started = await vigil(twin, patient.tokens.accessToken).POST('/v1/patients/{patientId}/ecg', {
     params: { path: { patientId: patient.user.userId } },
     body: { sampleRateHz: 250, lead: 'II' },

@@ -8,7 +8,6 @@ import type { ServerMessage } from '../../shared/api/websocket-messages.ts';
 import { regularRhythmEcg } from '../../shared/ecg/synthetic-ecg.ts';
 import { type LocalTwin, startLocalTwin } from '../support/local-twin.ts';
 import {
-  bootstrapOrganisation,
   createAndSignIn,
   inviteCaregiverAndSignIn,
   openSocket,
@@ -17,6 +16,7 @@ import {
   type SignedIn,
   vigil,
 } from './support/vigil-api.ts';
+import { buildClinic } from './support/world.ts';
 
 let twin: LocalTwin;
 let admin: SignedIn;
@@ -26,9 +26,7 @@ const sockets: PushListener[] = [];
 
 beforeAll(async () => {
   twin = await startLocalTwin({ log: () => undefined });
-  admin = await bootstrapOrganisation(twin);
-  clinician = await createAndSignIn(twin, admin.tokens.accessToken, 'clinician', 'Dr Ada');
-  patient = await createAndSignIn(twin, clinician.tokens.accessToken, 'patient', 'Pat');
+  ({ admin, clinician, patient } = await buildClinic(twin));
 }, 120_000);
 
 afterAll(async () => {

@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalTwin, startLocalTwin } from '../support/local-twin.ts';
 import {
-  bootstrapOrganisation,
   createAndSignIn,
   openSocket,
   problemOf,
@@ -16,6 +15,7 @@ import {
   TEMPORARY_PASSWORD,
   vigil,
 } from './support/vigil-api.ts';
+import { buildClinic } from './support/world.ts';
 
 let twin: LocalTwin;
 let admin: SignedIn;
@@ -24,9 +24,7 @@ let patient: SignedIn;
 
 beforeAll(async () => {
   twin = await startLocalTwin({ log: () => undefined });
-  admin = await bootstrapOrganisation(twin);
-  clinician = await createAndSignIn(twin, admin.tokens.accessToken, 'clinician', 'Dr Ada');
-  patient = await createAndSignIn(twin, clinician.tokens.accessToken, 'patient', 'Pat');
+  ({ admin, clinician, patient } = await buildClinic(twin));
 }, 120_000);
 
 afterAll(async () => {

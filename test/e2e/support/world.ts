@@ -164,3 +164,17 @@ export async function buildWorld(twin: LocalTwin): Promise<World> {
     },
   };
 }
+
+/** The smallest organisation a behaviour test needs: its admin, a clinician, and a patient in their care. */
+export interface Clinic {
+  admin: SignedIn;
+  clinician: SignedIn;
+  patient: SignedIn;
+}
+
+export async function buildClinic(twin: LocalTwin): Promise<Clinic> {
+  const admin = await bootstrapOrganisation(twin);
+  const clinician = await createAndSignIn(twin, admin.tokens.accessToken, 'clinician', 'Dr Ada');
+  const patient = await createAndSignIn(twin, clinician.tokens.accessToken, 'patient', 'Pat');
+  return { admin, clinician, patient };
+}
