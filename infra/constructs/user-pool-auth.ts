@@ -4,10 +4,11 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { USER_POOL } from '../../shared/auth/user-pool-definition.ts';
 
-// Exactly what the users function does with the pool: create an account (with a temporary
-// password or an invitation), put it in its role's group, and remove it again if the profile
-// cannot be saved; disable an account and sign it out everywhere; move it to another role's
-// group. Nothing that sets passwords, lists, re-enables or updates other users.
+// Exactly what the users and patients functions do with the pool: create an account (with a
+// temporary password or an invitation), put it in its role's group, and remove it again if the
+// profile cannot be saved or an invitation nobody accepted is withdrawn (read to tell); disable
+// an account and sign it out everywhere; move it to another role's group. Nothing that sets
+// passwords, lists, re-enables or updates other users.
 const ADMINISTER_USERS_ACTIONS = [
   'cognito-idp:AdminCreateUser',
   'cognito-idp:AdminAddUserToGroup',
@@ -15,6 +16,7 @@ const ADMINISTER_USERS_ACTIONS = [
   'cognito-idp:AdminDisableUser',
   'cognito-idp:AdminUserGlobalSignOut',
   'cognito-idp:AdminRemoveUserFromGroup',
+  'cognito-idp:AdminGetUser',
 ];
 
 /** The Cognito user pool, its role groups and the app client, from shared/auth/user-pool-definition.ts. */

@@ -6,6 +6,7 @@ import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  AdminGetUserCommand,
   AdminDisableUserCommand,
   AdminRemoveUserFromGroupCommand,
   AdminSetUserPasswordCommand,
@@ -56,6 +57,8 @@ export interface IdentityProvider {
   /** Creates an account in the role's group and returns its subject (our userId). */
   createAccount(account: NewAccount): Promise<{ sub: string }>;
   deleteAccount(email: string): Promise<void>;
+  /** True while the account still waits for its first sign-in (an invitation nobody accepted). */
+  invitationPending(email: string): Promise<boolean>;
   /** Refuses sign-in from now on and revokes every refresh token the account holds (AdminDisableUser + AdminUserGlobalSignOut). */
   disableAccount(email: string): Promise<void>;
   /** Moves the account from the group of its old role to the group of its new one (AdminAddUserToGroup then AdminRemoveUserFromGroup). */
@@ -239,6 +242,10 @@ export function createCognitoIdentityProvider(
     },
     async deleteAccount(email) {
       await client.send(new AdminDeleteUserCommand({ UserPoolId: pool.userPoolId, Username: email }));
+    },
+    async invitationPending(email) {
+      const { UserStatus } = await client.send(new AdminGetUserCommand({ UserPoolId: pool.userPoolId, Username: email }));
+      return UserStatus === 'FORCE_CHANGE_PASSWORD';
     },
     async disableAccount(email) {
       // Disabled first, so no sign-in can mint a refresh token after the sign-out has revoked them all.

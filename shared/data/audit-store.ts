@@ -3,7 +3,7 @@
 // Key layout
 //   entry   pk AUDIT#<orgId>#PATIENT#<patientId>  sk <at>#<entryId>   (a patient's entries, by time)
 //           pk AUDIT#<orgId>#NO_PATIENT           sk <at>#<entryId>   (requests that reached no patient)
-//           gsi1pk AUDIT#ACTOR#<actorId>          gsi1sk <at>#<entryId>   (an actor's entries, by time)
+//           gsi1pk AUDIT#<orgId>#ACTOR#<actorId>  gsi1sk <at>#<entryId>   (an actor's entries in the organisation, by time)
 //           gsi2pk AUDIT#<orgId>#DAY#<yyyy-mm-dd> gsi2sk <at>#<entryId>   (an organisation's entries, day by day)
 //           expiresAt: six years after `at`
 // The patient partition is the actor's organisation's: a request from another organisation
@@ -17,7 +17,7 @@ import { parseItem } from './table-item.ts';
 export const auditKeys = {
   ofPatient: (orgId: string, patientId: string) => `AUDIT#${orgId}#PATIENT#${patientId}`,
   withoutPatient: (orgId: string) => `AUDIT#${orgId}#NO_PATIENT`,
-  ofActor: (actorId: string) => `AUDIT#ACTOR#${actorId}`,
+  ofActor: (orgId: string, actorId: string) => `AUDIT#${orgId}#ACTOR#${actorId}`,
   ofOrgDay: (orgId: string, day: string) => `AUDIT#${orgId}#DAY#${day}`,
   order: (entry: Pick<AuditEntry, 'at' | 'entryId'>) => `${entry.at}#${entry.entryId}`,
 };
@@ -29,7 +29,7 @@ function entryItem(entry: AuditEntry) {
   return {
     pk: entry.patientId === undefined ? auditKeys.withoutPatient(entry.orgId) : auditKeys.ofPatient(entry.orgId, entry.patientId),
     sk: order,
-    gsi1pk: auditKeys.ofActor(entry.actorId),
+    gsi1pk: auditKeys.ofActor(entry.orgId, entry.actorId),
     gsi1sk: order,
     gsi2pk: auditKeys.ofOrgDay(entry.orgId, entry.at.slice(0, 10)),
     gsi2sk: order,
@@ -114,15 +114,16 @@ export async function queryPatientAudit(
   return { entries: page.items.map(parseEntry), ...(next ? { next } : {}) };
 }
 
-/** An actor's entries, newest first. */
+/** An actor's entries in the organisation's trail, newest first. */
 export async function queryActorAudit(
   table: TableClient,
+  orgId: string,
   actorId: string,
   options: { range: AuditRange; limit: number; next?: string },
 ): Promise<AuditPage> {
   const page = await pageOf(
     table,
-    { index: 'gsi1', partition: auditKeys.ofActor(actorId) },
+    { index: 'gsi1', partition: auditKeys.ofActor(orgId, actorId) },
     options.range,
     options.limit,
     decodeKey(options.next),

@@ -4,14 +4,17 @@
 // Key layout
 //   membership   pk PATIENT#<patientId>  sk CARE#<memberId>          (a patient's care team)
 //                gsi1pk MEMBER#<memberId>#PATIENTS  gsi1sk PATIENT#<patientId>   (a member's patients)
-// Adding or removing a clinician moves the patient's clinicianCount in the same transaction
-// (user-store), so the last clinician cannot be removed, even by two removals racing.
-import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+// Adding or removing a member moves, in the same transaction, the member's patientCount and
+// for a clinician the patient's clinicianCount (user-store): the last clinician cannot be
+// removed, even by two removals racing, and nobody is added while being disabled or moved to
+// another role, nor disabled or moved while still on a team.
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { CareTeamMembership } from '../domain/care-team.ts';
 import type { ConsentScope } from '../domain/consent.ts';
+import type { Role } from '../domain/roles.ts';
 import { TABLE_INDEXES } from './table-definition.ts';
 import {
-  isConditionFailure,
+  guardedCounterChange,
   queryAll,
   queryPage,
   type TableClient,
@@ -20,6 +23,7 @@ import {
   updateIfConditionHolds,
 } from './table-client.ts';
 import { parseItem } from './table-item.ts';
+import { userKeys } from './user-keys.ts';
 
 export const careTeamKeys = {
   membership: (patientId: string, memberId: string) => ({ pk: `PATIENT#${patientId}`, sk: `CARE#${memberId}` }),
@@ -50,7 +54,9 @@ export async function getMembership(table: TableClient, patientId: string, membe
 }
 
 export async function listCareTeam(table: TableClient, patientId: string): Promise<CareTeamMembership[]> {
+  // Consistent: who hears about the patient is decided from it, so a revocation counts at once.
   const items = await queryAll(table, {
+    ConsistentRead: true,
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :care)',
     ExpressionAttributeValues: { ':pk': careTeamKeys.patientPartition(patientId), ':care': careTeamKeys.teamPrefix },
   });
@@ -79,56 +85,68 @@ export async function listPatientIdsOfPage(table: TableClient, memberId: string,
   };
 }
 
-/** Adds a member; false when they are on the team already. A clinician counts towards the patient's clinicians. */
-export async function addMember(
-  table: TableClient,
-  membership: CareTeamMembership,
-  countClinician: (patientId: string, delta: 1 | -1) => TransactItems[number],
-): Promise<boolean> {
-  return transactWriteIfConditionsHold(table, [
-    {
-      Put: { TableName: table.tableName, Item: careTeamMembershipPut(membership), ConditionExpression: 'attribute_not_exists(pk)' },
+/** The patient's count of clinicians on their care team, on their profile. */
+export const clinicianCountChange = (table: TableClient, patientId: string, delta: 1 | -1) =>
+  guardedCounterChange(table, userKeys.profile(patientId), 'clinicianCount', delta);
+
+/**
+ * A member's count of care teams, on their profile, moved as they join (only while their account
+ * is enabled and still has the role they join as) or leave one.
+ */
+export function memberCountChange(table: TableClient, memberId: string, role: Role, delta: 1 | -1): TransactItems[number] {
+  return {
+    Update: {
+      TableName: table.tableName,
+      Key: userKeys.profile(memberId),
+      UpdateExpression: 'ADD patientCount :delta',
+      ConditionExpression: delta > 0 ? '#role = :role AND attribute_not_exists(disabledAt)' : 'attribute_exists(pk)',
+      ...(delta > 0 ? { ExpressionAttributeNames: { '#role': 'role' } } : {}),
+      ExpressionAttributeValues: delta > 0 ? { ':delta': delta, ':role': role } : { ':delta': delta },
     },
-    ...(membership.memberRole === 'clinician' ? [countClinician(membership.patientId, 1)] : []),
-  ]);
+  };
 }
 
 /**
- * Removes a member; false when they were not on the team any more, or when they are the
- * patient's last clinician.
+ * What putting a member on a care team writes: the membership, the member's count of care
+ * teams (only while their account is enabled and has the role they join as), and for a
+ * clinician the patient's count of clinicians, unless the patient is being created with it.
+ */
+export function membershipAddition(
+  table: TableClient,
+  membership: CareTeamMembership,
+  { patientIsNew = false }: { patientIsNew?: boolean } = {},
+): TransactItems {
+  return [
+    { Put: { TableName: table.tableName, Item: careTeamMembershipPut(membership), ConditionExpression: 'attribute_not_exists(pk)' } },
+    memberCountChange(table, membership.memberId, membership.memberRole, 1),
+    ...(membership.memberRole === 'clinician' && !patientIsNew ? [clinicianCountChange(table, membership.patientId, 1)] : []),
+  ];
+}
+
+/** Adds a member; false when they are on the team already, or their account is disabled or has another role. */
+export async function addMember(table: TableClient, membership: CareTeamMembership): Promise<boolean> {
+  return transactWriteIfConditionsHold(table, membershipAddition(table, membership));
+}
+
+/**
+ * Removes a member; false when they were not on the team (as this kind of member) any more, or
+ * when they are the patient's last clinician.
  */
 export async function removeMember(
   table: TableClient,
   membership: Pick<CareTeamMembership, 'patientId' | 'memberId' | 'memberRole'>,
-  countClinician: (patientId: string, delta: 1 | -1) => TransactItems[number],
 ): Promise<boolean> {
-  if (membership.memberRole === 'caregiver') {
-    try {
-      await table.doc.send(
-        new DeleteCommand({
-          TableName: table.tableName,
-          Key: careTeamKeys.membership(membership.patientId, membership.memberId),
-          // A clinician's membership must go through the counted removal below.
-          ConditionExpression: 'memberRole = :caregiver',
-          ExpressionAttributeValues: { ':caregiver': 'caregiver' },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  }
   return transactWriteIfConditionsHold(table, [
     {
       Delete: {
         TableName: table.tableName,
         Key: careTeamKeys.membership(membership.patientId, membership.memberId),
-        ConditionExpression: 'memberRole = :clinician',
-        ExpressionAttributeValues: { ':clinician': 'clinician' },
+        ConditionExpression: 'memberRole = :role',
+        ExpressionAttributeValues: { ':role': membership.memberRole },
       },
     },
-    countClinician(membership.patientId, -1),
+    memberCountChange(table, membership.memberId, membership.memberRole, -1),
+    ...(membership.memberRole === 'clinician' ? [clinicianCountChange(table, membership.patientId, -1)] : []),
   ]);
 }
 

@@ -182,3 +182,25 @@ export async function queryPage(
   } while (next && items.length < limit);
   return { items, ...(next ? { nextKey: next } : {}) };
 }
+
+/**
+ * A counter on the item at `key` moved by `delta`, inside a transaction; a decrement must leave
+ * at least one, so two removals racing each other cannot both pass.
+ */
+export function guardedCounterChange(
+  table: TableClient,
+  key: Record<string, string>,
+  counter: string,
+  delta: 1 | -1,
+): TransactItems[number] {
+  return {
+    Update: {
+      TableName: table.tableName,
+      Key: key,
+      UpdateExpression: 'ADD #counter :delta',
+      ConditionExpression: delta < 0 ? '#counter > :one' : 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#counter': counter },
+      ExpressionAttributeValues: delta < 0 ? { ':delta': delta, ':one': 1 } : { ':delta': delta },
+    },
+  };
+}

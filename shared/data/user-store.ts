@@ -4,7 +4,9 @@
 //   user profile      pk USER#<userId>        sk PROFILE
 //                     gsi1pk ORG#<orgId>#ROLE#<role>  gsi1sk USER#<userId>   (users of an org by role)
 //                     gsi2pk ORG#<orgId>#USERS        gsi2sk USER#<userId>   (every user of an org)
-//                     patients also carry clinicianCount: a care team never loses its last clinician
+//                     patients carry clinicianCount: a care team never loses its last clinician;
+//                     clinicians and caregivers carry patientCount, the care teams they are on,
+//                     which must be 0 before their role changes or they are disabled
 //   email claim       pk EMAIL#<email>        sk EMAIL   (makes an email unique across Vigil)
 //   organisation      pk ORG#<orgId>          sk PROFILE
 //                     enabledAdmins: an organisation never loses its last enabled admin
@@ -15,10 +17,12 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
 import type { Role } from '../domain/roles.ts';
 import { Organisation, User } from '../domain/user.ts';
-import { careTeamMembershipPut } from './care-team-store.ts';
+import { membershipAddition } from './care-team-store.ts';
 import { TABLE_INDEXES } from './table-definition.ts';
+import { userKeys } from './user-keys.ts';
 import {
   batchGetAll,
+  guardedCounterChange,
   queryPage,
   type QueryPage,
   type TableClient,
@@ -28,17 +32,13 @@ import {
 } from './table-client.ts';
 import { parseItem } from './table-item.ts';
 
-export const userKeys = {
-  profile: (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' }),
-  byOrgRole: (orgId: string, role: Role) => `ORG#${orgId}#ROLE#${role}`,
-  ofOrg: (orgId: string) => `ORG#${orgId}#USERS`,
-  userSort: (userId: string) => `USER#${userId}`,
-  email: (email: string) => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'EMAIL' }),
-  organisation: (orgId: string) => ({ pk: `ORG#${orgId}`, sk: 'PROFILE' }),
-};
-
 export class EmailTakenError extends Error {
   override name = 'EmailTakenError';
+}
+
+/** The clinician a new patient was to join was disabled or moved to another role meanwhile. */
+export class EnrolmentRefusedError extends Error {
+  override name = 'EnrolmentRefusedError';
 }
 
 /** A user as a caller hands it to the store: defaults (time zone) not yet applied. */
@@ -72,30 +72,12 @@ function newUserPuts(table: TableClient, user: User) {
   ];
 }
 
-/**
- * A counter on `key` moved by `delta`, inside a transaction; a decrement must leave at least
- * one, so two removals racing each other cannot both pass.
- */
-function guardedCountChange(table: TableClient, key: Record<string, string>, counter: string, delta: 1 | -1): TransactItems[number] {
-  return {
-    Update: {
-      TableName: table.tableName,
-      Key: key,
-      UpdateExpression: 'ADD #counter :delta',
-      ConditionExpression: delta < 0 ? '#counter > :one' : 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#counter': counter },
-      ExpressionAttributeValues: delta < 0 ? { ':delta': delta, ':one': 1 } : { ':delta': delta },
-    },
-  };
-}
-
 /** The organisation's count of enabled admins. */
 const adminCountChange = (table: TableClient, orgId: string, delta: 1 | -1) =>
-  guardedCountChange(table, userKeys.organisation(orgId), 'enabledAdmins', delta);
+  guardedCounterChange(table, userKeys.organisation(orgId), 'enabledAdmins', delta);
 
-/** The patient's count of clinicians on their care team. */
-export const clinicianCountChange = (table: TableClient, patientId: string, delta: 1 | -1) =>
-  guardedCountChange(table, userKeys.profile(patientId), 'clinicianCount', delta);
+/** True in a condition when the user is on no care team (the counter may never have been written). */
+const ON_NO_CARE_TEAM = '(attribute_not_exists(patientCount) OR patientCount = :zero)';
 
 async function writeAtomically(table: TableClient, items: TransactItems, email: string) {
   if (!(await transactWriteIfConditionsHold(table, items))) throw new EmailTakenError(`a user with email ${email} already exists`);
@@ -123,30 +105,34 @@ export async function createOrganisationWithAdmin(table: TableClient, organisati
 /** A new user; a patient joins their enrolling clinician's care team in the same write. */
 export async function createUser(table: TableClient, record: UserRecord): Promise<User> {
   const user = User.parse(record);
-  const careTeam: TransactItems =
+  const careTeam =
     user.role === 'patient' && user.primaryClinicianId
-      ? [
+      ? membershipAddition(
+          table,
           {
-            Put: {
-              TableName: table.tableName,
-              Item: careTeamMembershipPut({
-                patientId: user.userId,
-                memberId: user.primaryClinicianId,
-                memberRole: 'clinician',
-                orgId: user.orgId,
-                addedAt: user.createdAt,
-              }),
-            },
+            patientId: user.userId,
+            memberId: user.primaryClinicianId,
+            memberRole: 'clinician',
+            orgId: user.orgId,
+            addedAt: user.createdAt,
           },
-        ]
+          { patientIsNew: true },
+        )
       : [];
   const admins = user.role === 'admin' ? [adminCountChange(table, user.orgId, 1)] : [];
-  await writeAtomically(table, [...newUserPuts(table, user), ...careTeam, ...admins], user.email);
-  return user;
+  if (await transactWriteIfConditionsHold(table, [...newUserPuts(table, user), ...careTeam, ...admins])) return user;
+  const { Item: claim } = await table.doc.send(
+    new GetCommand({ TableName: table.tableName, Key: userKeys.email(user.email), ConsistentRead: true }),
+  );
+  if (claim) throw new EmailTakenError(`a user with email ${user.email} already exists`);
+  throw new EnrolmentRefusedError(`clinician ${user.primaryClinicianId ?? ''} is disabled or no longer a clinician`);
 }
 
 export async function getUser(table: TableClient, userId: string): Promise<User | undefined> {
-  const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: userKeys.profile(userId) }));
+  // Consistent: who a caller is, and whether their account is still enabled, decides every request.
+  const { Item } = await table.doc.send(
+    new GetCommand({ TableName: table.tableName, Key: userKeys.profile(userId), ConsistentRead: true }),
+  );
   return Item ? parseUser(Item) : undefined;
 }
 
@@ -236,8 +222,8 @@ export async function updateProfile(table: TableClient, userId: string, changes:
 
 /**
  * Moves a user to another role: the profile and its role index in one write, with the
- * organisation's admin count. False when the user changed meanwhile or the change would
- * leave the organisation without an enabled admin.
+ * organisation's admin count. False when the user changed meanwhile, is still on a care team,
+ * or the change would leave the organisation without an enabled admin.
  */
 export async function changeRole(table: TableClient, user: User, to: Role): Promise<boolean> {
   const counts: TransactItems = [
@@ -250,9 +236,10 @@ export async function changeRole(table: TableClient, user: User, to: Role): Prom
         TableName: table.tableName,
         Key: userKeys.profile(user.userId),
         UpdateExpression: 'SET #role = :to, gsi1pk = :index',
-        ConditionExpression: '#role = :from AND attribute_not_exists(disabledAt)',
+        // A clinician still on a care team would keep receiving its patients' alerts.
+        ConditionExpression: `#role = :from AND attribute_not_exists(disabledAt) AND ${ON_NO_CARE_TEAM}`,
         ExpressionAttributeNames: { '#role': 'role' },
-        ExpressionAttributeValues: { ':to': to, ':from': user.role, ':index': userKeys.byOrgRole(user.orgId, to) },
+        ExpressionAttributeValues: { ':to': to, ':from': user.role, ':index': userKeys.byOrgRole(user.orgId, to), ':zero': 0 },
       },
     },
     ...counts,
@@ -261,8 +248,8 @@ export async function changeRole(table: TableClient, user: User, to: Role): Prom
 
 /**
  * Marks a user disabled. False when they already were, when their role is no longer `user.role`
- * (the admin count must move with the role they really have), or when they are the
- * organisation's last enabled admin.
+ * (the admin count must move with the role they really have), when they are still on a care
+ * team, or when they are the organisation's last enabled admin.
  */
 export async function disableUser(table: TableClient, user: User, by: string, at: string): Promise<boolean> {
   return transactWriteIfConditionsHold(table, [
@@ -271,12 +258,31 @@ export async function disableUser(table: TableClient, user: User, by: string, at
         TableName: table.tableName,
         Key: userKeys.profile(user.userId),
         UpdateExpression: 'SET disabledAt = :at, disabledBy = :by',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(disabledAt) AND #role = :role',
+        // A member must have left every care team first: no alert may go to a disabled account.
+        ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(disabledAt) AND #role = :role AND ${ON_NO_CARE_TEAM}`,
         ExpressionAttributeNames: { '#role': 'role' },
-        ExpressionAttributeValues: { ':at': at, ':by': by, ':role': user.role },
+        ExpressionAttributeValues: { ':at': at, ':by': by, ':role': user.role, ':zero': 0 },
       },
     },
     ...(user.role === 'admin' ? [adminCountChange(table, user.orgId, -1)] : []),
+  ]);
+}
+
+/**
+ * Removes the records of an account that was never used (an invitation nobody accepted): its
+ * profile and its email claim. False when it is on a care team again.
+ */
+export async function deleteUnusedUser(table: TableClient, user: User): Promise<boolean> {
+  return transactWriteIfConditionsHold(table, [
+    {
+      Delete: {
+        TableName: table.tableName,
+        Key: userKeys.profile(user.userId),
+        ConditionExpression: ON_NO_CARE_TEAM,
+        ExpressionAttributeValues: { ':zero': 0 },
+      },
+    },
+    { Delete: { TableName: table.tableName, Key: userKeys.email(user.email) } },
   ]);
 }
 
@@ -288,3 +294,5 @@ export async function clinicianCounts(table: TableClient, patientIds: readonly s
   );
   return new Map(items.map((item) => [String(item['userId']), Number(item['clinicianCount'] ?? 0)]));
 }
+
+export { userKeys };

@@ -61,7 +61,15 @@ export interface Delivery {
 }
 
 export interface Notifier {
-  toUsers(userIds: readonly string[], message: ServerMessage): Promise<Delivery>;
+  /**
+   * Pushes to every connection of the users; `beforeDelivery`, when given, is told first which
+   * of them have a connection at all (those the message will reach).
+   */
+  toUsers(
+    userIds: readonly string[],
+    message: ServerMessage,
+    beforeDelivery?: (reached: readonly string[]) => Promise<void>,
+  ): Promise<Delivery>;
   /**
    * Pushes to the connections watching a patient whose users `audience` lets through: it is
    * asked with the watching users and answers with those who may receive this message now.
@@ -101,9 +109,11 @@ export function createNotifier(table: TableClient, poster: ConnectionPoster, log
     return { delivered, gone };
   };
   return {
-    async toUsers(userIds, message) {
-      const ids = (await Promise.all([...new Set(userIds)].map((userId) => listConnectionIdsOfUser(table, userId)))).flat();
-      return deliver(ids, message);
+    async toUsers(userIds, message, beforeDelivery) {
+      const users = [...new Set(userIds)];
+      const connections = await Promise.all(users.map((userId) => listConnectionIdsOfUser(table, userId)));
+      await beforeDelivery?.(users.filter((_, index) => (connections[index] ?? []).length > 0));
+      return deliver(connections.flat(), message);
     },
     async toPatientSubscribers(patientId, message, audience) {
       const subscribers = await listSubscribers(table, patientId);

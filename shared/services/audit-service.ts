@@ -69,9 +69,7 @@ export async function searchAudit(deps: AuditServiceDependencies, caller: Caller
       ...(query.actorId === undefined ? {} : { actorId: query.actorId }),
     });
   } else if (query.actorId !== undefined) {
-    page = await queryActorAudit(deps.table, query.actorId, options);
-    // An actor's partition is theirs wherever they work: keep to the caller's organisation.
-    page = { ...page, entries: page.entries.filter((entry) => entry.orgId === caller.orgId) };
+    page = await queryActorAudit(deps.table, caller.orgId, query.actorId, options);
   } else {
     page = await queryOrganisationAudit(deps.table, caller.orgId, options);
   }

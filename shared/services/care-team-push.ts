@@ -7,6 +7,7 @@ import { scopesOf } from '../domain/care-team.ts';
 import { type ConsentNeed, consentCovers } from '../domain/consent.ts';
 import { writeAuditEntries } from '../data/audit-store.ts';
 import { listCareTeam } from '../data/care-team-store.ts';
+import { getUsers } from '../data/user-store.ts';
 import type { TableClient } from '../data/table-client.ts';
 import type { Delivery, Notifier } from '../realtime/connection-notifier.ts';
 
@@ -23,11 +24,28 @@ interface PatientRef {
   orgId: string;
 }
 
-/** The patient's clinicians, and the caregivers whose consent covers `need`; the patient too when asked. */
+/**
+ * The patient's clinicians, and the caregivers whose consent covers `need`; the patient too when
+ * asked. Members are checked against their accounts as they are now: a disabled account, or
+ * one whose role is no longer the one it joined the team as, hears nothing.
+ */
 async function audienceOf(table: TableClient, patient: PatientRef, need: ConsentNeed, withPatient: boolean): Promise<Actor[]> {
-  const team = await listCareTeam(table, patient.patientId);
+  const team = (await listCareTeam(table, patient.patientId)).filter(
+    (member) => member.memberRole === 'clinician' || consentCovers(scopesOf(member), need),
+  );
+  const accounts = new Map(
+    (
+      await getUsers(
+        table,
+        team.map((member) => member.memberId),
+      )
+    ).map((user) => [user.userId, user]),
+  );
   const members = team
-    .filter((member) => member.memberRole === 'clinician' || consentCovers(scopesOf(member), need))
+    .filter((member) => {
+      const account = accounts.get(member.memberId);
+      return account !== undefined && account.role === member.memberRole && account.disabledAt === undefined;
+    })
     .map((member): Actor => ({ userId: member.memberId, orgId: member.orgId, role: member.memberRole }));
   return withPatient ? [{ userId: patient.patientId, orgId: patient.orgId, role: 'patient' }, ...members] : members;
 }
@@ -62,10 +80,18 @@ export async function pushToCareTeam(
   objectId?: string,
 ): Promise<Delivery> {
   const recipients = await audienceOf(deps.table, patient, need, false);
-  await audit(deps, patient, recipients, message, objectId);
+  // Only those with a connection are told now, so only they are recorded as having been told.
   return deps.notifier.toUsers(
     recipients.map((recipient) => recipient.userId),
     message,
+    (reached) =>
+      audit(
+        deps,
+        patient,
+        recipients.filter((recipient) => reached.includes(recipient.userId)),
+        message,
+        objectId,
+      ),
   );
 }
 

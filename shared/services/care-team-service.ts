@@ -4,12 +4,12 @@ import type { IdentityProvider } from '../auth/identity-provider.ts';
 import type { CareTeamMembership, CareTeamRole } from '../domain/care-team.ts';
 import type { Caller } from '../domain/caller.ts';
 import type { ConsentScope } from '../domain/consent.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { CONSENT, PROFILE, STAFF, TEAM } from '../domain/patient-access.ts';
 import type { User } from '../domain/user.ts';
 import { addMember, getMembership, listCareTeam, removeMember, setCaregiverScopes } from '../data/care-team-store.ts';
 import type { TableClient } from '../data/table-client.ts';
-import { clinicianCountChange, createUser, getUser, getUserIdByEmail, getUsers } from '../data/user-store.ts';
+import { createUser, deleteUnusedUser, getUser, getUserIdByEmail, getUsers } from '../data/user-store.ts';
 import { requirePatientAccess } from './patient-access-check.ts';
 import { createAccount, saveProfile } from './user-service.ts';
 
@@ -34,7 +34,6 @@ export interface CareTeamMember {
 }
 
 const nowOf = (deps: { now?: () => Date }) => (deps.now?.() ?? new Date()).toISOString();
-const countClinicians = (table: TableClient) => (patientId: string, delta: 1 | -1) => clinicianCountChange(table, patientId, delta);
 
 function memberView(membership: CareTeamMembership, user: User | undefined): CareTeamMember {
   return {
@@ -64,6 +63,10 @@ export async function getCareTeam(deps: Pick<CareTeamServiceDependencies, 'table
   return { patientId, members: team.map((membership) => memberView(membership, users.get(membership.memberId))) };
 }
 
+const notOnTeam = (patientId: string, userId: string) =>
+  new NotFoundError(
+    `caregiver ${userId} is not on the care team of patient ${patientId}; invite them with POST /v1/patients/${patientId}/caregivers`,
+  );
 const scopesProblem = (message: string) => new ValidationError(`scopes: ${message}`, [{ path: 'body.scopes', message }]);
 const userProblem = (message: string) => new ValidationError(`userId: ${message}`, [{ path: 'params.userId', message }]);
 
@@ -80,6 +83,17 @@ export async function putCareTeamMember(
 ): Promise<CareTeamMember> {
   const found = await getUser(deps.table, userId);
   const member = found?.orgId === caller.orgId ? found : undefined;
+  if (caller.role !== 'clinician' && caller.role !== 'admin') {
+    // The patient only sets their caregivers' consent: any other id is not found, so that
+    // trying ids tells them nothing about the accounts of the organisation.
+    await requirePatientAccess(deps.table, caller, patientId, CONSENT);
+    if (member?.role !== 'caregiver') {
+      if (member && (await getMembership(deps.table, patientId, userId))) {
+        throw new ForbiddenError(`only the clinicians of patient ${patientId} or an admin change their clinicians`);
+      }
+      throw notOnTeam(patientId, userId);
+    }
+  }
   // What the caller must be allowed depends on who is being put on the team.
   await requirePatientAccess(
     deps.table,
@@ -100,18 +114,17 @@ export async function putCareTeamMember(
       addedAt: nowOf(deps),
       addedBy: caller.userId,
     };
-    await addMember(deps.table, membership, countClinicians(deps.table));
-    const stored = (await getMembership(deps.table, patientId, userId)) ?? membership;
-    return memberView(stored, member);
+    if (!(await addMember(deps.table, membership))) {
+      const stored = await getMembership(deps.table, patientId, userId);
+      if (stored) return memberView(stored, member);
+      throw userProblem(`clinician ${userId} was disabled or moved to another role meanwhile`);
+    }
+    return memberView(membership, member);
   }
   if (member.role === 'caregiver') {
     if (scopes === undefined) throw scopesProblem("required: the caregiver's new scopes (an empty list shares nothing)");
     const updated = await setCaregiverScopes(deps.table, patientId, userId, { scopes, by: caller.userId, at: nowOf(deps) });
-    if (!updated) {
-      throw new NotFoundError(
-        `caregiver ${userId} is not on the care team of patient ${patientId}; invite them with POST /v1/patients/${patientId}/caregivers`,
-      );
-    }
+    if (!updated) throw notOnTeam(patientId, userId);
     return memberView(updated, member);
   }
   throw userProblem(
@@ -130,12 +143,24 @@ export async function removeCareTeamMember(deps: CareTeamServiceDependencies, ca
   if (!membership) throw new NotFoundError(`user ${userId} is not on the care team of patient ${patientId}`);
   if (membership.memberRole === 'clinician') await requirePatientAccess(deps.table, caller, patientId, STAFF);
   else if (!leaving && caller.role !== 'admin') await requirePatientAccess(deps.table, caller, patientId, CONSENT);
-  if (!(await removeMember(deps.table, membership, countClinicians(deps.table)))) {
+  if (!(await removeMember(deps.table, membership))) {
     if (!(await getMembership(deps.table, patientId, userId))) return;
     throw new ConflictError(`clinician ${userId} is the last clinician of patient ${patientId}; add another before removing them`, [
       { path: 'params.userId', message: 'the last clinician of the care team' },
     ]);
   }
+  if (membership.memberRole === 'caregiver') await withdrawUnacceptedInvitation(deps, userId);
+}
+
+/**
+ * A caregiver invited and taken off every care team before they ever signed in leaves nothing
+ * behind: otherwise anyone could hold an email address (which is unique across Vigil) by
+ * inviting it and withdrawing.
+ */
+async function withdrawUnacceptedInvitation(deps: CareTeamServiceDependencies, caregiverId: string): Promise<void> {
+  const caregiver = await getUser(deps.table, caregiverId);
+  if (!caregiver || !(await deps.identity.invitationPending(caregiver.email))) return;
+  if (await deleteUnusedUser(deps.table, caregiver)) await deps.identity.deleteAccount(caregiver.email);
 }
 
 export interface CaregiverInvitation {
@@ -150,7 +175,8 @@ async function caregiverAccount(deps: CareTeamServiceDependencies, caller: Calle
   if (existingId !== undefined) {
     const existing = await getUser(deps.table, existingId);
     if (existing?.orgId !== caller.orgId || existing.role !== 'caregiver' || existing.disabledAt !== undefined) {
-      const message = 'this email belongs to an account that is not an enabled caregiver of your organisation';
+      // One answer whatever the account is and wherever it belongs.
+      const message = 'this email cannot be invited as a caregiver here; ask the person for another address';
       throw new ConflictError(`email: ${message}`, [{ path: 'body.email', message }]);
     }
     return existing;
@@ -189,7 +215,10 @@ export async function inviteCaregiver(
     scopesChangedAt: at,
     scopesChangedBy: caller.userId,
   };
-  if (!(await addMember(deps.table, membership, countClinicians(deps.table)))) {
+  if (!(await addMember(deps.table, membership))) {
+    if (!(await getMembership(deps.table, patientId, caregiver.userId))) {
+      throw new ConflictError(`caregiver ${caregiver.userId} was disabled meanwhile`);
+    }
     const message = `already a caregiver of patient ${patientId}; change their scopes with PUT /v1/patients/${patientId}/care-team/${caregiver.userId}`;
     throw new ConflictError(`email: ${message}`, [{ path: 'body.email', message }]);
   }

@@ -16,7 +16,6 @@ import type { CursorCodec } from '../data/paging-cursor.ts';
 import type { TableClient } from '../data/table-client.ts';
 import {
   changeRole,
-  clinicianCountChange,
   clinicianCounts,
   createOrganisationWithAdmin,
   createUser,
@@ -212,7 +211,7 @@ async function applyRoleChange(deps: UserServiceDependencies, caller: Caller, us
     throw roleConflict(`clinician ${user.userId} still has patients; hand them over to another clinician first`);
   }
   if (!(await changeRole(deps.table, user, to))) {
-    throw roleConflict(`user ${user.userId} is the organisation's last enabled admin, or their role changed meanwhile`);
+    throw roleConflict(`user ${user.userId} is the organisation's last enabled admin, joined a care team, or changed role meanwhile`);
   }
   await deps.identity.changeRole(user.email, user.role, to);
 }
@@ -234,50 +233,61 @@ export async function updateUserAs(
 /** How many of a leaving clinician's patients would be named in a refusal. */
 const NAMED_PATIENTS = 5;
 
-/** A clinician may leave only when each of their patients keeps another clinician. */
-async function patientsLeftWithoutClinician(table: TableClient, clinicianId: string): Promise<string[]> {
-  const patientIds = await listPatientIdsOf(table, clinicianId);
-  const counts = await clinicianCounts(table, patientIds);
-  return patientIds.filter((patientId) => (counts.get(patientId) ?? 0) <= 1);
+function strandedConflict(clinicianId: string, stranded: readonly string[]): ConflictError {
+  const named = stranded.slice(0, NAMED_PATIENTS).join(', ');
+  return new ConflictError(
+    `clinician ${clinicianId} is the only clinician of ${stranded.length} patient(s) (${named}${stranded.length > NAMED_PATIENTS ? ', …' : ''}); add another clinician to their care teams first`,
+  );
 }
 
 /**
- * Disables an account: sign-in refused at once, refresh tokens revoked, open WebSockets closed;
- * access tokens still in hand are refused by every function, which reads the profile. The
- * record stays, so alerts, recordings and audit entries still name the person. A clinician or
- * caregiver leaves the care teams they were on; a clinician only when no patient is left
- * without one.
+ * Takes a leaving clinician or caregiver off every care team, each removal guarded so that no
+ * patient loses their last clinician, even to a removal racing this one. A clinician who is a
+ * patient's only one is refused before anything changes (409, naming the patients).
+ */
+async function leaveCareTeams(table: TableClient, member: User & { role: 'clinician' | 'caregiver' }): Promise<void> {
+  const patientIds = await listPatientIdsOf(table, member.userId);
+  if (member.role === 'clinician') {
+    const counts = await clinicianCounts(table, patientIds);
+    const stranded = patientIds.filter((patientId) => (counts.get(patientId) ?? 0) <= 1);
+    if (stranded.length > 0) throw strandedConflict(member.userId, stranded);
+  }
+  for (const patientId of patientIds) {
+    // Each patient's care team changes: that is the patient's data, and goes in their trail.
+    noteAccessTo(patientId);
+    if (!(await removeMember(table, { patientId, memberId: member.userId, memberRole: member.role }))) {
+      if (await getMembership(table, patientId, member.userId)) throw strandedConflict(member.userId, [patientId]);
+    }
+  }
+}
+
+const isCareTeamMember = (user: User): user is User & { role: 'clinician' | 'caregiver' } =>
+  user.role === 'clinician' || user.role === 'caregiver';
+
+/**
+ * Disables an account: the person leaves their care teams first (a clinician only when no
+ * patient is left without one), then the profile is marked (record kept, so alerts,
+ * recordings and audit entries still name them), then sign-in is refused and refresh tokens
+ * revoked in the user pool and open WebSockets closed. Access tokens still in hand are refused
+ * by every function, which reads the profile. Each step is harmless to repeat, and a repeated
+ * call on a disabled account finishes any step an earlier call did not.
  */
 export async function disableUserAs(deps: UserAdministrationDependencies, caller: Caller, userId: string): Promise<void> {
   const user = await userFor(deps, caller, userId, 'disable');
-  if (user.disabledAt !== undefined) return;
-  if (user.role === 'clinician') {
-    const stranded = await patientsLeftWithoutClinician(deps.table, user.userId);
-    if (stranded.length > 0) {
-      const named = stranded.slice(0, NAMED_PATIENTS).join(', ');
-      throw new ConflictError(
-        `clinician ${user.userId} is the only clinician of ${stranded.length} patient(s) (${named}${stranded.length > NAMED_PATIENTS ? ', …' : ''}); add another clinician to their care teams first`,
-      );
+  if (user.disabledAt === undefined) {
+    if (isCareTeamMember(user)) await leaveCareTeams(deps.table, user);
+    if (!(await disableUser(deps.table, user, caller.userId, nowOf(deps)))) {
+      const current = await getUser(deps.table, userId);
+      if (current?.disabledAt === undefined) {
+        if (current?.role !== user.role || (current.role !== 'admin' && current.role !== 'patient')) {
+          throw new ConflictError(`user ${userId} changed role or joined a care team meanwhile; try again`);
+        }
+        throw new ConflictError(`user ${userId} is the organisation's last enabled admin; an organisation keeps at least one`);
+      }
     }
-  }
-  if (!(await disableUser(deps.table, user, caller.userId, nowOf(deps)))) {
-    const current = await getUser(deps.table, userId);
-    if (current?.disabledAt !== undefined) return;
-    if (current?.role !== user.role) throw new ConflictError(`user ${userId} changed role meanwhile; try again`);
-    throw new ConflictError(`user ${userId} is the organisation's last enabled admin; an organisation keeps at least one`);
   }
   await deps.identity.disableAccount(user.email);
   await deps.notifier.disconnectUser(user.userId);
-  if (user.role === 'clinician' || user.role === 'caregiver') {
-    const memberRole = user.role;
-    for (const patientId of await listPatientIdsOf(deps.table, user.userId)) {
-      // A removal racing another one may find the patient down to this clinician: the
-      // membership then stays, harmless, since its holder can no longer sign in.
-      await removeMember(deps.table, { patientId, memberId: user.userId, memberRole }, (id, delta) =>
-        clinicianCountChange(deps.table, id, delta),
-      );
-    }
-  }
 }
 
 export interface PageRequest {
@@ -297,7 +307,7 @@ export async function listUsersAs(
   caller: Caller,
   request: PageRequest & { role?: Role },
 ) {
-  const scope = `users|${caller.userId}|${request.role ?? ''}`;
+  const scope = `users|${caller.userId}|${caller.role}|${request.role ?? ''}`;
   const page = await listUsersPage(
     deps.table,
     caller.orgId,
@@ -315,7 +325,8 @@ export async function listPatientsAs(
   caller: Caller,
   request: PageRequest,
 ) {
-  const scope = `patients|${caller.userId}`;
+  // The caller's role picks the index a cursor points into: a cursor from another role is refused.
+  const scope = `patients|${caller.userId}|${caller.role}`;
   const limit = request.limit ?? PAGE_LIMITS.default;
   const start = startKeyFrom(deps.cursors, request.cursor, scope);
   let patients: User[];

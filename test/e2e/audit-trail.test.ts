@@ -134,6 +134,8 @@ describe('the audit trail', () => {
     const outsider = await bootstrapOrganisation(twin);
     const { data } = await as(outsider).GET('/v1/audit', { params: { query: { patientId: patient.user.userId } } });
     expect(data?.items).toEqual([]);
+    const byActor = await as(outsider).GET('/v1/audit', { params: { query: { actorId: clinician.user.userId, limit: '1' } } });
+    expect(byActor.data).toEqual({ items: [] });
   });
 });
 

@@ -8,6 +8,7 @@ import type { ServerMessage } from '../../shared/api/websocket-messages.ts';
 import { regularRhythmEcg } from '../../shared/ecg/synthetic-ecg.ts';
 import { type LocalTwin, startLocalTwin } from '../support/local-twin.ts';
 import {
+  bootstrapOrganisation,
   createAndSignIn,
   inviteCaregiverAndSignIn,
   openSocket,
@@ -137,6 +138,26 @@ describe('family caregivers', () => {
     });
     expect(staff.response.status).toBe(409);
     expect(problemOf(staff.error).errors?.map((e) => e.path)).toEqual(['body.email']);
+  });
+
+  // Defect: an invitation withdrawn before it was accepted kept its account, and with it the
+  // email address, which is unique across Vigil: anyone could hold another organisation's
+  // future clinician's address.
+  it('leaves nothing behind when an invitation is withdrawn before it was accepted', async () => {
+    const email = `held-${randomUUID()}@example.org`;
+    const invited = await as(patient).POST('/v1/patients/{patientId}/caregivers', {
+      ...ofPatient(patient.user.userId),
+      body: { email, name: 'Nobody Yet', scopes: [] },
+    });
+    expect(invited.response.status).toBe(201);
+    const withdrawn = await as(patient).DELETE(
+      '/v1/patients/{patientId}/care-team/{userId}',
+      member(patient.user.userId, invited.data?.userId ?? ''),
+    );
+    expect(withdrawn.response.status).toBe(204);
+    const elsewhere = await bootstrapOrganisation(twin);
+    const created = await as(elsewhere).POST('/v1/users', { body: { email, name: 'Dr Elsewhere', role: 'clinician' } });
+    expect(created.response.status).toBe(201);
   });
 
   it('never lets a caregiver widen their own consent or see the rest of the team', async () => {

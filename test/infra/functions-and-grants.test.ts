@@ -170,6 +170,7 @@ describe('user pool access follows the catalog', () => {
     'cognito-idp:AdminDisableUser',
     'cognito-idp:AdminUserGlobalSignOut',
     'cognito-idp:AdminRemoveUserFromGroup',
+    'cognito-idp:AdminGetUser',
   ];
 
   it('only the users and patients functions (which invite caregivers) may administer users, and only in this pool', () => {

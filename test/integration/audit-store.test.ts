@@ -88,10 +88,20 @@ describe('audit store (DynamoDB Local)', () => {
     await writeAuditEntries(table, [...mine, someoneElses, beforeRange]);
     const range = { from: '2026-03-09T00:00:00.000Z', to: '2026-03-12T00:00:00.000Z' };
 
-    const pages = await allPages((next) => queryActorAudit(table, actorId, { range, limit: 2, ...(next ? { next } : {}) }));
+    const pages = await allPages((next) => queryActorAudit(table, orgId, actorId, { range, limit: 2, ...(next ? { next } : {}) }));
 
     expect(pages.map((page) => page.entries.length)).toEqual([2, 1]);
     expect(pages.flatMap((page) => page.entries)).toEqual(newestFirst(mine));
+  });
+
+  // Defect: the actor index was global, so another organisation's admin got (empty) pages whose
+  // cursors carried this organisation's patient ids, and could page through them.
+  it("finds nothing, and hands out no position, when another organisation asks for this one's actor", async () => {
+    const orgId = randomUUID();
+    const actorId = randomUUID();
+    await writeAuditEntries(table, [entry({ orgId, actorId, patientId: randomUUID(), at: atMinute('2026-03-10', 0) })]);
+    const range = { from: '2026-03-09T00:00:00.000Z', to: '2026-03-12T00:00:00.000Z' };
+    expect(await queryActorAudit(table, randomUUID(), actorId, { range, limit: 1 })).toEqual({ entries: [] });
   });
 
   it("walks an organisation's days newest first, with a page crossing from one day to the one before", async () => {

@@ -8,14 +8,15 @@ import { queryPatientAlerts } from '../../shared/data/alert-store.ts';
 import { advanceRecordingAnalysis, ANALYSIS_TIME_RESERVE_MS } from '../../shared/services/ecg-analysis-service.ts';
 import { regularRhythmEcg } from '../../shared/ecg/synthetic-ecg.ts';
 import { recordingNotifier } from '../support/fake-notifier.ts';
-import { storedPatient } from './support/people.ts';
+import { storedClinician, storedPatient } from './support/people.ts';
 import { testTable } from './support/table.ts';
 
 const table = testTable();
 const SAMPLE_RATE = 250;
 
 async function newPatientRecording(startedAt = new Date().toISOString()) {
-  const { userId: patientId, orgId } = await storedPatient(table, { primaryClinicianId: randomUUID() });
+  const clinician = await storedClinician(table);
+  const { userId: patientId, orgId } = await storedPatient(table, { orgId: clinician.orgId, primaryClinicianId: clinician.userId });
   const recordingId = randomUUID();
   await createRecording(table, {
     recordingId,

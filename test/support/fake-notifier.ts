@@ -14,7 +14,8 @@ export function recordingNotifier(): RecordingNotifier {
   return {
     pushes,
     notifier: {
-      toUsers: async (_users, message) => {
+      toUsers: async (users, message, beforeDelivery) => {
+        await beforeDelivery?.(users);
         pushes.push(message);
         return { delivered: 0, gone: 0 };
       },

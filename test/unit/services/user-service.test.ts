@@ -29,6 +29,7 @@ function fakeIdentity(overrides: Partial<IdentityProvider> = {}) {
       created.push(account);
       return { sub: randomUUID() };
     },
+    invitationPending: async () => false,
     deleteAccount: async (email) => {
       deleted.push(email);
     },
@@ -122,8 +123,13 @@ describe('createUserAs', () => {
     const { identity } = fakeIdentity();
     await createUserAs({ table, identity }, clinician, input('patient'));
     const items = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems ?? [];
-    expect(items.map((item) => item.Put?.Item?.['type'])).toEqual(['user', 'email', 'careTeam']);
+    expect(items.map((item) => item.Put?.Item?.['type'])).toEqual(['user', 'email', 'careTeam', undefined]);
     expect(items[2]!.Put!.Item).toMatchObject({ memberId: clinician.userId, memberRole: 'clinician' });
+    // The clinician's count of care teams moves with it, only while they are an enabled clinician.
+    expect(items[3]!.Update).toMatchObject({
+      Key: { pk: `USER#${clinician.userId}` },
+      ExpressionAttributeValues: { ':role': 'clinician' },
+    });
   });
 
   it('removes the new account again when the profile cannot be written', async () => {
