@@ -58,6 +58,18 @@ export const HTTP_FUNCTIONS = {
     description: 'Patient lists, care teams and caregiver invitations',
     access: { table: 'readWrite', administerUsers: true, mintsCursors: true },
   },
+  vitals: {
+    entry: 'functions/vitals/handler.ts',
+    description: 'Vital-sign ingest, history, roll-ups, latest values and the FHIR view',
+    // manageConnections: a breach raises an alert pushed to the care team.
+    access: { table: 'readWrite', manageConnections: true, mintsCursors: true },
+  },
+  devices: {
+    entry: 'functions/devices/handler.ts',
+    description: 'Devices paired to patients',
+    // manageConnections: a low battery raises an alert pushed to the care team.
+    access: { table: 'readWrite', manageConnections: true },
+  },
   audit: {
     entry: 'functions/audit/handler.ts',
     description: 'The audit trail and patients’ access logs',

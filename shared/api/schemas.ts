@@ -6,8 +6,10 @@ import { z } from 'zod';
 import { Alert as AlertEntity, AlertStatus } from '../domain/alert.ts';
 import { AuditEntry as AuditEntryEntity } from '../domain/audit-entry.ts';
 import { CareTeamRole } from '../domain/care-team.ts';
+import { Device as DeviceEntity, DeviceChanges as DeviceChangesEntity, NewDevice as NewDeviceEntity } from '../domain/device.ts';
 import { ConsentScopeName, ConsentScopes } from '../domain/consent.ts';
 import { TimeZone } from '../domain/time-zone.ts';
+import { VITALS_LIMITS, VitalSampleInput } from '../domain/vital-sample.ts';
 import { ECG_LIMITS, EcgLead, Recording as RecordingEntity } from '../domain/ecg-recording.ts';
 import { Email, Id } from '../domain/identifiers.ts';
 import { METRIC_DECIMAL_PLACES, MetricName } from '../domain/metrics.ts';
@@ -227,6 +229,86 @@ export const AccessLogEntry = z
 export const AccessLogPage = z
   .strictObject({ items: z.array(AccessLogEntry), nextCursor: z.string().optional() })
   .meta({ id: 'AccessLogPage' });
+
+export const DeviceRequest = z.strictObject(NewDeviceEntity.shape).meta({ id: 'DeviceRequest' });
+export const DeviceUpdateRequest = z
+  .strictObject({
+    batteryPercent: DeviceChangesEntity.shape.batteryPercent,
+    firmware: DeviceChangesEntity.shape.firmware,
+    lastSeenAt: MeasuredAt.optional(),
+  })
+  .refine((changes) => Object.values(changes).some((value) => value !== undefined), {
+    message: 'give at least one of batteryPercent, firmware, lastSeenAt',
+  })
+  .meta({ id: 'DeviceUpdateRequest' });
+export const Device = z.strictObject(DeviceEntity.omit({ orgId: true }).shape).meta({ id: 'Device' });
+export const DeviceList = z.strictObject({ items: z.array(Device) }).meta({ id: 'DeviceList' });
+export const DeviceParams = z.strictObject({ deviceId: Id });
+
+export const VitalsBatchRequest = z
+  .strictObject({
+    samples: z
+      .array(VitalSampleInput)
+      .min(1)
+      .max(VITALS_LIMITS.maxSamplesPerBatch)
+      .meta({ description: `1 to ${VITALS_LIMITS.maxSamplesPerBatch} samples; all are stored or none` }),
+  })
+  .meta({ id: 'VitalsBatchRequest' });
+export const VitalsAccepted = z
+  .strictObject({
+    accepted: z.number().int().meta({ description: 'samples stored now' }),
+    duplicates: z.number().int().meta({ description: 'samples already stored with the same value, stored once' }),
+  })
+  .meta({ id: 'VitalsAccepted' });
+export const VitalsQuery = z.strictObject({
+  metric: MetricName.optional().meta({ description: 'required, except with format=fhir (all metrics you may see)' }),
+  from: Timestamp.optional().meta({ description: 'default: 7 days before `to` (90 days for resolution=1d)' }),
+  to: Timestamp.optional().meta({ description: 'default: now' }),
+  resolution: z
+    .enum(['raw', '1h', '1d'])
+    .optional()
+    .meta({ description: "raw samples (default), or buckets of the patient's own hours or days" }),
+  format: z.enum(['json', 'fhir']).optional().meta({ description: 'fhir: a FHIR R4 searchset Bundle of vital-signs Observations' }),
+  ...PageQuery,
+});
+const VitalsSample = z.strictObject({ value: z.number(), measuredAt: Timestamp, deviceId: Id.optional() });
+export const VitalsSamplePage = z
+  .strictObject({
+    metric: MetricName,
+    unit: z.string(),
+    resolution: z.literal('raw'),
+    items: z.array(VitalsSample).meta({ description: 'newest first' }),
+    nextCursor: z.string().optional(),
+  })
+  .meta({ id: 'VitalsSamplePage' });
+export const VitalsRollupPage = z
+  .strictObject({
+    metric: MetricName,
+    unit: z.string(),
+    resolution: z.enum(['1h', '1d']),
+    timeZone: z.string().meta({ description: "the patient's time zone, whose hours and days the buckets are" }),
+    items: z
+      .array(
+        z.strictObject({ start: Timestamp, end: Timestamp, min: z.number(), max: z.number(), mean: z.number(), count: z.number().int() }),
+      )
+      .meta({ description: 'newest first; periods without samples are left out' }),
+    nextCursor: z.string().optional(),
+  })
+  .meta({ id: 'VitalsRollupPage' });
+export const FhirBundle = z
+  .object({ resourceType: z.literal('Bundle'), type: z.literal('searchset'), entry: z.array(z.unknown()).optional() })
+  .meta({
+    id: 'FhirBundle',
+    description: 'a FHIR R4 Bundle (searchset) of vital-signs Observations; see hl7.org/fhir/R4/observation-vitalsigns.html',
+  });
+export const VitalsHistory = z.union([VitalsSamplePage, VitalsRollupPage, FhirBundle]).meta({ id: 'VitalsHistory' });
+export const LatestVitals = z
+  .strictObject({
+    items: z.array(
+      z.strictObject({ metric: MetricName, value: z.number(), unit: z.string(), measuredAt: Timestamp, deviceId: Id.optional() }),
+    ),
+  })
+  .meta({ id: 'LatestVitals' });
 
 export const AlertListQuery = z.strictObject({
   status: AlertStatus.optional(),

@@ -22,9 +22,9 @@ export const alertKeys = {
   order: (alert: Pick<Alert, 'createdAt' | 'alertId'>) => `${alert.createdAt}#${alert.alertId}`,
   openCause: (patientId: string, cause: string) => ({ pk: `PATIENT#${patientId}`, sk: `OPEN_ALERT#${cause}` }),
   /** One historical alert per cause and recording, so a late hour of ECG is one record, not hundreds. */
-  historicalCause: (patientId: string, cause: string, recordingId: string) => ({
+  historicalCause: (patientId: string, cause: string, episode: string) => ({
     pk: `PATIENT#${patientId}`,
-    sk: `HISTORICAL_ALERT#${recordingId}#${cause}`,
+    sk: `HISTORICAL_ALERT#${episode}#${cause}`,
   }),
 };
 
@@ -113,7 +113,9 @@ async function repeatOpenAlert(table: TableClient, draft: AlertDraft): Promise<A
  */
 export async function recordHistoricalAlert(
   table: TableClient,
-  draft: AlertDraft & { recordingId: string },
+  draft: AlertDraft,
+  /** What the historical alert is one of per cause: a recording, or an hour of late vital signs. */
+  episode: string,
 ): Promise<{ alert: Alert; created: boolean }> {
   const alert: Alert = {
     ...draft,
@@ -124,7 +126,7 @@ export async function recordHistoricalAlert(
     ...(draft.firstValue === undefined ? {} : { lastValue: draft.firstValue }),
     lastSeenAt: draft.firstSeenAt,
   };
-  const guardKey = alertKeys.historicalCause(draft.patientId, draft.cause, draft.recordingId);
+  const guardKey = alertKeys.historicalCause(draft.patientId, draft.cause, episode);
   const recorded = await transactWriteIfConditionsHold(table, [
     {
       Put: {

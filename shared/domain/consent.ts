@@ -52,12 +52,14 @@ export function missingScopes(scopes: readonly ConsentScope[], need: ConsentNeed
 }
 
 /**
- * What seeing an alert takes: an SOS needs `sos`; an alert on a vital sign (whether measured
- * by a device or derived from ECG) needs that metric and `alerts`; any other ECG finding,
- * `ecg` and `alerts`.
+ * What seeing an alert takes: an SOS needs `sos`; a device's technical alert, `alerts`; an
+ * alert on a vital sign (whether measured by a device or derived from ECG) needs that metric
+ * and `alerts`; any other ECG finding, `ecg` and `alerts`.
  */
 export function alertNeed(alert: { cause: string; metric?: Metric | undefined }): ConsentNeed {
   if (alert.cause === 'sos') return ['sos'];
+  // A device's own trouble (a flat battery) says nothing about the patient's health.
+  if (alert.cause.startsWith('device.')) return ['alerts'];
   if (alert.metric !== undefined) return [`vitals:${alert.metric}`, 'alerts'];
   return ['ecg', 'alerts'];
 }

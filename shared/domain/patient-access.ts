@@ -22,6 +22,8 @@ export type PatientAccess =
   | { kind: 'staff' }
   /** See who is on the care team and what each caregiver may see. */
   | { kind: 'team' }
+  /** Pair, list, update and unpair the patient's devices. */
+  | { kind: 'devices' }
   /** The patient's own accounting of who saw their data. */
   | { kind: 'own-record' };
 
@@ -31,6 +33,7 @@ export const UPLOAD: PatientAccess = { kind: 'upload' };
 export const CONSENT: PatientAccess = { kind: 'consent' };
 export const STAFF: PatientAccess = { kind: 'staff' };
 export const TEAM: PatientAccess = { kind: 'team' };
+export const DEVICES: PatientAccess = { kind: 'devices' };
 export const OWN_RECORD: PatientAccess = { kind: 'own-record' };
 export const readingOf = (need: ConsentNeed): PatientAccess => ({ kind: 'read', need });
 /** Health data that needs no particular scope beyond being on the team (clinicians' view of a recording list is ECG). */
@@ -90,6 +93,9 @@ export function assertPatientAccess(
     case 'staff':
       if (standing !== 'clinician' && standing !== 'admin')
         refuse(`only the clinicians of patient ${patientId} or an admin change their clinicians`);
+      return;
+    case 'devices':
+      if (standing !== 'self' && standing !== 'clinician') refuse(`only patient ${patientId} and their clinicians manage their devices`);
       return;
     case 'team':
       if (standing === 'caregiver') refuse(`only patient ${patientId}, their clinicians and admins see their care team`);

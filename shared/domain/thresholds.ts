@@ -35,8 +35,10 @@ export const Threshold = ThresholdLimits.extend({
 export type Threshold = z.infer<typeof Threshold>;
 
 // Conservative adult limits that page someone for values every clinician would want to know
-// about; clinicians tighten them per patient. Steps and weight have no safe universal limit.
-export const BUILT_IN_THRESHOLDS: Partial<Record<Metric, ThresholdLimits>> = {
+// about; clinicians tighten them per patient. Steps and weight have no clinical universal
+// limit: theirs only catch readings no adult produces (a scale or pedometer gone wrong), at
+// low priority, so that every metric has a default.
+export const BUILT_IN_THRESHOLDS: Record<Metric, ThresholdLimits> = {
   heart_rate: { min: 40, max: 130, minDurationSeconds: 0, deadBand: 5, priority: 'high' },
   spo2: { min: 90, minDurationSeconds: 60, deadBand: 1, priority: 'high' },
   body_temperature: { min: 35, max: 38.5, minDurationSeconds: 0, deadBand: 0.2, priority: 'medium' },
@@ -44,6 +46,8 @@ export const BUILT_IN_THRESHOLDS: Partial<Record<Metric, ThresholdLimits>> = {
   diastolic_bp: { min: 50, max: 110, minDurationSeconds: 0, deadBand: 5, priority: 'medium' },
   respiratory_rate: { min: 8, max: 30, minDurationSeconds: 60, deadBand: 2, priority: 'high' },
   blood_glucose: { min: 70, max: 250, minDurationSeconds: 0, deadBand: 5, priority: 'high' },
+  steps: { max: 60_000, minDurationSeconds: 0, deadBand: 1_000, priority: 'low' },
+  weight: { min: 25, max: 350, minDurationSeconds: 0, deadBand: 1, priority: 'low' },
 };
 
 export const THRESHOLD_DEFAULTS = { minDurationSeconds: 0, deadBand: 0, priority: 'high' as Priority };

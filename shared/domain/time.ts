@@ -8,6 +8,7 @@ export const MAX_FUTURE_SKEW_SECONDS = 300;
 
 /** A measurement time: any time in the past, or at most a clock skew ahead. */
 // A time from the future would open alerts that never age out of "current".
-export const MeasuredAt = Timestamp.refine((at) => Date.parse(at) <= Date.now() + MAX_FUTURE_SKEW_SECONDS * 1000, {
+// A malformed time is already refused by the format; only a well-formed one is checked for the future.
+export const MeasuredAt = Timestamp.refine((at) => !(Date.parse(at) > Date.now() + MAX_FUTURE_SKEW_SECONDS * 1000), {
   message: `must not be more than ${MAX_FUTURE_SKEW_SECONDS / 60} minutes in the future`,
 });

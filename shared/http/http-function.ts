@@ -155,7 +155,7 @@ const pathId = (value: string | undefined) => (value !== undefined && Id.safePar
 function requestFacts(event: APIGatewayProxyEventV2WithJWTAuthorizer) {
   const path = event.pathParameters ?? {};
   const pathPatientId = pathId(path['patientId']);
-  const objectId = pathId(path['recordingId'] ?? path['alertId'] ?? path['userId']);
+  const objectId = pathId(path['recordingId'] ?? path['alertId'] ?? path['userId'] ?? path['deviceId']);
   return {
     requestId: event.requestContext.requestId,
     ...(event.requestContext.http?.sourceIp ? { sourceIp: event.requestContext.http.sourceIp } : {}),

@@ -46,13 +46,21 @@ function pushAlert(deps: CareTeamPushDependencies, alert: Alert, type: 'alert.cr
   return pushToCareTeam(deps, alert, alertNeed(alert), { type, alert: publicAlert(alert) }, alert.alertId);
 }
 
-export type RaiseAlertInput = Omit<AlertDraft, 'alertId' | 'createdAt'>;
+export type RaiseAlertInput = Omit<AlertDraft, 'alertId' | 'createdAt'> & {
+  /**
+   * For data that may arrive late: what a historical alert is one of per cause (the recording,
+   * or the hour of late vital signs). The recording when absent; without either, never historical.
+   */
+  historicalEpisode?: string;
+};
 
 export async function raiseAlert(deps: Pick<AlertServiceDependencies, 'table' | 'notifier' | 'now' | 'requestId'>, input: RaiseAlertInput) {
   const now = deps.now?.() ?? new Date();
-  const draft: AlertDraft = { ...input, alertId: randomUUID(), createdAt: now.toISOString() };
-  if (input.recordingId && isHistorical(input.firstSeenAt, now)) {
-    const { alert, created } = await recordHistoricalAlert(deps.table, { ...draft, recordingId: input.recordingId });
+  const { historicalEpisode, ...fields } = input;
+  const draft: AlertDraft = { ...fields, alertId: randomUUID(), createdAt: now.toISOString() };
+  const episode = historicalEpisode ?? input.recordingId;
+  if (episode && isHistorical(input.firstSeenAt, now)) {
+    const { alert, created } = await recordHistoricalAlert(deps.table, draft, episode);
     return { alert, created, pushed: { delivered: 0, gone: 0 } };
   }
   const { alert, created } = await openOrRepeatAlert(deps.table, draft);

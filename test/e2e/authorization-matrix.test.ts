@@ -139,6 +139,44 @@ const MATRIX: Row[] = [
     expect: only({ admin: 200, outsiderAdmin: 200 }),
   },
   {
+    route: 'POST /v1/patients/{patientId}/devices',
+    request: (world) => ({ path: patientPath(world, '/devices'), body: { serial: `SN-${randomUUID()}`, kind: 'pulse_oximeter' } }),
+    expect: only({ patient: 201, clinician: 201, otherPatient: 404, otherClinician: 404, outsider: 404 }),
+  },
+  {
+    route: 'GET /v1/patients/{patientId}/devices',
+    request: (world) => ({ path: patientPath(world, '/devices') }),
+    expect: only({ patient: 200, clinician: 200, otherPatient: 404, otherClinician: 404, outsider: 404 }),
+  },
+  {
+    route: 'PATCH /v1/devices/{deviceId}',
+    request: async (world) => ({ path: `/v1/devices/${await world.newDevice()}`, body: { batteryPercent: 80 } }),
+    expect: only({ patient: 200, clinician: 200, otherPatient: 404, otherClinician: 404, outsider: 404 }),
+  },
+  {
+    route: 'DELETE /v1/devices/{deviceId}',
+    request: async (world) => ({ path: `/v1/devices/${await world.newDevice()}` }),
+    expect: only({ patient: 204, clinician: 204, otherPatient: 404, otherClinician: 404, outsider: 404 }),
+  },
+  {
+    route: 'POST /v1/patients/{patientId}/vitals',
+    request: (world) => ({
+      path: patientPath(world, '/vitals'),
+      body: { samples: [{ metric: 'heart_rate', value: 72, measuredAt: new Date().toISOString() }] },
+    }),
+    expect: only({ patient: 200, otherPatient: 404 }),
+  },
+  {
+    route: 'GET /v1/patients/{patientId}/vitals',
+    request: (world) => ({ path: patientPath(world, '/vitals?metric=heart_rate') }),
+    expect: signedIn(404, { admin: 403, clinician: 200, patient: 200, caregiver: 200, unsharedCaregiver: 403 }),
+  },
+  {
+    route: 'GET /v1/patients/{patientId}/vitals/latest',
+    request: (world) => ({ path: patientPath(world, '/vitals/latest') }),
+    expect: signedIn(404, { admin: 403, clinician: 200, patient: 200, caregiver: 200, unsharedCaregiver: 403 }),
+  },
+  {
     route: 'PUT /v1/thresholds/{metric}',
     request: () => ({ path: '/v1/thresholds/heart_rate', body: { max: 140 } }),
     expect: only({ clinician: 200, otherClinician: 200, outsider: 200 }),

@@ -3,6 +3,7 @@
 // A route answers 400 naming the field, or accepts a value it can store; never 500. The
 // fields come from the published OpenAPI document, so a new route or field is fuzzed too, and
 // a route that takes numbers without a valid example here fails the first test.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RouteDefinition, type RouteKey, ROUTES, routeKey } from '../../shared/api/routes.ts';
 import { requestFields } from '../support/request-fields.ts';
@@ -13,8 +14,14 @@ import { buildWorld, type CallerName, type World } from './support/world.ts';
 interface Example {
   readonly caller: CallerName;
   readonly path: (world: World) => Promise<string> | string;
-  readonly body?: Record<string, unknown>;
+  /** A function when each request needs a fresh body (a sample identified by its time). */
+  readonly body?: Record<string, unknown> | (() => Record<string, unknown>);
 }
+
+const bodyOf = (example: Example): Record<string, unknown> => (typeof example.body === 'function' ? example.body() : (example.body ?? {}));
+/** A moment in the past no two requests share, so no two samples collide. */
+let instant = Date.parse('2026-01-01T00:00:00Z');
+const freshInstant = () => new Date((instant += 1000)).toISOString();
 
 /** A request each route accepts, which the fuzz then spoils one field at a time. */
 const EXAMPLES: Partial<Record<RouteKey, Example>> = {
@@ -39,6 +46,31 @@ const EXAMPLES: Partial<Record<RouteKey, Example>> = {
     body: { samples: [1, 2, 3] },
   },
   'POST /v1/users': { caller: 'admin', path: () => '/v1/users', body: { email: 'fuzz@example.org', name: 'Fuzz', role: 'clinician' } },
+  'PATCH /v1/users/{userId}': {
+    caller: 'patient',
+    path: (world) => `/v1/users/${world.patientId}`,
+    body: { name: 'Pat', phone: '+4930123456' },
+  },
+  'POST /v1/patients/{patientId}/caregivers': {
+    caller: 'patient',
+    path: (world) => `/v1/patients/${world.patientId}/caregivers`,
+    body: () => ({ email: `fuzz-${randomUUID()}@example.org`, name: 'Carer', scopes: [] }),
+  },
+  'POST /v1/patients/{patientId}/devices': {
+    caller: 'patient',
+    path: (world) => `/v1/patients/${world.patientId}/devices`,
+    body: () => ({ serial: `SN-${randomUUID()}`, kind: 'scale', model: 'Scale 2', firmware: '1.0.3' }),
+  },
+  'PATCH /v1/devices/{deviceId}': {
+    caller: 'patient',
+    path: async (world) => `/v1/devices/${await world.newDevice()}`,
+    body: { batteryPercent: 80, firmware: '1.0.4' },
+  },
+  'POST /v1/patients/{patientId}/vitals': {
+    caller: 'patient',
+    path: (world) => `/v1/patients/${world.patientId}/vitals`,
+    body: () => ({ samples: [{ metric: 'heart_rate', value: 72, measuredAt: freshInstant(), unit: '/min' }] }),
+  },
 };
 
 // JSON can carry all of these; DynamoDB keeps 38 digits between 1e-130 and 1e126.
@@ -104,7 +136,7 @@ describe('number fuzz', () => {
   it.each(cases)('$name answers every unstorable or odd number with 400 naming it, or stores it; never 500', async ({ route, field }) => {
     const example = EXAMPLES[routeKey(route)]!;
     for (const value of NUMBERS) {
-      const body = spoil(example.body ?? {}, field, value);
+      const body = spoil(bodyOf(example), field, value);
       if (body === undefined) continue;
       const response = await send(route, example, body);
       expect([200, 201, 202, 400], `${field} = ${value}: ${JSON.stringify(response.body)}`).toContain(response.status);
@@ -120,14 +152,17 @@ describe('text fuzz', () => {
     .flatMap((route) =>
       requestFields(route)
         .filter((field) => field.path.startsWith('body.') && isFreeText(field.schema))
-        .filter((field) => spoil(EXAMPLES[routeKey(route)]?.body ?? {}, field.path, '') !== undefined)
+        .filter((field) => {
+          const example = EXAMPLES[routeKey(route)];
+          return example !== undefined && spoil(bodyOf(example), field.path, '') !== undefined;
+        })
         .map((field) => ({ name: `${routeKey(route)} ${field.path}`, route, field: field.path })),
     );
 
   it.each(cases)('$name refuses hidden characters, markup and an overlong value with 400 naming it', async ({ route, field }) => {
     const example = EXAMPLES[routeKey(route)]!;
     for (const text of TEXTS) {
-      const response = await send(route, example, spoil(example.body ?? {}, field, text)!);
+      const response = await send(route, example, spoil(bodyOf(example), field, text)!);
       expect(response.status, `${field} = ${JSON.stringify(text.slice(0, 30))}`).toBe(400);
       expect(problemOf(response.body).errors?.map((e) => e.path)).toContain(field);
     }

@@ -57,6 +57,8 @@ export interface World {
   newPatient(): Promise<string>;
   /** A new clinician put on the patient's care team, for a request that takes one off. */
   newCoverClinician(): Promise<string>;
+  /** A new device paired to the patient, for a request that changes or unpairs one. */
+  newDevice(): Promise<string>;
 }
 
 export async function buildWorld(twin: LocalTwin): Promise<World> {
@@ -161,6 +163,14 @@ export async function buildWorld(twin: LocalTwin): Promise<World> {
       const userId = await newClinicianId();
       await addToCareTeam(userId);
       return userId;
+    },
+    async newDevice() {
+      const { data } = await vigil(twin, patient.tokens.accessToken).POST('/v1/patients/{patientId}/devices', {
+        params: { path: { patientId } },
+        body: { serial: `SN-${randomUUID()}`, kind: 'watch' },
+      });
+      if (data === undefined) throw new Error('could not pair a device');
+      return data.deviceId;
     },
   };
 }

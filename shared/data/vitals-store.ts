@@ -1,0 +1,341 @@
+// Vital-sign samples, stored in batches: one item per (patient, metric, hour) holding every
+// sample of that hour, never one item per sample.
+//
+// Key layout
+//   hour of samples  pk PATIENT#<patientId>#VITALS#<metric>  sk <hour start, ISO UTC>
+//                    samples: JSON [[ms into the hour, value, device index?], …] by time;
+//                    devices: JSON [deviceId, …]; version (optimistic concurrency)
+//   hour's roll-up   pk PATIENT#<patientId>#ROLLUP#<metric>  sk <hour start, ISO UTC>
+//                    quarters: JSON [[min, max, sum, count] or null × 4] for each quarter hour,
+//                    so days and hours of any zone (offsets are whole quarter hours) add up exactly
+//   latest value     pk PATIENT#<patientId>  sk LATEST#<metric>   (metric, value, measuredAt, deviceId)
+//   alert judgement  pk PATIENT#<patientId>  sk VITALS_RULE#<metric>   (state JSON, version)
+// The roll-up is written with its hour in one transaction; reading roll-ups never reads samples.
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Metric } from '../domain/metrics.ts';
+import { sampleIdentity, type VitalSample } from '../domain/vital-sample.ts';
+import { isConditionFailure, type TableClient, type TransactItems, transactWriteIfConditionsHold } from './table-client.ts';
+
+const HOUR_MS = 3_600_000;
+const QUARTER_MS = 900_000;
+
+export const vitalsKeys = {
+  hours: (patientId: string, metric: Metric) => `PATIENT#${patientId}#VITALS#${metric}`,
+  rollups: (patientId: string, metric: Metric) => `PATIENT#${patientId}#ROLLUP#${metric}`,
+  hourSort: (hourStart: number) => new Date(hourStart).toISOString(),
+  latest: (patientId: string, metric: Metric) => ({ pk: `PATIENT#${patientId}`, sk: `LATEST#${metric}` }),
+  latestPrefix: 'LATEST#',
+  rule: (patientId: string, metric: Metric) => ({ pk: `PATIENT#${patientId}`, sk: `VITALS_RULE#${metric}` }),
+};
+
+const hourOf = (at: number) => Math.floor(at / HOUR_MS) * HOUR_MS;
+
+/** One hour of one metric's samples, as stored. */
+interface HourOfSamples {
+  metric: Metric;
+  hourStart: number;
+  /** Offset in the hour (ms) → [value, deviceId?]. */
+  samples: Map<number, { value: number; deviceId?: string }>;
+  version: number;
+}
+
+function decodeHour(metric: Metric, item: Record<string, unknown>): HourOfSamples {
+  const devices = JSON.parse(String(item['devices'] ?? '[]')) as string[];
+  const tuples = JSON.parse(String(item['samples'] ?? '[]')) as Array<[number, number, number?]>;
+  return {
+    metric,
+    hourStart: Date.parse(String(item['sk'])),
+    samples: new Map(
+      tuples.map(([offset, value, device]) => [offset, { value, ...(device === undefined ? {} : { deviceId: devices[device] ?? '' }) }]),
+    ),
+    version: Number(item['version'] ?? 0),
+  };
+}
+
+function encodeHour(hour: HourOfSamples): { samples: string; devices: string } {
+  const devices: string[] = [];
+  const tuples = [...hour.samples.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([offset, { value, deviceId }]) => {
+      if (deviceId === undefined) return [offset, value];
+      let index = devices.indexOf(deviceId);
+      if (index < 0) index = devices.push(deviceId) - 1;
+      return [offset, value, index];
+    });
+  return { samples: JSON.stringify(tuples), devices: JSON.stringify(devices) };
+}
+
+type Quarter = [min: number, max: number, sum: number, count: number] | null;
+
+function quartersOf(hour: HourOfSamples): Quarter[] {
+  const quarters: Quarter[] = [null, null, null, null];
+  for (const [offset, { value }] of hour.samples) {
+    const index = Math.floor(offset / QUARTER_MS);
+    const q = quarters[index];
+    quarters[index] = q ? [Math.min(q[0], value), Math.max(q[1], value), q[2] + value, q[3] + 1] : [value, value, value, 1];
+  }
+  return quarters;
+}
+
+export interface StoreOutcome {
+  /** Samples stored now, by time. */
+  stored: VitalSample[];
+  /** How many samples were already stored with the same value. */
+  duplicates: number;
+  /** Indexes (in the input) of samples whose identity was stored, or sent earlier in the batch, with another value. */
+  conflicts: number[];
+}
+
+/** DynamoDB takes 100 items in a transaction; each changed hour writes two (samples and roll-up). */
+const HOURS_PER_TRANSACTION = 50;
+/** Attempts when another writer changed one of the same hours meanwhile. */
+const WRITE_ATTEMPTS = 4;
+
+async function readHours(table: TableClient, patientId: string, wanted: ReadonlyArray<{ metric: Metric; hourStart: number }>) {
+  const found = new Map<string, HourOfSamples>();
+  for (let i = 0; i < wanted.length; i += 100) {
+    let keys = wanted
+      .slice(i, i + 100)
+      .map(({ metric, hourStart }) => ({ pk: vitalsKeys.hours(patientId, metric), sk: vitalsKeys.hourSort(hourStart) }));
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt > 5) throw new Error('DynamoDB kept returning unprocessed hours of vital signs');
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+      const { Responses, UnprocessedKeys } = await table.doc.send(
+        new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of Responses?.[table.tableName] ?? []) {
+        const metric = String(item['pk']).split('#').at(-1) as Metric;
+        const hour = decodeHour(metric, item);
+        found.set(`${metric}@${hour.hourStart}`, hour);
+      }
+      keys = (UnprocessedKeys?.[table.tableName]?.Keys ?? []) as typeof keys;
+    }
+  }
+  return found;
+}
+
+function hourWrites(table: TableClient, patientId: string, hour: HourOfSamples): TransactItems {
+  const sk = vitalsKeys.hourSort(hour.hourStart);
+  return [
+    {
+      Put: {
+        TableName: table.tableName,
+        Item: { pk: vitalsKeys.hours(patientId, hour.metric), sk, type: 'vitalsHour', ...encodeHour(hour), version: hour.version + 1 },
+        ...(hour.version === 0
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': hour.version } }),
+      },
+    },
+    {
+      Put: {
+        TableName: table.tableName,
+        Item: { pk: vitalsKeys.rollups(patientId, hour.metric), sk, type: 'vitalsRollup', quarters: JSON.stringify(quartersOf(hour)) },
+      },
+    },
+  ];
+}
+
+/**
+ * Stores a batch: every sample not stored yet, unless any conflicts, in which case nothing is
+ * written. The hours it touches are read, merged and written back under their version, so two
+ * batches racing on one hour both land (the later one retries on the newer hour).
+ */
+export async function storeSamples(table: TableClient, patientId: string, samples: readonly VitalSample[]): Promise<StoreOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    const wanted = new Map<string, { metric: Metric; hourStart: number }>();
+    for (const sample of samples)
+      wanted.set(`${sample.metric}@${hourOf(sample.at)}`, { metric: sample.metric, hourStart: hourOf(sample.at) });
+    const hours = await readHours(table, patientId, [...wanted.values()]);
+    const changed = new Map<string, HourOfSamples>();
+    const stored: VitalSample[] = [];
+    const conflicts: number[] = [];
+    const seen = new Map<string, number>();
+    let duplicates = 0;
+    samples.forEach((sample, index) => {
+      const identity = sampleIdentity(sample);
+      const earlier = seen.get(identity);
+      if (earlier !== undefined) {
+        if (earlier === sample.value) duplicates++;
+        else conflicts.push(index);
+        return;
+      }
+      seen.set(identity, sample.value);
+      const key = `${sample.metric}@${hourOf(sample.at)}`;
+      const hour = changed.get(key) ??
+        hours.get(key) ?? { metric: sample.metric, hourStart: hourOf(sample.at), samples: new Map(), version: 0 };
+      const offset = sample.at - hour.hourStart;
+      const existing = hour.samples.get(offset);
+      if (existing) {
+        if (existing.value === sample.value) duplicates++;
+        else conflicts.push(index);
+        return;
+      }
+      hour.samples.set(offset, { value: sample.value, ...(sample.deviceId === undefined ? {} : { deviceId: sample.deviceId }) });
+      changed.set(key, hour);
+      stored.push(sample);
+    });
+    if (conflicts.length > 0) return { stored: [], duplicates: 0, conflicts };
+    const writes = [...changed.values()];
+    let written = true;
+    for (let i = 0; i < writes.length && written; i += HOURS_PER_TRANSACTION) {
+      written = await transactWriteIfConditionsHold(
+        table,
+        writes.slice(i, i + HOURS_PER_TRANSACTION).flatMap((hour) => hourWrites(table, patientId, hour)),
+      );
+    }
+    if (written) return { stored: stored.sort((a, b) => a.at - b.at), duplicates, conflicts: [] };
+    // Another batch changed one of these hours: read again and merge onto it. Hours written by
+    // an earlier transaction of this batch now hold its samples, which count as duplicates.
+    if (attempt >= WRITE_ATTEMPTS) throw new Error('vital signs of this patient kept changing under the write; retry the batch');
+  }
+}
+
+/** Moves the latest value of a metric forward, never back (a late sample leaves it alone). */
+export async function advanceLatest(table: TableClient, patientId: string, sample: VitalSample): Promise<void> {
+  const measuredAt = new Date(sample.at).toISOString();
+  try {
+    await table.doc.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: vitalsKeys.latest(patientId, sample.metric),
+        UpdateExpression: 'SET #type = :type, metric = :metric, #value = :value, measuredAt = :at, deviceId = :device',
+        ConditionExpression: 'attribute_not_exists(measuredAt) OR measuredAt < :at',
+        ExpressionAttributeNames: { '#type': 'type', '#value': 'value' },
+        ExpressionAttributeValues: {
+          ':type': 'latestVital',
+          ':metric': sample.metric,
+          ':value': sample.value,
+          ':at': measuredAt,
+          ':device': sample.deviceId ?? null,
+        },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+export interface LatestValue {
+  metric: Metric;
+  value: number;
+  measuredAt: string;
+  deviceId?: string;
+}
+
+export async function listLatest(table: TableClient, patientId: string): Promise<LatestValue[]> {
+  const { Items = [] } = await table.doc.send(
+    new QueryCommand({
+      TableName: table.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `PATIENT#${patientId}`, ':prefix': vitalsKeys.latestPrefix },
+    }),
+  );
+  return Items.map((item) => ({
+    metric: item['metric'] as Metric,
+    value: Number(item['value']),
+    measuredAt: String(item['measuredAt']),
+    ...(typeof item['deviceId'] === 'string' ? { deviceId: item['deviceId'] } : {}),
+  }));
+}
+
+/**
+ * Samples of a metric in [from, to], strictly before `before` when given, newest first, at most
+ * `limit`; `more` says whether older ones remain in the range.
+ */
+export async function querySamples(
+  table: TableClient,
+  patientId: string,
+  metric: Metric,
+  range: { from: number; to: number; before?: number; limit: number },
+): Promise<{ samples: VitalSample[]; more: boolean }> {
+  const upper = Math.min(range.to, (range.before ?? Number.POSITIVE_INFINITY) - 1);
+  const samples: VitalSample[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await table.doc.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': vitalsKeys.hours(patientId, metric),
+          ':from': vitalsKeys.hourSort(hourOf(range.from)),
+          ':to': vitalsKeys.hourSort(hourOf(upper)),
+        },
+        ScanIndexForward: false,
+        // An hour can hold thousands of samples: a few hours at a time.
+        Limit: 4,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const hour = decodeHour(metric, item);
+      const inRange = [...hour.samples.entries()]
+        .map(([offset, { value, deviceId }]) => ({ metric, value, at: hour.hourStart + offset, ...(deviceId ? { deviceId } : {}) }))
+        .filter((sample) => sample.at >= range.from && sample.at <= upper)
+        .sort((a, b) => b.at - a.at);
+      samples.push(...inRange);
+      if (samples.length > range.limit) return { samples: samples.slice(0, range.limit), more: true };
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return { samples, more: false };
+}
+
+export interface HourRollup {
+  hourStart: number;
+  quarters: Quarter[];
+}
+
+/** The roll-ups of the hours overlapping [from, to), oldest first. */
+export async function queryRollups(table: TableClient, patientId: string, metric: Metric, from: number, to: number): Promise<HourRollup[]> {
+  const rollups: HourRollup[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await table.doc.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': vitalsKeys.rollups(patientId, metric),
+          ':from': vitalsKeys.hourSort(hourOf(from)),
+          ':to': vitalsKeys.hourSort(hourOf(to - 1)),
+        },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      rollups.push({ hourStart: Date.parse(String(item['sk'])), quarters: JSON.parse(String(item['quarters'])) as Quarter[] });
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return rollups;
+}
+
+/** The running alert judgement of a (patient, metric), with the version a save must still find. */
+export async function getRuleState<S>(table: TableClient, patientId: string, metric: Metric): Promise<{ state?: S; version: number }> {
+  const { Item } = await table.doc.send(
+    new GetCommand({ TableName: table.tableName, Key: vitalsKeys.rule(patientId, metric), ConsistentRead: true }),
+  );
+  return Item ? { state: JSON.parse(String(Item['state'])) as S, version: Number(Item['version']) } : { version: 0 };
+}
+
+/** Saves the judgement; false when another batch saved one since it was read. */
+export async function saveRuleState<S>(table: TableClient, patientId: string, metric: Metric, state: S, version: number): Promise<boolean> {
+  try {
+    await table.doc.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { ...vitalsKeys.rule(patientId, metric), type: 'vitalsRule', state: JSON.stringify(state), version: version + 1 },
+        ...(version === 0
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': version } }),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+export type { Quarter };
