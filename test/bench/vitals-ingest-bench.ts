@@ -3,9 +3,11 @@
 // another, all patients at once: HTTP gateway → JWT authorizer → vitals Lambda → DynamoDB Local,
 // every sample judged against its threshold. Throughput is accepted samples over the wall
 // clock from the first request to the last answer; one warm-up batch per patient first, so
-// the figure is warm environments, not cold starts.
+// the figure is warm environments, not cold starts. On a shared machine the wall figure moves
+// with everyone else's load, so the CPU the twin spent per batch is reported beside it.
 // Run alone with `node test/bench/vitals-ingest-bench.ts [patients] [batchesPerPatient] [runs]`,
 // or within `npm run bench`.
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { startLocalTwin } from '../support/local-twin.ts';
 import { bootstrapOrganisation, createAndSignIn, type Schemas, vigil, type VigilClient } from '../e2e/support/vigil-api.ts';
@@ -32,6 +34,46 @@ export interface IngestRun {
   batchMs: number[];
   /** Answers other than 200 with every sample accepted, described. */
   failures: string[];
+  /** CPU seconds of this process (client, gateway, Lambda environments) over the run. */
+  ownCpuSeconds: number;
+  /** CPU seconds of the processes it started (DynamoDB Local and the other emulators); undefined without /proc. */
+  childCpuSeconds?: number;
+}
+
+/** Linux's USER_HZ, the unit of the times in /proc/<pid>/stat. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU seconds used so far by the processes this one started, and theirs; undefined where there is no /proc. */
+function descendantCpuSeconds(): number | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return undefined;
+  }
+  const processes = new Map<number, { parent: number; cpuSeconds: number }>();
+  for (const entry of entries) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name, which may itself hold spaces: state, ppid, … utime (12th), stime (13th).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      processes.set(Number(entry), {
+        parent: Number(fields[1]),
+        cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND,
+      });
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  const descends = (pid: number): boolean => {
+    for (let ancestor = processes.get(pid)?.parent; ancestor !== undefined && ancestor > 1; ancestor = processes.get(ancestor)?.parent) {
+      if (ancestor === process.pid) return true;
+    }
+    return false;
+  };
+  let total = 0;
+  for (const [pid, { cpuSeconds }] of processes) if (descends(pid)) total += cpuSeconds;
+  return total;
 }
 
 /** A small seeded generator, so every run sends the same values. */
@@ -97,7 +139,9 @@ async function send(sender: Sender, samples: Sample[], run: IngestRun): Promise<
 
 /** Every sender sends its next `batches` batches one after another, all senders at once. */
 async function runOnce(senders: readonly Sender[], batches: number): Promise<IngestRun> {
-  const run: IngestRun = { samples: 0, wallMs: 0, batchMs: [], failures: [] };
+  const run: IngestRun = { samples: 0, wallMs: 0, batchMs: [], failures: [], ownCpuSeconds: 0 };
+  const ownCpu = process.cpuUsage();
+  const childCpu = descendantCpuSeconds();
   const started = performance.now();
   await Promise.all(
     senders.map(async (sender) => {
@@ -105,6 +149,10 @@ async function runOnce(senders: readonly Sender[], batches: number): Promise<Ing
     }),
   );
   run.wallMs = performance.now() - started;
+  const used = process.cpuUsage(ownCpu);
+  run.ownCpuSeconds = (used.user + used.system) / 1e6;
+  const childCpuAfter = descendantCpuSeconds();
+  if (childCpu !== undefined && childCpuAfter !== undefined) run.childCpuSeconds = childCpuAfter - childCpu;
   return run;
 }
 
@@ -140,6 +188,11 @@ export async function measureVitalsIngest(patients: number, batchesPerPatient: n
 }
 
 const rateOf = (run: IngestRun) => run.samples / (run.wallMs / 1000);
+/** CPU milliseconds per batch: this process's and its children's. */
+const cpuPerBatchMs = (run: IngestRun) => ({
+  own: (1000 * run.ownCpuSeconds) / run.batchMs.length,
+  children: run.childCpuSeconds === undefined ? undefined : (1000 * run.childCpuSeconds) / run.batchMs.length,
+});
 
 function p90(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -154,6 +207,9 @@ export async function vitalsIngestBenchmark(): Promise<BenchRow[]> {
   const failures = runs.flatMap((run) => run.failures);
   const batches = latencies.length;
   const ms = (value: number) => `${value.toFixed(0)} ms`;
+  const medianRun = runs[rates.indexOf(rate)] ?? runs[0]!;
+  const cpu = cpuPerBatchMs(medianRun);
+  const cpuMs = cpu.own + (cpu.children ?? 0);
   const subject = `${PATIENTS} patients × ${BATCHES_PER_PATIENT} batches of ${BATCH_SIZE} (HR + SpO2 1 Hz), local twin`;
   return [
     {
@@ -164,7 +220,20 @@ export async function vitalsIngestBenchmark(): Promise<BenchRow[]> {
       budget: `≥ ${BUDGET_SAMPLES_PER_SECOND}`,
       ok: rate >= BUDGET_SAMPLES_PER_SECOND,
     },
-    { benchmark: 'vitals ingest', subject: `same ${RUNS} runs`, metric: 'batch latency median / p90', value: `${ms(median(latencies))} / ${ms(p90(latencies))}` },
+    {
+      benchmark: 'vitals ingest',
+      subject: `same ${RUNS} runs`,
+      metric: 'batch latency median / p90',
+      value: `${ms(median(latencies))} / ${ms(p90(latencies))}`,
+    },
+    {
+      benchmark: 'vitals ingest',
+      subject: 'median run',
+      metric: `CPU per ${BATCH_SIZE}-sample batch`,
+      value:
+        `${ms(cpuMs)}: ${ms(cpu.own)} Node (client, gateway, Lambdas)` +
+        `${cpu.children === undefined ? '' : ` + ${ms(cpu.children)} emulators`}; ${((1000 * BATCH_SIZE) / cpuMs).toFixed(0)} samples/s per busy core`,
+    },
     {
       benchmark: 'vitals ingest',
       subject: `same ${RUNS} runs`,
@@ -183,7 +252,9 @@ if (import.meta.main) {
   for (const run of runs) {
     console.log(
       `${run.samples} samples in ${run.wallMs.toFixed(0)} ms: ${rateOf(run).toFixed(0)} samples/s; ` +
-        `batch median ${median(run.batchMs).toFixed(0)} ms, p90 ${p90(run.batchMs).toFixed(0)} ms; ${run.failures.length} refused`,
+        `batch median ${median(run.batchMs).toFixed(0)} ms, p90 ${p90(run.batchMs).toFixed(0)} ms; ` +
+        `CPU per batch ${cpuPerBatchMs(run).own.toFixed(1)} ms Node + ${cpuPerBatchMs(run).children?.toFixed(1) ?? '?'} ms emulators; ` +
+        `${run.failures.length} refused`,
     );
     for (const failure of run.failures.slice(0, 3)) console.log(`  ${failure}`);
   }

@@ -21,7 +21,10 @@ interface Example {
 const bodyOf = (example: Example): Record<string, unknown> => (typeof example.body === 'function' ? example.body() : (example.body ?? {}));
 /** A moment in the past no two requests share, so no two samples collide. */
 let instant = Date.parse('2026-01-01T00:00:00Z');
-const freshInstant = () => new Date((instant += 1000)).toISOString();
+const freshInstant = () => {
+  instant += 1000;
+  return new Date(instant).toISOString();
+};
 
 /** A request each route accepts, which the fuzz then spoils one field at a time. */
 const EXAMPLES: Partial<Record<RouteKey, Example>> = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { completeThreshold, effectiveThreshold, type Threshold, thresholdProblems } from '../../../shared/domain/thresholds.ts';
+import { METRIC_NAMES } from '../../../shared/domain/metrics.ts';
 
 const stored = (scope: Threshold['scope'], max: number): Threshold => ({
   metric: 'heart_rate',
@@ -24,8 +25,15 @@ describe('effectiveThreshold', () => {
   it('ends at the built-in threshold', () => {
     expect(effectiveThreshold('heart_rate', {})).toMatchObject({ scope: 'builtin', min: 40, max: 130 });
   });
-  it('has no threshold for metrics without a safe universal limit', () => {
-    expect(effectiveThreshold('steps', {})).toBeUndefined();
+  it.each(METRIC_NAMES)('has a built-in threshold for %s, each within what is possible', (metric) => {
+    const threshold = effectiveThreshold(metric, {});
+    expect(threshold).toMatchObject({ scope: 'builtin' });
+    expect(thresholdProblems(metric, threshold ?? {})).toEqual([]);
+  });
+
+  it('pages nobody urgently for steps and weight, which have no clinical universal limit', () => {
+    expect(effectiveThreshold('steps', {})?.priority).toBe('low');
+    expect(effectiveThreshold('weight', {})?.priority).toBe('low');
   });
 });
 
