@@ -12,9 +12,11 @@
 //   alert judgement  pk PATIENT#<patientId>  sk VITALS_RULE#<metric>   (state JSON, version)
 // The roll-up is written with its hour in one transaction; reading roll-ups never reads samples.
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Metric } from '../domain/metrics.ts';
+import { z } from 'zod';
+import { type Metric, MetricName } from '../domain/metrics.ts';
 import { sampleIdentity, type VitalSample } from '../domain/vital-sample.ts';
 import { isConditionFailure, type TableClient, type TransactItems, transactWriteIfConditionsHold } from './table-client.ts';
+import { parseItem } from './table-item.ts';
 
 const HOUR_MS = 3_600_000;
 const QUARTER_MS = 900_000;
@@ -30,6 +32,32 @@ export const vitalsKeys = {
 
 const hourOf = (at: number) => Math.floor(at / HOUR_MS) * HOUR_MS;
 
+// What the items hold, checked on every read like every other entity's items.
+const SampleTuples = z.array(
+  z.tuple([
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(HOUR_MS - 1),
+    z.number(),
+    z.number().int().min(0).optional(),
+  ]),
+);
+const StoredHour = z.object({
+  sk: z.iso.datetime(),
+  samples: z.string().transform((text) => SampleTuples.parse(JSON.parse(text))),
+  devices: z.string().transform((text) => z.array(z.string()).parse(JSON.parse(text))),
+  version: z.number().int().min(1),
+});
+const QuarterTuple = z.tuple([z.number(), z.number(), z.number(), z.number().int().min(1)]).nullable();
+const StoredRollup = z.object({
+  sk: z.iso.datetime(),
+  quarters: z.string().transform((text) => z.array(QuarterTuple).length(4).parse(JSON.parse(text))),
+});
+const StoredRule = z.object({ state: z.string(), version: z.number().int().min(1) });
+const StoredLatest = z.object({ metric: MetricName, value: z.number(), measuredAt: z.iso.datetime(), deviceId: z.string().nullish() });
+
 /** One hour of one metric's samples, as stored. */
 interface HourOfSamples {
   metric: Metric;
@@ -40,15 +68,17 @@ interface HourOfSamples {
 }
 
 function decodeHour(metric: Metric, item: Record<string, unknown>): HourOfSamples {
-  const devices = JSON.parse(String(item['devices'] ?? '[]')) as string[];
-  const tuples = JSON.parse(String(item['samples'] ?? '[]')) as Array<[number, number, number?]>;
+  const hour = parseItem('hour of vital signs', StoredHour, item);
   return {
     metric,
-    hourStart: Date.parse(String(item['sk'])),
+    hourStart: Date.parse(hour.sk),
     samples: new Map(
-      tuples.map(([offset, value, device]) => [offset, { value, ...(device === undefined ? {} : { deviceId: devices[device] ?? '' }) }]),
+      hour.samples.map(([offset, value, device]) => [
+        offset,
+        { value, ...(device === undefined ? {} : { deviceId: hour.devices[device] ?? '' }) },
+      ]),
     ),
-    version: Number(item['version'] ?? 0),
+    version: hour.version,
   };
 }
 
@@ -230,12 +260,15 @@ export async function listLatest(table: TableClient, patientId: string): Promise
       ExpressionAttributeValues: { ':pk': `PATIENT#${patientId}`, ':prefix': vitalsKeys.latestPrefix },
     }),
   );
-  return Items.map((item) => ({
-    metric: item['metric'] as Metric,
-    value: Number(item['value']),
-    measuredAt: String(item['measuredAt']),
-    ...(typeof item['deviceId'] === 'string' ? { deviceId: item['deviceId'] } : {}),
-  }));
+  return Items.map((item) => {
+    const latest = parseItem('latest vital sign', StoredLatest, item);
+    return {
+      metric: latest.metric,
+      value: latest.value,
+      measuredAt: latest.measuredAt,
+      ...(typeof latest.deviceId === 'string' ? { deviceId: latest.deviceId } : {}),
+    };
+  });
 }
 
 /**
@@ -304,7 +337,8 @@ export async function queryRollups(table: TableClient, patientId: string, metric
       }),
     );
     for (const item of page.Items ?? []) {
-      rollups.push({ hourStart: Date.parse(String(item['sk'])), quarters: JSON.parse(String(item['quarters'])) as Quarter[] });
+      const rollup = parseItem('roll-up of vital signs', StoredRollup, item);
+      rollups.push({ hourStart: Date.parse(rollup.sk), quarters: rollup.quarters });
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);
@@ -312,11 +346,21 @@ export async function queryRollups(table: TableClient, patientId: string, metric
 }
 
 /** The running alert judgement of a (patient, metric), with the version a save must still find. */
-export async function getRuleState<S>(table: TableClient, patientId: string, metric: Metric): Promise<{ state?: S; version: number }> {
+export async function getRuleState<S extends z.ZodType>(
+  table: TableClient,
+  patientId: string,
+  metric: Metric,
+  schema: S,
+): Promise<{ state?: z.output<S>; version: number }> {
   const { Item } = await table.doc.send(
     new GetCommand({ TableName: table.tableName, Key: vitalsKeys.rule(patientId, metric), ConsistentRead: true }),
   );
-  return Item ? { state: JSON.parse(String(Item['state'])) as S, version: Number(Item['version']) } : { version: 0 };
+  if (!Item) return { version: 0 };
+  const stored = parseItem('vital-sign alert judgement', StoredRule, Item);
+  return {
+    state: parseItem('vital-sign alert judgement', schema, JSON.parse(stored.state) as Record<string, unknown>),
+    version: stored.version,
+  };
 }
 
 /** Saves the judgement; false when another batch saved one since it was read. */

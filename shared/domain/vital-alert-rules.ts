@@ -3,15 +3,17 @@
 // only past the dead-band. Samples newer than any judged before continue the patient's running
 // judgement; samples older than that (late data) are judged among themselves, and a breach
 // found in them is already over: it is recorded as historical and pages nobody.
+import { z } from 'zod';
 import { type BreachDirection, type BreachTracker, evaluateBreach, NO_BREACH } from './alert-rules.ts';
 import type { ThresholdLimits } from './thresholds.ts';
 
 /** What the judgement of one (patient, metric) remembers between batches. */
-export interface VitalRuleState {
-  tracker: BreachTracker;
+export const VitalRuleState = z.object({
+  tracker: z.object({ since: z.number().optional(), raised: z.boolean() }),
   /** Epoch ms of the newest sample judged so far. */
-  judgedUntil?: number;
-}
+  judgedUntil: z.number().optional(),
+});
+export type VitalRuleState = z.infer<typeof VitalRuleState>;
 
 export const INITIAL_VITAL_RULE_STATE: VitalRuleState = { tracker: NO_BREACH };
 

@@ -12,7 +12,7 @@ import { PAGE_LIMITS } from '../domain/paging.ts';
 import { READ_ANY, readingOf, UPLOAD } from '../domain/patient-access.ts';
 import type { User } from '../domain/user.ts';
 import { thresholdCause, thresholdMessage } from '../domain/alert-rules.ts';
-import { INITIAL_VITAL_RULE_STATE, judgeVitalSamples, type VitalBreach, type VitalRuleState } from '../domain/vital-alert-rules.ts';
+import { INITIAL_VITAL_RULE_STATE, judgeVitalSamples, type VitalBreach, VitalRuleState } from '../domain/vital-alert-rules.ts';
 import { type RollupBucket, rollUp } from '../domain/vital-rollups.ts';
 import { batchProblems, type VitalSample, type VitalSampleInput } from '../domain/vital-sample.ts';
 import { getMembership } from '../data/care-team-store.ts';
@@ -84,7 +84,7 @@ async function judgeMetric(deps: VitalsServiceDependencies, patient: User, metri
   const threshold = await resolvePatientThreshold(deps.table, patient, metric);
   if (!threshold) return;
   for (let attempt = 1; ; attempt++) {
-    const { state, version } = await getRuleState<VitalRuleState>(deps.table, patient.userId, metric);
+    const { state, version } = await getRuleState(deps.table, patient.userId, metric, VitalRuleState);
     const judged = judgeVitalSamples(threshold, samples, state ?? INITIAL_VITAL_RULE_STATE);
     if (await saveRuleState(deps.table, patient.userId, metric, judged.state, version)) {
       for (const breach of judged.breaches) await raiseBreach(deps, patient, metric, breach, threshold.priority);

@@ -7,6 +7,8 @@ import { ecgAfScreeningBenchmark } from './ecg-af-screening-bench.ts';
 import { ecgThroughputBenchmark } from './ecg-throughput-bench.ts';
 import { ecgStreamingMemoryBenchmark } from './ecg-streaming-memory-bench.ts';
 import { alertLatencyBenchmark } from './alert-latency-bench.ts';
+import { vitalsIngestBenchmark } from './vitals-ingest-bench.ts';
+import { vitalsAlertLatencyBenchmark } from './vitals-alert-latency-bench.ts';
 
 const BENCHMARKS: Benchmark[] = [
   ecgDetectionBenchmark,
@@ -14,6 +16,8 @@ const BENCHMARKS: Benchmark[] = [
   ecgThroughputBenchmark,
   ecgStreamingMemoryBenchmark,
   alertLatencyBenchmark,
+  vitalsIngestBenchmark,
+  vitalsAlertLatencyBenchmark,
 ];
 
 const rows: BenchRow[] = [];
