@@ -15,7 +15,7 @@ import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } 
 import { z } from 'zod';
 import { type Metric, MetricName } from '../domain/metrics.ts';
 import { sampleIdentity, type VitalSample } from '../domain/vital-sample.ts';
-import { isConditionFailure, type TableClient, type TransactItems, transactWriteIfConditionsHold } from './table-client.ts';
+import { isConditionFailure, queryAll, type TableClient, type TransactItems, transactWriteIfConditionsHold } from './table-client.ts';
 import { parseItem } from './table-item.ts';
 
 const HOUR_MS = 3_600_000;
@@ -321,28 +321,18 @@ export interface HourRollup {
 
 /** The roll-ups of the hours overlapping [from, to), oldest first. */
 export async function queryRollups(table: TableClient, patientId: string, metric: Metric, from: number, to: number): Promise<HourRollup[]> {
-  const rollups: HourRollup[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await table.doc.send(
-      new QueryCommand({
-        TableName: table.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': vitalsKeys.rollups(patientId, metric),
-          ':from': vitalsKeys.hourSort(hourOf(from)),
-          ':to': vitalsKeys.hourSort(hourOf(to - 1)),
-        },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const rollup = parseItem('roll-up of vital signs', StoredRollup, item);
-      rollups.push({ hourStart: Date.parse(rollup.sk), quarters: rollup.quarters });
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return rollups;
+  const items = await queryAll(table, {
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: {
+      ':pk': vitalsKeys.rollups(patientId, metric),
+      ':from': vitalsKeys.hourSort(hourOf(from)),
+      ':to': vitalsKeys.hourSort(hourOf(to - 1)),
+    },
+  });
+  return items.map((item) => {
+    const rollup = parseItem('roll-up of vital signs', StoredRollup, item);
+    return { hourStart: Date.parse(rollup.sk), quarters: rollup.quarters };
+  });
 }
 
 /** The running alert judgement of a (patient, metric), with the version a save must still find. */
