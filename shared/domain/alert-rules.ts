@@ -12,6 +12,8 @@ export interface BreachTracker {
   since?: number;
   /** True once the breach has raised an alert and has not cleared yet. */
   raised: boolean;
+  /** Which way the current run is out of limits (absent in state written before it was kept). */
+  direction?: BreachDirection;
 }
 
 export interface Observation {
@@ -47,17 +49,22 @@ export function evaluateBreach(
   tracker: BreachTracker,
 ): { tracker: BreachTracker; outcome: BreachOutcome } {
   const breach = breachOf(limits, observation.value);
+  const sameRun = breach !== undefined && (tracker.direction === undefined || tracker.direction === breach.direction);
   if (tracker.raised) {
-    if (breach) return { tracker, outcome: { kind: 'raise', ...breach } };
-    if (insideDeadBand(limits, observation.value)) return { tracker: NO_BREACH, outcome: { kind: 'clear' } };
-    return { tracker, outcome: { kind: 'none' } };
+    if (breach && sameRun) return { tracker, outcome: { kind: 'raise', ...breach } };
+    if (!breach) {
+      if (insideDeadBand(limits, observation.value)) return { tracker: NO_BREACH, outcome: { kind: 'clear' } };
+      return { tracker, outcome: { kind: 'none' } };
+    }
+    // A swing straight past the other limit is a new run, which must last its own minimum duration.
   }
   if (!breach) return { tracker: NO_BREACH, outcome: { kind: 'none' } };
-  const since = tracker.since ?? observation.from;
+  const since = sameRun && !tracker.raised ? (tracker.since ?? observation.from) : observation.from;
+  const direction = breach.direction;
   if (observation.to - since >= limits.minDurationSeconds * 1000) {
-    return { tracker: { since, raised: true }, outcome: { kind: 'raise', ...breach } };
+    return { tracker: { since, raised: true, direction }, outcome: { kind: 'raise', ...breach } };
   }
-  return { tracker: { since, raised: false }, outcome: { kind: 'pending', ...breach } };
+  return { tracker: { since, raised: false, direction }, outcome: { kind: 'pending', ...breach } };
 }
 
 /** The de-duplication key of a threshold alert: one open alert per patient and cause. */

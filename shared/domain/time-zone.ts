@@ -3,8 +3,18 @@ import { z } from 'zod';
 
 export const DEFAULT_TIME_ZONE = 'UTC';
 
+const known = new Map<string, string | undefined>();
+
 /** The zone's canonical IANA name, or undefined when the runtime's time-zone database does not know it. */
 function canonicalZone(name: string): string | undefined {
+  if (known.has(name)) return known.get(name);
+  const canonical = lookUpZone(name);
+  // Every profile read parses its zone: remember the answer (the zones in use are few).
+  if (known.size < 1000) known.set(name, canonical);
+  return canonical;
+}
+
+function lookUpZone(name: string): string | undefined {
   // Some runtimes' Intl also takes offsets ("+01:00"), which have no daylight-saving rules: only names.
   if (!/^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+){0,2}$/.test(name)) return undefined;
   try {

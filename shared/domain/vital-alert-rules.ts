@@ -9,7 +9,7 @@ import type { ThresholdLimits } from './thresholds.ts';
 
 /** What the judgement of one (patient, metric) remembers between batches. */
 export const VitalRuleState = z.object({
-  tracker: z.object({ since: z.number().optional(), raised: z.boolean() }),
+  tracker: z.object({ since: z.number().optional(), raised: z.boolean(), direction: z.enum(['high', 'low']).optional() }),
   /** Epoch ms of the newest sample judged so far. */
   judgedUntil: z.number().optional(),
 });
@@ -34,21 +34,27 @@ interface Timed {
 
 function judge(limits: ThresholdLimits, samples: readonly Timed[], start: BreachTracker) {
   let tracker = start;
-  let raised: Omit<VitalBreach, 'late'> | undefined;
+  // High and low are different alerts: the newest raise of each stands for its run.
+  const raised = new Map<BreachDirection, Omit<VitalBreach, 'late'>>();
   for (const sample of samples) {
     const result = evaluateBreach(limits, { value: sample.value, from: sample.at, to: sample.at }, tracker);
     tracker = result.tracker;
     if (result.outcome.kind === 'raise') {
-      raised = { direction: result.outcome.direction, limit: result.outcome.limit, value: sample.value, at: sample.at };
+      raised.set(result.outcome.direction, {
+        direction: result.outcome.direction,
+        limit: result.outcome.limit,
+        value: sample.value,
+        at: sample.at,
+      });
     }
   }
-  return { tracker, raised };
+  return { tracker, raised: [...raised.values()] };
 }
 
 /**
- * Judges new samples of one metric (sorted by time). At most one breach per direction comes out
- * of a batch: the newest raising sample stands for the run, so a thousand samples in breach
- * update the alert once, not a thousand times.
+ * Judges new samples of one metric (sorted by time). At most one breach per direction and part
+ * (late, current) comes out of a batch: the newest raising sample stands for the run, so a
+ * thousand samples in breach update the alert once, not a thousand times.
  */
 export function judgeVitalSamples(
   limits: ThresholdLimits | undefined,
@@ -61,9 +67,9 @@ export function judgeVitalSamples(
   const current = samples.filter((sample) => sample.at > cut);
   const breaches: VitalBreach[] = [];
   const lateJudgement = judge(limits, late, NO_BREACH);
-  if (lateJudgement.raised) breaches.push({ ...lateJudgement.raised, late: true });
+  breaches.push(...lateJudgement.raised.map((breach) => ({ ...breach, late: true })));
   const currentJudgement = judge(limits, current, state.tracker);
-  if (currentJudgement.raised) breaches.push({ ...currentJudgement.raised, late: false });
+  breaches.push(...currentJudgement.raised.map((breach) => ({ ...breach, late: false })));
   const newest = current.at(-1);
   return {
     state: newest ? { tracker: currentJudgement.tracker, judgedUntil: newest.at } : state,

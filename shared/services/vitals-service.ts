@@ -79,12 +79,26 @@ async function raiseBreach(
   });
 }
 
-/** Judges the new samples of one metric against its threshold, carrying the judgement on. */
-async function judgeMetric(deps: VitalsServiceDependencies, patient: User, metric: Metric, samples: readonly VitalSample[]) {
+/**
+ * Judges the new samples of one metric against its threshold, carrying the judgement on. A
+ * sample stored by an earlier attempt of this batch that failed before judging it arrives now
+ * as a duplicate newer than the judgement: it is judged too, so a retry never skips a breach.
+ */
+async function judgeMetric(
+  deps: VitalsServiceDependencies,
+  patient: User,
+  metric: Metric,
+  stored: readonly VitalSample[],
+  repeated: readonly VitalSample[],
+) {
   const threshold = await resolvePatientThreshold(deps.table, patient, metric);
   if (!threshold) return;
   for (let attempt = 1; ; attempt++) {
     const { state, version } = await getRuleState(deps.table, patient.userId, metric, VitalRuleState);
+    const judgedUntil = state?.judgedUntil ?? Number.NEGATIVE_INFINITY;
+    const unjudged = repeated.filter((sample) => sample.at > judgedUntil);
+    const samples = unjudged.length > 0 ? [...stored, ...unjudged].sort((a, b) => a.at - b.at) : stored;
+    if (samples.length === 0) return;
     const judged = judgeVitalSamples(threshold, samples, state ?? INITIAL_VITAL_RULE_STATE);
     if (await saveRuleState(deps.table, patient.userId, metric, judged.state, version)) {
       for (const breach of judged.breaches) await raiseBreach(deps, patient, metric, breach, threshold.priority);
@@ -116,13 +130,19 @@ export async function ingestVitals(
       outcome.conflicts.map((index) => ({ path: `body.samples.${index}`, message })),
     );
   }
-  const byMetric = new Map<Metric, VitalSample[]>();
-  for (const sample of outcome.stored) byMetric.set(sample.metric, [...(byMetric.get(sample.metric) ?? []), sample]);
+  const byMetric = new Map<Metric, { stored: VitalSample[]; repeated: VitalSample[] }>();
+  const groupOf = (metric: Metric) => {
+    const group = byMetric.get(metric) ?? { stored: [], repeated: [] };
+    byMetric.set(metric, group);
+    return group;
+  };
+  for (const sample of outcome.stored) groupOf(sample.metric).stored.push(sample);
+  for (const sample of outcome.repeated) groupOf(sample.metric).repeated.push(sample);
   await Promise.all(
-    [...byMetric].map(async ([metric, stored]) => {
-      const newest = stored.at(-1);
+    [...byMetric].map(async ([metric, { stored, repeated }]) => {
+      const newest = [...stored, ...repeated].reduce<VitalSample | undefined>((a, b) => (a && a.at >= b.at ? a : b), undefined);
       if (newest) await advanceLatest(deps.table, patientId, newest);
-      await judgeMetric(deps, patient, metric, stored);
+      await judgeMetric(deps, patient, metric, stored, repeated);
     }),
   );
   return { accepted: outcome.stored.length, duplicates: outcome.duplicates };

@@ -2,8 +2,8 @@
 // send 1000-sample batches (heart rate and SpO2 at 1 Hz from a paired pulse oximeter) one after
 // another, all patients at once: HTTP gateway → JWT authorizer → vitals Lambda → DynamoDB Local,
 // every sample judged against its threshold. Throughput is accepted samples over the wall
-// clock from the first request to the last answer; one warm-up batch per patient first, so
-// the figure is warm environments, not cold starts. On a shared machine the wall figure moves
+// clock from the first request to the last answer; a few warm-up batches per patient first, so
+// the figure is warm, compiled code, not cold starts. On a shared machine the wall figure moves
 // with everyone else's load, so the CPU the twin spent per batch is reported beside it.
 // Run alone with `node test/bench/vitals-ingest-bench.ts [patients] [batchesPerPatient] [runs]`,
 // or within `npm run bench`.
@@ -21,6 +21,8 @@ const SECONDS_PER_BATCH = BATCH_SIZE / 2;
 const PATIENTS = 4;
 const BATCHES_PER_PATIENT = 15;
 const RUNS = 3;
+/** Unmeasured batches per patient first: one starts the environments, the rest let the JITs (V8's, DynamoDB Local's) settle. */
+const WARM_UP_BATCHES = 5;
 
 // The twin's handlers log at INFO; what a benchmark prints is its table.
 process.env['POWERTOOLS_LOG_LEVEL'] ??= 'WARN';
@@ -161,8 +163,8 @@ export async function measureVitalsIngest(patients: number, batchesPerPatient: n
   try {
     const admin = await bootstrapOrganisation(twin);
     const clinician = await createAndSignIn(twin, admin.tokens.accessToken, 'clinician');
-    // One warm-up batch, then each run's; all of it consecutive and ending a few minutes ago.
-    const batchesEach = 1 + runs * batchesPerPatient;
+    // The warm-up batches, then each run's; all of it consecutive and ending a few minutes ago.
+    const batchesEach = WARM_UP_BATCHES + runs * batchesPerPatient;
     const startMs = Math.floor(Date.now() / 1000) * 1000 - (batchesEach * SECONDS_PER_BATCH + 300) * 1000;
     const senders: Sender[] = [];
     for (let index = 0; index < patients; index++) {
@@ -177,7 +179,7 @@ export async function measureVitalsIngest(patients: number, batchesPerPatient: n
       const read = oximeterReadings(index + 1, paired.data.deviceId);
       senders.push({ patientId, client, batches: batchesOf(read, startMs, batchesEach) });
     }
-    const warmUp = await runOnce(senders, 1);
+    const warmUp = await runOnce(senders, WARM_UP_BATCHES);
     if (warmUp.failures.length > 0) throw new Error(`warm-up batches failed: ${warmUp.failures.join('; ')}`);
     const results: IngestRun[] = [];
     for (let run = 0; run < runs; run++) results.push(await runOnce(senders, batchesPerPatient));

@@ -6,6 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../shared/api/websocket-messages.ts';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createTableClient } from '../../shared/data/table-client.ts';
+import { storeSamples } from '../../shared/data/vitals-store.ts';
+import { LOCAL_CREDENTIALS } from '../../infra/local/local-aws.ts';
 import { type LocalTwin, startLocalTwin } from '../support/local-twin.ts';
 import {
   inviteCaregiverAndSignIn,
@@ -180,6 +184,23 @@ describe('alerts on vital signs', () => {
     expect(historical).toMatchObject({ historical: true, status: 'resolved' });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(screen.messages.some((m) => m.type === 'alert.created' && m.alert.cause === 'body_temperature.high')).toBe(false);
+  });
+});
+
+// Defect: a batch stored by an attempt that failed before judging it came back on the retry as
+// duplicates only, so a breach in it never raised an alert.
+describe('a retried batch', () => {
+  it('judges what an earlier attempt stored but never judged', async () => {
+    const table = createTableClient(
+      twin.state.tableName,
+      new DynamoDBClient({ region: twin.state.region, credentials: LOCAL_CREDENTIALS, endpoint: twin.state.dynamoDbEndpoint }),
+    );
+    const sample = { metric: 'body_temperature', value: 39.4, measuredAt: minutesAgo(1) } as const;
+    // What the failed attempt left behind: the samples stored, the judgement never run.
+    await storeSamples(table, patientId, [{ metric: sample.metric, value: sample.value, at: Date.parse(sample.measuredAt) }]);
+    expect((await send([sample])).body).toEqual({ accepted: 0, duplicates: 1 });
+    const pushed = await screen.next((message) => message.type === 'alert.created' && message.alert.cause === 'body_temperature.high');
+    expect(pushed.type === 'alert.created' && pushed.alert.firstValue).toBe(39.4);
   });
 });
 
