@@ -7,7 +7,7 @@ import { startLocalTwin } from '../support/local-twin.ts';
 import { regularRhythmEcg } from '../../shared/ecg/synthetic-ecg.ts';
 import type { ServerMessage } from '../../shared/api/websocket-messages.ts';
 import { bootstrapOrganisation, createAndSignIn, openSocket, vigil } from '../e2e/support/vigil-api.ts';
-import { median, type BenchRow } from './bench-table.ts';
+import { type BenchRow, latencyRows, median } from './bench-table.ts';
 
 /** The product promise: a clinician sees an alert within a second of the upload. */
 const BUDGET_MS = 1000;
@@ -60,23 +60,7 @@ export async function measureAlertLatencies(rounds: number): Promise<number[]> {
 }
 
 export async function alertLatencyBenchmark(): Promise<BenchRow[]> {
-  const latencies = await measureAlertLatencies(20);
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const p90 = sorted[Math.ceil(0.9 * sorted.length) - 1]!;
-  const ms = (value: number) => `${value.toFixed(0)} ms`;
-  const subject = 'chunk PUT → alert.created push (local twin, 20 rounds)';
-  return [
-    {
-      benchmark: 'alert latency',
-      subject,
-      metric: 'median',
-      value: ms(median(latencies)),
-      budget: `≤ ${BUDGET_MS} ms`,
-      ok: median(latencies) <= BUDGET_MS,
-    },
-    { benchmark: 'alert latency', subject, metric: 'p90', value: ms(p90) },
-    { benchmark: 'alert latency', subject, metric: 'min / max', value: `${ms(sorted[0]!)} / ${ms(sorted.at(-1)!)}` },
-  ];
+  return latencyRows('alert latency', 'chunk PUT → alert.created push (local twin, 20 rounds)', await measureAlertLatencies(20), BUDGET_MS);
 }
 
 if (import.meta.main) {

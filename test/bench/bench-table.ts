@@ -33,3 +33,15 @@ export function median(values: readonly number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+
+/** The rows of a latency measurement: the median against its budget, the p90, and the extremes. */
+export function latencyRows(benchmark: string, subject: string, latencies: readonly number[], budgetMs: number): BenchRow[] {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const p90 = sorted[Math.ceil(0.9 * sorted.length) - 1] ?? Number.NaN;
+  const ms = (value: number | undefined) => `${(value ?? Number.NaN).toFixed(0)} ms`;
+  return [
+    { benchmark, subject, metric: 'median', value: ms(median(latencies)), budget: `≤ ${budgetMs} ms`, ok: median(latencies) <= budgetMs },
+    { benchmark, subject, metric: 'p90', value: ms(p90) },
+    { benchmark, subject, metric: 'min / max', value: `${ms(sorted[0])} / ${ms(sorted.at(-1))}` },
+  ];
+}
