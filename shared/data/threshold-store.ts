@@ -46,12 +46,23 @@ export interface ThresholdOwners {
   orgId?: string;
 }
 
+export type StoredAlongFallback = { patient?: Threshold; clinician?: Threshold; org?: Threshold };
+
 /** The stored thresholds of each scope for one metric, fetched in a single round trip. */
 export async function getThresholdsAlongFallback(
   table: TableClient,
   metric: Metric,
   owners: ThresholdOwners,
-): Promise<{ patient?: Threshold; clinician?: Threshold; org?: Threshold }> {
+): Promise<StoredAlongFallback> {
+  return (await getThresholdsAlongFallbackOf(table, [metric], owners)).get(metric) ?? {};
+}
+
+/** The same for several metrics at once, still in a single round trip (a batch of vital signs). */
+export async function getThresholdsAlongFallbackOf(
+  table: TableClient,
+  metrics: readonly Metric[],
+  owners: ThresholdOwners,
+): Promise<Map<Metric, StoredAlongFallback>> {
   const wanted = (
     [
       ['patient', owners.patientId],
@@ -59,16 +70,17 @@ export async function getThresholdsAlongFallback(
       ['org', owners.orgId],
     ] as const
   ).filter((entry): entry is readonly [StoredScope, string] => entry[1] !== undefined);
-  if (wanted.length === 0) return {};
+  const found = new Map<Metric, StoredAlongFallback>(metrics.map((metric) => [metric, {}]));
+  if (wanted.length === 0 || metrics.length === 0) return found;
   // A key skipped under throttling would silently apply a looser fallback threshold: batchGetAll asks until all are answered.
   const items = await batchGetAll(
     table,
-    wanted.map(([scope, ownerId]) => thresholdKeys.threshold(scope, ownerId, metric)),
+    metrics.flatMap((metric) => wanted.map(([scope, ownerId]) => thresholdKeys.threshold(scope, ownerId, metric))),
   );
-  const found: { patient?: Threshold; clinician?: Threshold; org?: Threshold } = {};
   for (const item of items) {
     const threshold = parseThreshold(item);
-    if (threshold.scope !== 'builtin') found[threshold.scope] = threshold;
+    const stored = found.get(threshold.metric);
+    if (stored && threshold.scope !== 'builtin') stored[threshold.scope] = threshold;
   }
   return found;
 }

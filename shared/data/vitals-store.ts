@@ -360,6 +360,36 @@ export async function getRuleState<S extends z.ZodType>(
   };
 }
 
+/** The running judgements of several metrics in one consistent read, for a batch's first attempt. */
+export async function getRuleStates<S extends z.ZodType>(
+  table: TableClient,
+  patientId: string,
+  metrics: readonly Metric[],
+  schema: S,
+): Promise<Map<Metric, { state?: z.output<S>; version: number }>> {
+  const found = new Map<Metric, { state?: z.output<S>; version: number }>(metrics.map((metric) => [metric, { version: 0 }]));
+  if (metrics.length === 0) return found;
+  const { Responses, UnprocessedKeys } = await table.doc.send(
+    new BatchGetCommand({
+      RequestItems: { [table.tableName]: { Keys: metrics.map((metric) => vitalsKeys.rule(patientId, metric)), ConsistentRead: true } },
+    }),
+  );
+  // Keys handed back unprocessed are read one by one rather than taken as "no judgement yet".
+  const unprocessed = (UnprocessedKeys?.[table.tableName]?.Keys ?? []).map(
+    (key) => String(key['sk']).replace('VITALS_RULE#', '') as Metric,
+  );
+  for (const item of Responses?.[table.tableName] ?? []) {
+    const metric = String(item['sk']).replace('VITALS_RULE#', '') as Metric;
+    const stored = parseItem('vital-sign alert judgement', StoredRule, item);
+    found.set(metric, {
+      state: parseItem('vital-sign alert judgement', schema, JSON.parse(stored.state) as Record<string, unknown>),
+      version: stored.version,
+    });
+  }
+  for (const metric of unprocessed) found.set(metric, await getRuleState(table, patientId, metric, schema));
+  return found;
+}
+
 /** Saves the judgement; false when another batch saved one since it was read. */
 export async function saveRuleState<S>(table: TableClient, patientId: string, metric: Metric, state: S, version: number): Promise<boolean> {
   try {

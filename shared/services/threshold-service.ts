@@ -7,7 +7,7 @@ import { NotFoundError } from '../domain/errors.ts';
 import type { User } from '../domain/user.ts';
 import { validationErrorOf } from '../domain/validation.ts';
 import type { TableClient } from '../data/table-client.ts';
-import { deleteThreshold, getThresholdsAlongFallback, putThreshold } from '../data/threshold-store.ts';
+import { deleteThreshold, getThresholdsAlongFallback, getThresholdsAlongFallbackOf, putThreshold } from '../data/threshold-store.ts';
 import { requirePatientAccess } from './patient-access-check.ts';
 import { MANAGE } from '../domain/patient-access.ts';
 
@@ -65,6 +65,25 @@ export async function getClinicianThreshold(deps: ThresholdServiceDependencies, 
 }
 
 /** The threshold in force for a patient's metric, or undefined when no scope defines one. */
+/** The thresholds in force for several of a patient's metrics, read in one round trip. */
+export async function resolvePatientThresholds(
+  table: TableClient,
+  patient: User,
+  metrics: readonly Metric[],
+): Promise<Map<Metric, Threshold>> {
+  const stored = await getThresholdsAlongFallbackOf(table, metrics, {
+    patientId: patient.userId,
+    ...(patient.primaryClinicianId ? { clinicianId: patient.primaryClinicianId } : {}),
+    orgId: patient.orgId,
+  });
+  const resolved = new Map<Metric, Threshold>();
+  for (const metric of metrics) {
+    const threshold = effectiveThreshold(metric, stored.get(metric) ?? {});
+    if (threshold) resolved.set(metric, threshold);
+  }
+  return resolved;
+}
+
 export async function resolvePatientThreshold(table: TableClient, patient: User, metric: Metric): Promise<Threshold | undefined> {
   const stored = await getThresholdsAlongFallback(table, metric, {
     patientId: patient.userId,

@@ -10,6 +10,7 @@ import { localPeriods } from '../domain/local-time.ts';
 import { METRIC_NAMES, METRICS, type Metric } from '../domain/metrics.ts';
 import { PAGE_LIMITS } from '../domain/paging.ts';
 import { READ_ANY, readingOf, UPLOAD } from '../domain/patient-access.ts';
+import type { Threshold } from '../domain/thresholds.ts';
 import type { User } from '../domain/user.ts';
 import { thresholdCause, thresholdMessage } from '../domain/alert-rules.ts';
 import { INITIAL_VITAL_RULE_STATE, judgeVitalSamples, type VitalBreach, VitalRuleState } from '../domain/vital-alert-rules.ts';
@@ -18,12 +19,21 @@ import { batchProblems, type VitalSample, type VitalSampleInput } from '../domai
 import { getMembership } from '../data/care-team-store.ts';
 import type { CursorCodec } from '../data/paging-cursor.ts';
 import type { TableClient } from '../data/table-client.ts';
-import { advanceLatest, getRuleState, listLatest, queryRollups, querySamples, saveRuleState, storeSamples } from '../data/vitals-store.ts';
+import {
+  advanceLatest,
+  getRuleState,
+  getRuleStates,
+  listLatest,
+  queryRollups,
+  querySamples,
+  saveRuleState,
+  storeSamples,
+} from '../data/vitals-store.ts';
 import type { Notifier } from '../realtime/connection-notifier.ts';
 import { raiseAlert } from './alert-service.ts';
 import { pairedDevicesOf } from './device-service.ts';
 import { requirePatientAccess } from './patient-access-check.ts';
-import { resolvePatientThreshold } from './threshold-service.ts';
+import { resolvePatientThresholds } from './threshold-service.ts';
 
 export interface VitalsServiceDependencies {
   table: TableClient;
@@ -88,13 +98,14 @@ async function judgeMetric(
   deps: VitalsServiceDependencies,
   patient: User,
   metric: Metric,
-  stored: readonly VitalSample[],
-  repeated: readonly VitalSample[],
+  { stored, repeated }: { stored: readonly VitalSample[]; repeated: readonly VitalSample[] },
+  threshold: Threshold | undefined,
+  firstRead: { state?: VitalRuleState; version: number },
 ) {
-  const threshold = await resolvePatientThreshold(deps.table, patient, metric);
   if (!threshold) return;
   for (let attempt = 1; ; attempt++) {
-    const { state, version } = await getRuleState(deps.table, patient.userId, metric, VitalRuleState);
+    // The first attempt uses the judgement read with the batch's others; a retry reads its own.
+    const { state, version } = attempt === 1 ? firstRead : await getRuleState(deps.table, patient.userId, metric, VitalRuleState);
     const judgedUntil = state?.judgedUntil ?? Number.NEGATIVE_INFINITY;
     const unjudged = repeated.filter((sample) => sample.at > judgedUntil);
     const samples = unjudged.length > 0 ? [...stored, ...unjudged].sort((a, b) => a.at - b.at) : stored;
@@ -138,11 +149,17 @@ export async function ingestVitals(
   };
   for (const sample of outcome.stored) groupOf(sample.metric).stored.push(sample);
   for (const sample of outcome.repeated) groupOf(sample.metric).repeated.push(sample);
+  const metrics = [...byMetric.keys()];
+  // One read each for every metric's threshold and running judgement, not one per metric.
+  const [thresholds, judgements] = await Promise.all([
+    resolvePatientThresholds(deps.table, patient, metrics),
+    getRuleStates(deps.table, patientId, metrics, VitalRuleState),
+  ]);
   await Promise.all(
-    [...byMetric].map(async ([metric, { stored, repeated }]) => {
-      const newest = [...stored, ...repeated].reduce<VitalSample | undefined>((a, b) => (a && a.at >= b.at ? a : b), undefined);
+    [...byMetric].map(async ([metric, group]) => {
+      const newest = [...group.stored, ...group.repeated].reduce<VitalSample | undefined>((a, b) => (a && a.at >= b.at ? a : b), undefined);
       if (newest) await advanceLatest(deps.table, patientId, newest);
-      await judgeMetric(deps, patient, metric, stored, repeated);
+      await judgeMetric(deps, patient, metric, group, thresholds.get(metric), judgements.get(metric) ?? { version: 0 });
     }),
   );
   return { accepted: outcome.stored.length, duplicates: outcome.duplicates };
