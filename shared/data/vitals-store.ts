@@ -14,7 +14,7 @@
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { type Metric, MetricName } from '../domain/metrics.ts';
-import { sampleIdentity, type VitalSample } from '../domain/vital-sample.ts';
+import { sampleIdentity, VITALS_LIMITS, type VitalSample } from '../domain/vital-sample.ts';
 import { isConditionFailure, queryAll, type TableClient, type TransactItems, transactWriteIfConditionsHold } from './table-client.ts';
 import { parseItem } from './table-item.ts';
 
@@ -119,8 +119,16 @@ export interface StoreOutcome {
   conflicts: number[];
 }
 
-/** DynamoDB takes 100 items in a transaction; each changed hour writes two (samples and roll-up). */
-const HOURS_PER_TRANSACTION = 50;
+/** Thrown before any write when a batch breaks a limit that keeps it storable in one transaction. */
+export class VitalsLimitError extends Error {
+  override name = 'VitalsLimitError';
+  /** The index of a sample that breaks it. */
+  readonly index: number;
+  constructor(message: string, index: number) {
+    super(message);
+    this.index = index;
+  }
+}
 /** Attempts when another writer changed one of the same hours meanwhile. */
 const WRITE_ATTEMPTS = 4;
 
@@ -176,8 +184,16 @@ function hourWrites(table: TableClient, patientId: string, hour: HourOfSamples):
 export async function storeSamples(table: TableClient, patientId: string, samples: readonly VitalSample[]): Promise<StoreOutcome> {
   for (let attempt = 1; ; attempt++) {
     const wanted = new Map<string, { metric: Metric; hourStart: number }>();
-    for (const sample of samples)
+    samples.forEach((sample, index) => {
       wanted.set(`${sample.metric}@${hourOf(sample.at)}`, { metric: sample.metric, hourStart: hourOf(sample.at) });
+      // DynamoDB takes 100 items in a transaction; each hour writes two (samples and roll-up).
+      if (wanted.size > VITALS_LIMITS.maxHoursPerBatch) {
+        throw new VitalsLimitError(
+          `touches more than ${VITALS_LIMITS.maxHoursPerBatch} hours of one metric or another; send it in smaller batches`,
+          index,
+        );
+      }
+    });
     const hours = await readHours(table, patientId, [...wanted.values()]);
     const changed = new Map<string, HourOfSamples>();
     const stored: VitalSample[] = [];
@@ -206,23 +222,27 @@ export async function storeSamples(table: TableClient, patientId: string, sample
         } else conflicts.push(index);
         return;
       }
+      if (hour.samples.size >= VITALS_LIMITS.maxSamplesPerHour) {
+        throw new VitalsLimitError(
+          `would make more than ${VITALS_LIMITS.maxSamplesPerHour} ${sample.metric} samples in the hour from ${vitalsKeys.hourSort(hour.hourStart)} (at most two a second)`,
+          index,
+        );
+      }
       hour.samples.set(offset, { value: sample.value, ...(sample.deviceId === undefined ? {} : { deviceId: sample.deviceId }) });
       changed.set(key, hour);
       stored.push(sample);
     });
     if (conflicts.length > 0) return { stored: [], duplicates: 0, repeated: [], conflicts };
-    const writes = [...changed.values()];
-    let written = true;
-    for (let i = 0; i < writes.length && written; i += HOURS_PER_TRANSACTION) {
-      written = await transactWriteIfConditionsHold(
+    // One transaction for the whole batch: stored whole or not at all.
+    const written =
+      changed.size === 0 ||
+      (await transactWriteIfConditionsHold(
         table,
-        writes.slice(i, i + HOURS_PER_TRANSACTION).flatMap((hour) => hourWrites(table, patientId, hour)),
-      );
-    }
+        [...changed.values()].flatMap((hour) => hourWrites(table, patientId, hour)),
+      ));
     if (written)
       return { stored: stored.sort((a, b) => a.at - b.at), duplicates, repeated: repeated.sort((a, b) => a.at - b.at), conflicts: [] };
-    // Another batch changed one of these hours: read again and merge onto it. Hours written by
-    // an earlier transaction of this batch now hold its samples, which count as duplicates.
+    // Another batch changed one of these hours: read again and merge onto it.
     if (attempt >= WRITE_ATTEMPTS) throw new Error('vital signs of this patient kept changing under the write; retry the batch');
   }
 }

@@ -1,8 +1,9 @@
 // Which alerts a batch of one metric's samples raises, with the same rules as ECG findings: a
 // breach must last the threshold's minimum duration (judged on measurement times) and clears
 // only past the dead-band. Samples newer than any judged before continue the patient's running
-// judgement; samples older than that (late data) are judged among themselves, and a breach
-// found in them is already over: it is recorded as historical and pages nobody.
+// judgement; samples older than that (late data) are judged together with the samples stored
+// around them, and a breach whose run holds a late sample is already over: it is recorded as
+// historical and pages nobody.
 import { z } from 'zod';
 import { type BreachDirection, type BreachTracker, evaluateBreach, NO_BREACH } from './alert-rules.ts';
 import type { ThresholdLimits } from './thresholds.ts';
@@ -32,14 +33,22 @@ interface Timed {
   at: number;
 }
 
-function judge(limits: ThresholdLimits, samples: readonly Timed[], start: BreachTracker) {
+/**
+ * Runs the samples through the breach rule. With `counted`, only a raise whose run holds one of
+ * those times counts (late data judged among stored neighbours: what the stored data raised on
+ * its own was raised when it arrived).
+ */
+function judge(limits: ThresholdLimits, samples: readonly Timed[], start: BreachTracker, counted?: ReadonlySet<number>) {
   let tracker = start;
+  let runHasCounted = false;
   // High and low are different alerts: the newest raise of each stands for its run.
   const raised = new Map<BreachDirection, Omit<VitalBreach, 'late'>>();
   for (const sample of samples) {
     const result = evaluateBreach(limits, { value: sample.value, from: sample.at, to: sample.at }, tracker);
+    if (result.tracker.since !== tracker.since) runHasCounted = false;
     tracker = result.tracker;
-    if (result.outcome.kind === 'raise') {
+    if (counted?.has(sample.at) && (result.outcome.kind === 'pending' || result.outcome.kind === 'raise')) runHasCounted = true;
+    if (result.outcome.kind === 'raise' && (counted === undefined || runHasCounted)) {
       raised.set(result.outcome.direction, {
         direction: result.outcome.direction,
         limit: result.outcome.limit,
@@ -51,6 +60,15 @@ function judge(limits: ThresholdLimits, samples: readonly Timed[], start: Breach
   return { tracker, raised: [...raised.values()] };
 }
 
+/** How far around late samples their stored neighbours matter: a run needs at most the minimum duration either side. */
+export function lateNeighbourhood(limits: ThresholdLimits, late: readonly Timed[]): { from: number; to: number } | undefined {
+  const first = late[0];
+  const last = late.at(-1);
+  if (!first || !last) return undefined;
+  const span = limits.minDurationSeconds * 1000 + 1000;
+  return { from: first.at - span, to: last.at + span };
+}
+
 /**
  * Judges new samples of one metric (sorted by time). At most one breach per direction and part
  * (late, current) comes out of a batch: the newest raising sample stands for the run, so a
@@ -60,13 +78,22 @@ export function judgeVitalSamples(
   limits: ThresholdLimits | undefined,
   samples: readonly Timed[],
   state: VitalRuleState,
+  /** Samples stored around the late ones (within `lateNeighbourhood`), the late ones included or not. */
+  storedAround: readonly Timed[] = [],
 ): { state: VitalRuleState; breaches: VitalBreach[] } {
   if (!limits || samples.length === 0) return { state, breaches: [] };
   const cut = state.judgedUntil ?? Number.NEGATIVE_INFINITY;
   const late = samples.filter((sample) => sample.at <= cut);
   const current = samples.filter((sample) => sample.at > cut);
   const breaches: VitalBreach[] = [];
-  const lateJudgement = judge(limits, late, NO_BREACH);
+  const window = new Map<number, Timed>();
+  for (const sample of [...storedAround, ...late]) window.set(sample.at, sample);
+  const lateJudgement = judge(
+    limits,
+    [...window.values()].sort((a, b) => a.at - b.at),
+    NO_BREACH,
+    new Set(late.map((sample) => sample.at)),
+  );
   breaches.push(...lateJudgement.raised.map((breach) => ({ ...breach, late: true })));
   const currentJudgement = judge(limits, current, state.tracker);
   breaches.push(...currentJudgement.raised.map((breach) => ({ ...breach, late: false })));

@@ -11,6 +11,13 @@ import { MeasuredAt } from './time.ts';
 export const VITALS_LIMITS = {
   /** Samples one POST may carry. */
   maxSamplesPerBatch: 1000,
+  /**
+   * (metric, hour) pairs one POST may touch: all of them are written in one transaction, so a
+   * batch is stored whole or not at all (a week of hourly readings is sent in a few batches).
+   */
+  maxHoursPerBatch: 50,
+  /** Samples one metric may have in one hour (two a second): an hour is one item of at most 400 KB. */
+  maxSamplesPerHour: 7200,
 } as const;
 
 /** Any number a sample may carry before the metric's own range is checked. */

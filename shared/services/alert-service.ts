@@ -52,14 +52,16 @@ export type RaiseAlertInput = Omit<AlertDraft, 'alertId' | 'createdAt'> & {
    * or the hour of late vital signs). The recording when absent; without either, never historical.
    */
   historicalEpisode?: string;
+  /** The breach is known to be over already (found in late data): historical whatever its age. */
+  over?: boolean;
 };
 
 export async function raiseAlert(deps: Pick<AlertServiceDependencies, 'table' | 'notifier' | 'now' | 'requestId'>, input: RaiseAlertInput) {
   const now = deps.now?.() ?? new Date();
-  const { historicalEpisode, ...fields } = input;
+  const { historicalEpisode, over, ...fields } = input;
   const draft: AlertDraft = { ...fields, alertId: randomUUID(), createdAt: now.toISOString() };
   const episode = historicalEpisode ?? input.recordingId;
-  if (episode && isHistorical(input.firstSeenAt, now)) {
+  if (episode && (over === true || isHistorical(input.firstSeenAt, now))) {
     const { alert, created } = await recordHistoricalAlert(deps.table, draft, episode);
     return { alert, created, pushed: { delivered: 0, gone: 0 } };
   }

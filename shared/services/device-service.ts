@@ -67,7 +67,10 @@ async function deviceFor(deps: Pick<DeviceServiceDependencies, 'table'>, caller:
   try {
     await requirePatientAccess(deps.table, caller, device.patientId, DEVICES);
   } catch (error) {
-    if (error instanceof DomainError && error.kind === 'forbidden') throw new NotFoundError(`device ${deviceId} not found`);
+    // Whether it exists, and whose patient it serves, stays unsaid to anyone who may not manage it.
+    if (error instanceof DomainError && (error.kind === 'forbidden' || error.kind === 'not-found')) {
+      throw new NotFoundError(`device ${deviceId} not found`);
+    }
     throw error;
   }
   return device;

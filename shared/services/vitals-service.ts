@@ -13,7 +13,13 @@ import { READ_ANY, readingOf, UPLOAD } from '../domain/patient-access.ts';
 import type { Threshold } from '../domain/thresholds.ts';
 import type { User } from '../domain/user.ts';
 import { thresholdCause, thresholdMessage } from '../domain/alert-rules.ts';
-import { INITIAL_VITAL_RULE_STATE, judgeVitalSamples, type VitalBreach, VitalRuleState } from '../domain/vital-alert-rules.ts';
+import {
+  INITIAL_VITAL_RULE_STATE,
+  judgeVitalSamples,
+  lateNeighbourhood,
+  type VitalBreach,
+  VitalRuleState,
+} from '../domain/vital-alert-rules.ts';
 import { type RollupBucket, rollUp } from '../domain/vital-rollups.ts';
 import { batchProblems, type VitalSample, type VitalSampleInput } from '../domain/vital-sample.ts';
 import { getMembership } from '../data/care-team-store.ts';
@@ -28,6 +34,7 @@ import {
   querySamples,
   saveRuleState,
   storeSamples,
+  VitalsLimitError,
 } from '../data/vitals-store.ts';
 import type { Notifier } from '../realtime/connection-notifier.ts';
 import { raiseAlert } from './alert-service.ts';
@@ -44,6 +51,8 @@ export interface VitalsServiceDependencies {
 }
 
 const HOUR_MS = 3_600_000;
+/** The most stored samples read around late data to judge it (two a second over the longest minimum duration). */
+const NEIGHBOURS_READ = 20_000;
 const DAY_MS = 24 * HOUR_MS;
 
 /** How far back a history query reaches when it gives no `from`, per resolution. */
@@ -86,6 +95,7 @@ async function raiseBreach(
     limit: breach.limit,
     firstSeenAt: seenAt,
     historicalEpisode: `vitals-${new Date(Math.floor(breach.at / HOUR_MS) * HOUR_MS).toISOString()}`,
+    over: breach.late,
   });
 }
 
@@ -110,7 +120,15 @@ async function judgeMetric(
     const unjudged = repeated.filter((sample) => sample.at > judgedUntil);
     const samples = unjudged.length > 0 ? [...stored, ...unjudged].sort((a, b) => a.at - b.at) : stored;
     if (samples.length === 0) return;
-    const judged = judgeVitalSamples(threshold, samples, state ?? INITIAL_VITAL_RULE_STATE);
+    // Late samples are judged with what is stored around them: a run they interrupt or complete.
+    const around = lateNeighbourhood(
+      threshold,
+      samples.filter((sample) => sample.at <= judgedUntil),
+    );
+    const storedAround = around
+      ? (await querySamples(deps.table, patient.userId, metric, { ...around, limit: NEIGHBOURS_READ })).samples
+      : [];
+    const judged = judgeVitalSamples(threshold, samples, state ?? INITIAL_VITAL_RULE_STATE, storedAround);
     if (await saveRuleState(deps.table, patient.userId, metric, judged.state, version)) {
       for (const breach of judged.breaches) await raiseBreach(deps, patient, metric, breach, threshold.priority);
       return;
@@ -133,7 +151,13 @@ export async function ingestVitals(
   const problems = batchProblems(inputs);
   if (problems.length > 0) throw new ValidationError(`${problems.length} sample(s) are impossible together`, problems);
   const samples = await samplesOf(deps.table, patientId, inputs);
-  const outcome = await storeSamples(deps.table, patientId, samples);
+  let outcome: Awaited<ReturnType<typeof storeSamples>>;
+  try {
+    outcome = await storeSamples(deps.table, patientId, samples);
+  } catch (error) {
+    if (!(error instanceof VitalsLimitError)) throw error;
+    throw new ValidationError(`samples.${error.index} ${error.message}`, [{ path: `body.samples.${error.index}`, message: error.message }]);
+  }
   if (outcome.conflicts.length > 0) {
     const message = 'was received before with another value (a sample is identified by metric and measuredAt)';
     throw new ConflictError(
@@ -183,7 +207,11 @@ export interface VitalsQuery {
 }
 
 function rangeOf(deps: { now?: () => Date }, query: VitalsQuery, resolution: 'raw' | '1h' | '1d') {
-  const to = query.to === undefined ? (deps.now?.() ?? new Date()).getTime() : Date.parse(query.to);
+  const now = (deps.now?.() ?? new Date()).getTime();
+  const to = query.to === undefined ? now : Date.parse(query.to);
+  // Nothing is measured in the future; a far one would not even make a storable key.
+  if (to > now + DAY_MS)
+    throw new ValidationError('to is more than a day ahead', [{ path: 'query.to', message: 'must not be more than a day ahead' }]);
   const from = query.from === undefined ? to - DEFAULT_VITALS_SPAN_DAYS[resolution] * DAY_MS : Date.parse(query.from);
   if (from > to) throw new ValidationError('from is after to', [{ path: 'query.from', message: 'must not be after `to`' }]);
   if (to - from > MAX_VITALS_SPAN_DAYS[resolution] * DAY_MS) {

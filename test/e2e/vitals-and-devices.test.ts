@@ -83,6 +83,11 @@ describe('devices', () => {
     expect(again.status).toBe(409);
     expect(JSON.stringify(again.body)).not.toContain(patientId);
     expect((await as(other).GET('/v1/patients/{patientId}/devices', ofPatient)).response.status).toBe(404);
+    // Another patient's device and a device that does not exist answer alike, naming no patient.
+    const probe = await rawRequest(twin, 'DELETE', `/v1/devices/${paired.data?.deviceId ?? ''}`, { token: other.tokens.accessToken });
+    const unknown = await rawRequest(twin, 'DELETE', `/v1/devices/${randomUUID()}`, { token: other.tokens.accessToken });
+    expect([probe.status, unknown.status]).toEqual([404, 404]);
+    expect(problemOf(probe.body).detail).toMatch(/^device .* not found$/);
     const listed = await as(clinician).GET('/v1/patients/{patientId}/devices', ofPatient);
     expect(listed.data?.items.map((device) => device.serial)).toContain(serial);
   });
@@ -150,6 +155,43 @@ describe('ingest', () => {
     expect(problemOf(response.body).errors?.map((e) => e.path)).toEqual(['body.samples.1.value']);
   });
 
+  // Defect: a batch over 50 hours was written in several transactions, so a race could leave
+  // part of it stored behind a 409 saying nothing was.
+  it('refuses a batch touching more than 50 hours, naming the first sample past them, storing nothing', async () => {
+    const start = Date.parse('2026-02-01T00:00:00Z');
+    const hourly = Array.from({ length: 51 }, (_, i) => ({
+      metric: 'weight',
+      value: 70,
+      measuredAt: new Date(start + i * 3_600_000).toISOString(),
+    }));
+    const refused = await send(hourly);
+    expect(refused.status).toBe(400);
+    expect(problemOf(refused.body).errors?.map((e) => e.path)).toEqual(['body.samples.50']);
+    const stored = await rawRequest(
+      twin,
+      'GET',
+      `/v1/patients/${patientId}/vitals?metric=weight&from=2026-02-01T00:00:00Z&to=2026-02-04T00:00:00Z`,
+      {
+        token: patient.tokens.accessToken,
+      },
+    );
+    expect((stored.body as { items: unknown[] }).items).toEqual([]);
+    expect((await send(hourly.slice(0, 50))).body).toEqual({ accepted: 50, duplicates: 0 });
+  });
+
+  it('refuses a history reaching more than a day ahead', async () => {
+    const response = await rawRequest(
+      twin,
+      'GET',
+      `/v1/patients/${patientId}/vitals?metric=weight&to=9999-12-31T23:59:59Z&from=9999-12-31T00:00:00Z`,
+      {
+        token: patient.tokens.accessToken,
+      },
+    );
+    expect(response.status).toBe(400);
+    expect(problemOf(response.body).errors?.map((e) => e.path)).toEqual(['query.to']);
+  });
+
   it('refuses more than 1,000 samples and an empty batch', async () => {
     const many = Array.from({ length: 1001 }, (_, i) => ({
       metric: 'steps',
@@ -173,6 +215,25 @@ describe('alerts on vital signs', () => {
     expect((await send(breach.slice(2))).status).toBe(200);
     const pushed = await screen.next((message: ServerMessage) => message.type === 'alert.created' && message.alert.cause === 'spo2.low');
     expect(pushed.type === 'alert.created' && pushed.alert).toMatchObject({ metric: 'spo2', priority: 'high', firstValue: 86, limit: 90 });
+  });
+
+  // Defect: a breach found in late data, which newer samples show was over, opened a live alert.
+  it('records a late breach that newer samples show is over as historical, however recent', async () => {
+    expect((await send([{ metric: 'respiratory_rate', value: 16, measuredAt: minutesAgo(1) }])).status).toBe(200);
+    // Built-in respiratory rate: above 30 /min for 60 s. This run is older than the judged sample.
+    const late = [0, 30, 61].map((s) => ({
+      metric: 'respiratory_rate',
+      value: 36,
+      measuredAt: new Date(Date.now() - 5 * 60_000 + s * 1000).toISOString(),
+    }));
+    expect((await send(late)).status).toBe(200);
+    const alerts = await as(clinician).GET('/v1/alerts', { params: { query: { patientId } } });
+    expect(alerts.data?.items.find((alert) => alert.cause === 'respiratory_rate.high')).toMatchObject({
+      historical: true,
+      status: 'resolved',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(screen.messages.some((m) => m.type === 'alert.created' && m.alert.cause === 'respiratory_rate.high')).toBe(false);
   });
 
   it('records a breach measured hours ago as historical, paging nobody', async () => {

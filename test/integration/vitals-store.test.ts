@@ -301,3 +301,20 @@ describe('vitals store (DynamoDB Local): latest values and judgement state', () 
     expect(await getRuleState(table, patientId, 'spo2', State)).toEqual({ state: { judgedUntil: 3 }, version: 2 });
   });
 });
+
+// Defect: milliseconds apart, one hour of one metric grew past DynamoDB's 400 KB item limit and
+// every later write to it failed with a 500.
+describe('the limits that keep a batch storable in one transaction', () => {
+  it('refuses, before writing anything, a sample that would make an hour hold more than two a second', async () => {
+    const patientId = randomUUID();
+    const full = Array.from({ length: VITALS_LIMITS.maxSamplesPerHour }, (_, i) => heartRate(H0 + i * 500, 70));
+    await storeSamples(table, patientId, full);
+    await expect(storeSamples(table, patientId, [heartRate(H0 + 250, 71)])).rejects.toMatchObject({ name: 'VitalsLimitError', index: 0 });
+  });
+
+  it('refuses a batch touching more hours than one transaction holds, naming the first sample past them', async () => {
+    const patientId = randomUUID();
+    const hourly = Array.from({ length: VITALS_LIMITS.maxHoursPerBatch + 1 }, (_, i) => heartRate(H0 + i * HOUR, 70));
+    await expect(storeSamples(table, patientId, hourly)).rejects.toMatchObject({ index: VITALS_LIMITS.maxHoursPerBatch });
+  });
+});

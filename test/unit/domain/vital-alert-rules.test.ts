@@ -158,3 +158,29 @@ describe('judgeVitalSamples: nothing to judge', () => {
     expect(judgeVitalSamples(spo2, [], INITIAL_VITAL_RULE_STATE)).toEqual({ state: INITIAL_VITAL_RULE_STATE, breaches: [] });
   });
 });
+
+// Defect: late samples were judged only among themselves: a run that stored data had
+// interrupted still raised, and one that stored data completed was missed.
+describe('judgeVitalSamples: late data among the samples stored around it', () => {
+  const judgedToNow: VitalRuleState = { tracker: { raised: false }, judgedUntil: T0 + 3600 * SECOND };
+
+  it('raises nothing for a late run that a stored normal value interrupted', () => {
+    const late = samples([86, 0], [86, 90]);
+    const stored = samples([97, 30]);
+    expect(judgeVitalSamples(spo2, late, judgedToNow, stored).breaches).toEqual([]);
+  });
+
+  it('raises, as over, a late run that stored samples before it make long enough', () => {
+    const late = samples([85, 60], [85, 90]);
+    const stored = samples([85, 0], [85, 30]);
+    expect(judgeVitalSamples(spo2, late, judgedToNow, stored).breaches).toEqual([
+      { direction: 'low', limit: 90, value: 85, at: T0 + 90 * SECOND, late: true },
+    ]);
+  });
+
+  it('leaves alone a run the stored samples raised on their own when they arrived', () => {
+    const late = samples([97, 200]);
+    const stored = samples([85, 0], [85, 61], [85, 120]);
+    expect(judgeVitalSamples(spo2, late, judgedToNow, stored).breaches).toEqual([]);
+  });
+});
