@@ -515,6 +515,18 @@ export const ROUTES = [
     audited: true,
   }),
   route({
+    method: 'GET',
+    path: '/v1/alerts/{alertId}',
+    function: 'alerts',
+    auth: 'jwt',
+    summary: "One alert: for the patient's clinicians, the patient, and caregivers whose consent covers it",
+    params: s.AlertParams,
+    successStatus: 200,
+    response: s.Alert,
+    answers: { 404: ALERT_NOT_VISIBLE },
+    audited: true,
+  }),
+  route({
     method: 'POST',
     path: '/v1/alerts/{alertId}/acknowledge',
     function: 'alerts',

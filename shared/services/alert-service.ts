@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Alert, AlertDraft, AlertStatus } from '../domain/alert.ts';
 import { isHistorical } from '../domain/alert-rules.ts';
 import type { Caller } from '../domain/caller.ts';
-import { ConflictError, NotFoundError } from '../domain/errors.ts';
+import { ConflictError, DomainError, NotFoundError } from '../domain/errors.ts';
 import { PAGE_LIMITS } from '../domain/paging.ts';
 import {
   acknowledgeAlert,
@@ -109,6 +109,22 @@ export async function listAlerts(deps: AlertServiceDependencies, caller: Caller,
   const last = items.at(-1);
   const nextCursor = merged.length > limit && last ? deps.cursors.encode(alertKeys.order(last), scope) : undefined;
   return { items: items.map(publicAlert), ...(nextCursor ? { nextCursor } : {}) };
+}
+
+/**
+ * One alert, for those who may see it: the patient's clinicians, the patient, and caregivers
+ * whose consent covers it. Anyone else, admins included, is told it does not exist.
+ */
+export async function getAlertAs(deps: Pick<AlertServiceDependencies, 'table'>, caller: Caller, alertId: string): Promise<PublicAlert> {
+  const alert = await getAlert(deps.table, alertId);
+  if (!alert || alert.orgId !== caller.orgId) throw new NotFoundError(`alert ${alertId} not found`);
+  try {
+    await requirePatientAccess(deps.table, caller, alert.patientId, readingOf(alertNeed(alert)));
+  } catch (error) {
+    if (error instanceof DomainError) throw new NotFoundError(`alert ${alertId} not found`);
+    throw error;
+  }
+  return publicAlert(alert);
 }
 
 async function changeAlert(

@@ -207,6 +207,12 @@ const MATRIX: Row[] = [
     expect: clinicalRoute(200),
   },
   {
+    // A technical test alert (no metric, not SOS): seeing it takes `ecg` and `alerts`.
+    route: 'GET /v1/alerts/{alertId}',
+    request: async (world) => ({ path: `/v1/alerts/${await world.newAlert()}` }),
+    expect: signedIn(404, { clinician: 200, patient: 200, caregiver: 200 }),
+  },
+  {
     route: 'POST /v1/alerts/{alertId}/acknowledge',
     request: async (world) => ({ path: `/v1/alerts/${await world.newAlert()}/acknowledge` }),
     expect: clinicalRoute(200),

@@ -239,6 +239,13 @@ describe('pushes within consent', () => {
     expect(heartRatePhone.messages.filter((message) => message.type === 'ecg.analyzed')).toEqual([]);
     expect(ecgOnlyPhone.messages.filter((message) => message.type.startsWith('alert.'))).toEqual([]);
 
+    // Read back by id, within the same consent: the heart-rate carer may, the ECG-only carer may not.
+    const pushedId = toClinician.type === 'alert.created' ? toClinician.alert.alertId : '';
+    const readAs = (person: SignedIn) => as(person).GET('/v1/alerts/{alertId}', { params: { path: { alertId: pushedId } } });
+    expect((await readAs(heartRateCarer)).data).toMatchObject({ alertId: pushedId, cause: 'heart_rate.high' });
+    expect((await readAs(ecgOnlyCarer)).response.status).toBe(404);
+    expect((await readAs(admin)).response.status).toBe(404);
+
     // The patient revokes the heart-rate carer; the next push (the acknowledgement) passes them by.
     await as(patient).DELETE('/v1/patients/{patientId}/care-team/{userId}', member(patientId, heartRateCarer.user.userId));
     const alertId = toClinician.type === 'alert.created' ? toClinician.alert.alertId : '';
