@@ -136,9 +136,13 @@ type Key = Record<string, unknown>;
 
 /**
  * Every item of `keys` that exists, 100 keys a call, asking again for unprocessed keys: a key
- * silently skipped would look like a missing item.
+ * silently skipped would look like a missing item. `consistent` reads what the last write wrote.
  */
-export async function batchGetAll(table: TableClient, keys: readonly Key[]): Promise<Record<string, unknown>[]> {
+export async function batchGetAll(
+  table: TableClient,
+  keys: readonly Key[],
+  { consistent = false }: { consistent?: boolean } = {},
+): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   for (let i = 0; i < keys.length; i += 100) {
     let pending: Key[] = keys.slice(i, i + 100);
@@ -146,7 +150,7 @@ export async function batchGetAll(table: TableClient, keys: readonly Key[]): Pro
       if (attempt >= UNPROCESSED_ATTEMPTS) throw new Error(`DynamoDB kept ${pending.length} batch reads unprocessed`);
       if (attempt > 0) await backOff(attempt);
       const { Responses, UnprocessedKeys } = await table.doc.send(
-        new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: pending } } }),
+        new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: pending, ...(consistent ? { ConsistentRead: true } : {}) } } }),
       );
       items.push(...(Responses?.[table.tableName] ?? []));
       pending = UnprocessedKeys?.[table.tableName]?.Keys ?? [];

@@ -11,11 +11,18 @@
 //   latest value     pk PATIENT#<patientId>  sk LATEST#<metric>   (metric, value, measuredAt, deviceId)
 //   alert judgement  pk PATIENT#<patientId>  sk VITALS_RULE#<metric>   (state JSON, version)
 // The roll-up is written with its hour in one transaction; reading roll-ups never reads samples.
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { type Metric, MetricName } from '../domain/metrics.ts';
 import { sampleIdentity, VITALS_LIMITS, type VitalSample } from '../domain/vital-sample.ts';
-import { isConditionFailure, queryAll, type TableClient, type TransactItems, transactWriteIfConditionsHold } from './table-client.ts';
+import {
+  batchGetAll,
+  isConditionFailure,
+  queryAll,
+  type TableClient,
+  type TransactItems,
+  transactWriteIfConditionsHold,
+} from './table-client.ts';
 import { parseItem } from './table-item.ts';
 
 const HOUR_MS = 3_600_000;
@@ -133,24 +140,16 @@ export class VitalsLimitError extends Error {
 const WRITE_ATTEMPTS = 4;
 
 async function readHours(table: TableClient, patientId: string, wanted: ReadonlyArray<{ metric: Metric; hourStart: number }>) {
+  const items = await batchGetAll(
+    table,
+    wanted.map(({ metric, hourStart }) => ({ pk: vitalsKeys.hours(patientId, metric), sk: vitalsKeys.hourSort(hourStart) })),
+    { consistent: true },
+  );
   const found = new Map<string, HourOfSamples>();
-  for (let i = 0; i < wanted.length; i += 100) {
-    let keys = wanted
-      .slice(i, i + 100)
-      .map(({ metric, hourStart }) => ({ pk: vitalsKeys.hours(patientId, metric), sk: vitalsKeys.hourSort(hourStart) }));
-    for (let attempt = 0; keys.length > 0; attempt++) {
-      if (attempt > 5) throw new Error('DynamoDB kept returning unprocessed hours of vital signs');
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
-      const { Responses, UnprocessedKeys } = await table.doc.send(
-        new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of Responses?.[table.tableName] ?? []) {
-        const metric = String(item['pk']).split('#').at(-1) as Metric;
-        const hour = decodeHour(metric, item);
-        found.set(`${metric}@${hour.hourStart}`, hour);
-      }
-      keys = (UnprocessedKeys?.[table.tableName]?.Keys ?? []) as typeof keys;
-    }
+  for (const item of items) {
+    const metric = String(item['pk']).split('#').at(-1) as Metric;
+    const hour = decodeHour(metric, item);
+    found.set(`${metric}@${hour.hourStart}`, hour);
   }
   return found;
 }
@@ -388,17 +387,12 @@ export async function getRuleStates<S extends z.ZodType>(
   schema: S,
 ): Promise<Map<Metric, { state?: z.output<S>; version: number }>> {
   const found = new Map<Metric, { state?: z.output<S>; version: number }>(metrics.map((metric) => [metric, { version: 0 }]));
-  if (metrics.length === 0) return found;
-  const { Responses, UnprocessedKeys } = await table.doc.send(
-    new BatchGetCommand({
-      RequestItems: { [table.tableName]: { Keys: metrics.map((metric) => vitalsKeys.rule(patientId, metric)), ConsistentRead: true } },
-    }),
+  const items = await batchGetAll(
+    table,
+    metrics.map((metric) => vitalsKeys.rule(patientId, metric)),
+    { consistent: true },
   );
-  // Keys handed back unprocessed are read one by one rather than taken as "no judgement yet".
-  const unprocessed = (UnprocessedKeys?.[table.tableName]?.Keys ?? []).map(
-    (key) => String(key['sk']).replace('VITALS_RULE#', '') as Metric,
-  );
-  for (const item of Responses?.[table.tableName] ?? []) {
+  for (const item of items) {
     const metric = String(item['sk']).replace('VITALS_RULE#', '') as Metric;
     const stored = parseItem('vital-sign alert judgement', StoredRule, item);
     found.set(metric, {
@@ -406,7 +400,6 @@ export async function getRuleStates<S extends z.ZodType>(
       version: stored.version,
     });
   }
-  for (const metric of unprocessed) found.set(metric, await getRuleState(table, patientId, metric, schema));
   return found;
 }
 

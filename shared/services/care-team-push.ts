@@ -7,7 +7,6 @@ import { scopesOf } from '../domain/care-team.ts';
 import { type ConsentNeed, consentCovers } from '../domain/consent.ts';
 import { writeAuditEntries } from '../data/audit-store.ts';
 import { listCareTeam } from '../data/care-team-store.ts';
-import { getUsers } from '../data/user-store.ts';
 import type { TableClient } from '../data/table-client.ts';
 import type { Delivery, Notifier } from '../realtime/connection-notifier.ts';
 
@@ -26,26 +25,13 @@ interface PatientRef {
 
 /**
  * The patient's clinicians, and the caregivers whose consent covers `need`; the patient too when
- * asked. Members are checked against their accounts as they are now: a disabled account, or
- * one whose role is no longer the one it joined the team as, hears nothing.
+ * asked. Every member is an enabled account of the role it joined as: the store lets nobody join
+ * while disabled or as another role, and disables or moves nobody still on a team.
  */
 async function audienceOf(table: TableClient, patient: PatientRef, need: ConsentNeed, withPatient: boolean): Promise<Actor[]> {
-  const team = (await listCareTeam(table, patient.patientId)).filter(
-    (member) => member.memberRole === 'clinician' || consentCovers(scopesOf(member), need),
-  );
-  const accounts = new Map(
-    (
-      await getUsers(
-        table,
-        team.map((member) => member.memberId),
-      )
-    ).map((user) => [user.userId, user]),
-  );
+  const team = await listCareTeam(table, patient.patientId);
   const members = team
-    .filter((member) => {
-      const account = accounts.get(member.memberId);
-      return account !== undefined && account.role === member.memberRole && account.disabledAt === undefined;
-    })
+    .filter((member) => member.memberRole === 'clinician' || consentCovers(scopesOf(member), need))
     .map((member): Actor => ({ userId: member.memberId, orgId: member.orgId, role: member.memberRole }));
   return withPatient ? [{ userId: patient.patientId, orgId: patient.orgId, role: 'patient' }, ...members] : members;
 }

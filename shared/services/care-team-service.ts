@@ -83,24 +83,19 @@ export async function putCareTeamMember(
 ): Promise<CareTeamMember> {
   const found = await getUser(deps.table, userId);
   const member = found?.orgId === caller.orgId ? found : undefined;
-  if (caller.role !== 'clinician' && caller.role !== 'admin') {
-    // The patient only sets their caregivers' consent: any other id is not found, so that
-    // trying ids tells them nothing about the accounts of the organisation.
-    await requirePatientAccess(deps.table, caller, patientId, CONSENT);
-    if (member?.role !== 'caregiver') {
-      if (member && (await getMembership(deps.table, patientId, userId))) {
-        throw new ForbiddenError(`only the clinicians of patient ${patientId} or an admin change their clinicians`);
-      }
-      throw notOnTeam(patientId, userId);
+  const staff = caller.role === 'clinician' || caller.role === 'admin';
+  // What the caller must be allowed depends on who is being put on the team; anyone but staff
+  // may only set a caregiver's consent.
+  const access = !staff || member?.role === 'caregiver' ? CONSENT : member?.role === 'clinician' ? STAFF : PROFILE;
+  await requirePatientAccess(deps.table, caller, patientId, access);
+  if (!staff && member?.role !== 'caregiver') {
+    // Any other id is not found, so that trying ids tells the patient nothing about the
+    // accounts of the organisation.
+    if (member && (await getMembership(deps.table, patientId, userId))) {
+      throw new ForbiddenError(`only the clinicians of patient ${patientId} or an admin change their clinicians`);
     }
+    throw notOnTeam(patientId, userId);
   }
-  // What the caller must be allowed depends on who is being put on the team.
-  await requirePatientAccess(
-    deps.table,
-    caller,
-    patientId,
-    member?.role === 'clinician' ? STAFF : member?.role === 'caregiver' ? CONSENT : PROFILE,
-  );
   if (member === undefined) throw new NotFoundError(`user ${userId} not found`);
   const scopes = body?.scopes;
   if (member.role === 'clinician') {
@@ -138,11 +133,11 @@ export async function putCareTeamMember(
  */
 export async function removeCareTeamMember(deps: CareTeamServiceDependencies, caller: Caller, patientId: string, userId: string) {
   const leaving = caller.role === 'caregiver' && caller.userId === userId;
-  await requirePatientAccess(deps.table, caller, patientId, PROFILE);
   const membership = await getMembership(deps.table, patientId, userId);
+  // One check, for what removing this member takes (seeing the patient, when nobody is removed).
+  const access = membership?.memberRole === 'clinician' ? STAFF : membership && !leaving && caller.role !== 'admin' ? CONSENT : PROFILE;
+  await requirePatientAccess(deps.table, caller, patientId, access);
   if (!membership) throw new NotFoundError(`user ${userId} is not on the care team of patient ${patientId}`);
-  if (membership.memberRole === 'clinician') await requirePatientAccess(deps.table, caller, patientId, STAFF);
-  else if (!leaving && caller.role !== 'admin') await requirePatientAccess(deps.table, caller, patientId, CONSENT);
   if (!(await removeMember(deps.table, membership))) {
     if (!(await getMembership(deps.table, patientId, userId))) return;
     throw new ConflictError(`clinician ${userId} is the last clinician of patient ${patientId}; add another before removing them`, [

@@ -6,7 +6,8 @@
 import { startLocalTwin } from '../support/local-twin.ts';
 import { regularRhythmEcg } from '../../shared/ecg/synthetic-ecg.ts';
 import type { ServerMessage } from '../../shared/api/websocket-messages.ts';
-import { bootstrapOrganisation, createAndSignIn, openSocket, vigil } from '../e2e/support/vigil-api.ts';
+import { openSocket, vigil } from '../e2e/support/vigil-api.ts';
+import { buildClinic } from '../e2e/support/world.ts';
 import { type BenchRow, latencyRows, median } from './bench-table.ts';
 
 /** The product promise: a clinician sees an alert within a second of the upload. */
@@ -19,9 +20,7 @@ process.env['POWERTOOLS_LOG_LEVEL'] ??= 'WARN';
 export async function measureAlertLatencies(rounds: number): Promise<number[]> {
   const twin = await startLocalTwin({ log: () => undefined, sqsWaitTimeSeconds: 20 });
   try {
-    const admin = await bootstrapOrganisation(twin);
-    const clinician = await createAndSignIn(twin, admin.tokens.accessToken, 'clinician');
-    const patient = await createAndSignIn(twin, clinician.tokens.accessToken, 'patient');
+    const { clinician, patient } = await buildClinic(twin);
     const patientId = patient.user.userId;
     const asClinician = vigil(twin, clinician.tokens.accessToken);
     const asPatient = vigil(twin, patient.tokens.accessToken);

@@ -6,7 +6,8 @@
 // Run alone with `node test/bench/vitals-alert-latency-bench.ts [rounds]`, or within `npm run bench`.
 import { startLocalTwin } from '../support/local-twin.ts';
 import type { ServerMessage } from '../../shared/api/websocket-messages.ts';
-import { bootstrapOrganisation, createAndSignIn, openSocket, type Schemas, vigil } from '../e2e/support/vigil-api.ts';
+import { openSocket, type Schemas, vigil } from '../e2e/support/vigil-api.ts';
+import { buildClinic } from '../e2e/support/world.ts';
 import { type BenchRow, latencyRows, median } from './bench-table.ts';
 
 /** The product promise, as for ECG: a clinician sees an alert within a second of the upload. */
@@ -43,9 +44,7 @@ function roundBatch(startMs: number, deviceId: string): Sample[] {
 export async function measureVitalsAlertLatencies(rounds: number): Promise<{ coldMs: number; latencies: number[] }> {
   const twin = await startLocalTwin({ log: () => undefined, sqsWaitTimeSeconds: 20 });
   try {
-    const admin = await bootstrapOrganisation(twin);
-    const clinician = await createAndSignIn(twin, admin.tokens.accessToken, 'clinician');
-    const patient = await createAndSignIn(twin, clinician.tokens.accessToken, 'patient');
+    const { clinician, patient } = await buildClinic(twin);
     const patientId = patient.user.userId;
     const asClinician = vigil(twin, clinician.tokens.accessToken);
     const asPatient = vigil(twin, patient.tokens.accessToken);
