@@ -1,6 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
-import { DEFAULT_ECG_RETENTION_DAYS, DEFAULT_RECORDING_IDLE_SECONDS } from '../shared/config/env.ts';
+import { DEFAULT_ALERT_EMAIL_FROM, DEFAULT_ECG_RETENTION_DAYS, DEFAULT_RECORDING_IDLE_SECONDS } from '../shared/config/env.ts';
 import { parseCorsOrigins } from './cors-policy.ts';
 import { VigilStack } from './vigil-stack.ts';
 
@@ -14,6 +14,8 @@ new VigilStack(app, 'Vigil', {
   ecgRetentionDays: Number(context('vigil:ecgRetentionDays') ?? DEFAULT_ECG_RETENTION_DAYS),
   recordingIdleSeconds: Number(context('vigil:recordingIdleSeconds') ?? DEFAULT_RECORDING_IDLE_SECONDS),
   // `-c vigil:corsOrigins=https://app.example.org,https://admin.example.org`, or a list in cdk.json.
+  // `-c vigil:alertEmailFrom=alerts@clinic.example`: SES sends it a verification link at deploy.
+  alertEmailFrom: String(context('vigil:alertEmailFrom') ?? DEFAULT_ALERT_EMAIL_FROM),
   corsOrigins: ((origins) => (Array.isArray(origins) ? origins.map(String) : parseCorsOrigins(String(origins ?? ''))))(
     context('vigil:corsOrigins'),
   ),

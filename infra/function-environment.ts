@@ -17,6 +17,8 @@ export interface EnvironmentSources {
   readonly wsManagementEndpoint: () => string;
   readonly cursorSecret: () => string;
   readonly recordingIdleSeconds: () => string;
+  readonly escalationSchedules: () => { groupName: string; escalatorArn: string; roleArn: string };
+  readonly alertEmailFrom: () => string;
 }
 
 export function functionEnvironment(definition: FunctionDefinition, sources: EnvironmentSources): Partial<Record<EnvName, string>> {
@@ -35,5 +37,12 @@ export function functionEnvironment(definition: FunctionDefinition, sources: Env
   if (access.manageConnections) environment[ENV.wsManagementEndpoint] = sources.wsManagementEndpoint();
   if (access.mintsCursors) environment[ENV.cursorSecret] = sources.cursorSecret();
   if (access.closesIdleRecordings) environment[ENV.recordingIdleSeconds] = sources.recordingIdleSeconds();
+  if (access.schedulesEscalations) {
+    const schedules = sources.escalationSchedules();
+    environment[ENV.escalationGroup] = schedules.groupName;
+    environment[ENV.escalatorArn] = schedules.escalatorArn;
+    environment[ENV.escalationRoleArn] = schedules.roleArn;
+  }
+  if (access.sendsOutsideApp) environment[ENV.alertEmailFrom] = sources.alertEmailFrom();
   return environment;
 }

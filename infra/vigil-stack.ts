@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { FunctionName } from '../shared/api/function-catalog.ts';
+import { AlertDelivery } from './constructs/alert-delivery.ts';
 import { CursorSecret } from './constructs/cursor-secret.ts';
 import { DataTable } from './constructs/data-table.ts';
 import { EcgPipeline } from './constructs/ecg-pipeline.ts';
@@ -19,6 +20,8 @@ export interface VigilStackProps extends StackProps {
   readonly recordingIdleSeconds: number;
   /** Browser origins allowed to call the HTTP API; none: browsers cannot call it. */
   readonly corsOrigins: readonly string[];
+  /** The address alert emails come from (verified in SES at deploy). */
+  readonly alertEmailFrom: string;
 }
 
 /** Vigil on AWS: the picture in ARCHITECTURE.md, one construct per box. */
@@ -29,6 +32,7 @@ export class VigilStack extends Stack {
   readonly ecg: EcgPipeline;
   readonly http: HttpApi;
   readonly schedules: ScheduledFunctions;
+  readonly alerts: AlertDelivery;
   readonly monitoring: Monitoring;
   /** Every Lambda by its catalog name, for tests and tooling. */
   readonly functions: Record<FunctionName, VigilFunction>;
@@ -51,9 +55,15 @@ export class VigilStack extends Stack {
     };
 
     this.realtime = new WebSocketApi(this, 'Realtime', { resources: base });
-    this.ecg = new EcgPipeline(this, 'Ecg', { resources: { ...base, connections: this.realtime } });
+    this.alerts = new AlertDelivery(this, 'Alerts', {
+      resources: { ...base, connections: this.realtime },
+      alertEmailFrom: props.alertEmailFrom,
+    });
+    // What functions that raise alerts are bound to besides the base.
+    const raising = { connections: this.realtime, escalations: this.alerts.escalations, outsideApp: this.alerts.outsideApp };
+    this.ecg = new EcgPipeline(this, 'Ecg', { resources: { ...base, ...raising } });
     this.http = new HttpApi(this, 'Http', {
-      resources: { ...base, connections: this.realtime, ecgChunks: this.ecg },
+      resources: { ...base, ...raising, ecgChunks: this.ecg },
       corsOrigins: props.corsOrigins,
     });
     this.schedules = new ScheduledFunctions(this, 'Schedules', { resources: { ...base, ecgChunks: this.ecg } });
@@ -68,6 +78,7 @@ export class VigilStack extends Stack {
       ...this.realtime.functions,
       ecgAnalyzer: this.ecg.analyzer,
       ...this.schedules.functions,
+      alertEscalator: this.alerts.escalator,
     };
 
     new CfnOutput(this, 'HttpApiUrl', { value: this.http.url });

@@ -1,15 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { tableClientFromEnv } from '../../shared/data/table-client.ts';
 import { httpFunction } from '../../shared/http/http-function.ts';
-import { connectionPosterFromEnv, createNotifier } from '../../shared/realtime/connection-notifier.ts';
+import { alertRaisingFromEnv } from '../../shared/services/alert-raising-from-env.ts';
 import { signedInRoutes } from '../../shared/services/caller-lookup.ts';
 import { listDevicesAs, pairDeviceAs, unpairDeviceAs, updateDeviceAs } from '../../shared/services/device-service.ts';
 
-const dependencies = ({ logger, requestId }: { logger: Logger; requestId: string }) => ({
-  table: tableClientFromEnv(),
-  notifier: createNotifier(tableClientFromEnv(), connectionPosterFromEnv(), logger),
-  requestId,
-});
+const dependencies = (request: { logger: Logger; requestId: string }) => alertRaisingFromEnv(request);
 
 export const handler = httpFunction(
   'devices',

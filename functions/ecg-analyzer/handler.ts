@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { tableClientFromEnv } from '../../shared/data/table-client.ts';
 import { parseEcgChunkMessage } from '../../shared/messaging/ecg-chunk-message.ts';
 import { ecgChunkQueueFromEnv } from '../../shared/messaging/ecg-chunk-queue.ts';
-import { connectionPosterFromEnv, createNotifier } from '../../shared/realtime/connection-notifier.ts';
+import { alertRaisingFromEnv } from '../../shared/services/alert-raising-from-env.ts';
 import { advanceRecordingAnalysis } from '../../shared/services/ecg-analysis-service.ts';
 
 const logger = new Logger({ serviceName: 'vigil-ecg-analyzer' });
@@ -13,9 +12,8 @@ const logger = new Logger({ serviceName: 'vigil-ecg-analyzer' });
 async function analyseRecord(record: SQSRecord, context: Context): Promise<void> {
   // A malformed message fails and, after the redrive limit, waits in the DLQ for a person.
   const message = parseEcgChunkMessage(record.body);
-  const table = tableClientFromEnv();
   const outcome = await advanceRecordingAnalysis(
-    { table, notifier: createNotifier(table, connectionPosterFromEnv(), logger), logger, requestId: context.awsRequestId },
+    { ...alertRaisingFromEnv({ logger, requestId: context.awsRequestId }), logger },
     message.recordingId,
     () => context.getRemainingTimeInMillis(),
   );

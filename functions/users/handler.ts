@@ -18,6 +18,7 @@ export const handler = httpFunction(
   'users',
   {
     'GET /v1/users/me': async ({ caller, logger }) => getSelf(dependencies(logger), caller),
+    'PATCH /v1/users/me': async ({ caller, body, logger }) => updateUserAs(dependencies(logger), caller, caller.userId, body),
     'POST /v1/users': async ({ caller, body, logger }) => createUserAs(dependencies(logger), caller, body),
     'GET /v1/users': async ({ caller, query, logger }) => listUsersAs(dependencies(logger), caller, query),
     'GET /v1/users/{userId}': async ({ caller, params, logger }) => getUserAs(dependencies(logger), caller, params.userId),

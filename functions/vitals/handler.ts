@@ -1,16 +1,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { cursorCodecFromEnv } from '../../shared/data/paging-cursor.ts';
-import { tableClientFromEnv } from '../../shared/data/table-client.ts';
 import { httpFunction } from '../../shared/http/http-function.ts';
-import { connectionPosterFromEnv, createNotifier } from '../../shared/realtime/connection-notifier.ts';
+import { alertRaisingFromEnv } from '../../shared/services/alert-raising-from-env.ts';
 import { signedInRoutes } from '../../shared/services/caller-lookup.ts';
 import { ingestVitals, latestVitals, readVitals } from '../../shared/services/vitals-service.ts';
 
-const dependencies = ({ logger, requestId }: { logger: Logger; requestId: string }) => ({
-  table: tableClientFromEnv(),
-  notifier: createNotifier(tableClientFromEnv(), connectionPosterFromEnv(), logger),
+const dependencies = (request: { logger: Logger; requestId: string }) => ({
+  ...alertRaisingFromEnv(request),
   cursors: cursorCodecFromEnv(),
-  requestId,
 });
 
 export const handler = httpFunction(

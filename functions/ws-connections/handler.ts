@@ -8,6 +8,7 @@ import {
   closeConnection,
   handleDefaultMessage,
   openConnection,
+  resume,
   subscribe,
 } from '../../shared/services/connection-service.ts';
 
@@ -39,6 +40,9 @@ export const handler = async (event: WebSocketEvent, context: Context): Promise<
       break;
     case 'subscribe':
       await subscribe(dependencies(), connectionId, callerFromContext(event.requestContext.authorizer), event.body);
+      break;
+    case 'resume':
+      await resume(dependencies(), connectionId, callerFromContext(event.requestContext.authorizer), event.body);
       break;
     default:
       await handleDefaultMessage(dependencies(), connectionId, event.body);

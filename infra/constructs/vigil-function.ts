@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { functionTimeoutSeconds, type FunctionDefinition } from '../../shared/api/function-catalog.ts';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { functionEnvironment } from '../function-environment.ts';
+import type { EscalationSchedules, OutsideAppChannels } from './alert-delivery.ts';
 import type { DataTable } from './data-table.ts';
 import type { UserPoolAuth } from './user-pool-auth.ts';
 
@@ -42,6 +43,8 @@ export interface FunctionResources {
   readonly connections?: ConnectionsEndpoint;
   /** The secret that signs paging cursors, for functions that mint them. */
   readonly cursorSecret?: secretsmanager.ISecret;
+  readonly escalations?: EscalationSchedules;
+  readonly outsideApp?: OutsideAppChannels;
 }
 
 export interface VigilFunctionProps {
@@ -86,11 +89,18 @@ export class VigilFunction extends Construct {
       // neither the repository nor the template, and no call at cold start.
       cursorSecret: () => required(resources.cursorSecret, id, 'the cursor secret').secretValue.unsafeUnwrap(),
       recordingIdleSeconds: () => String(resources.recordingIdleSeconds),
+      escalationSchedules: () => {
+        const schedules = required(resources.escalations, id, 'the escalation schedules');
+        return { groupName: schedules.groupName, escalatorArn: schedules.escalatorArn, roleArn: schedules.roleArn };
+      },
+      alertEmailFrom: () => required(resources.outsideApp, id, 'the channels outside the app').fromAddress,
     });
     if (access.table !== 'none') resources.table.grantAccess(this.role, access.table);
     if (access.administerUsers) resources.auth.grantAdministerUsers(this.role);
     if (access.sendEcgChunks) required(resources.ecgChunks, id, 'the ECG chunk queue').grantSendChunks(this.role);
     if (access.manageConnections) required(resources.connections, id, 'the WebSocket API').grantManageConnections(this.role);
+    if (access.schedulesEscalations) required(resources.escalations, id, 'the escalation schedules').grantSchedule(this.role);
+    if (access.sendsOutsideApp) required(resources.outsideApp, id, 'the channels outside the app').grantSend(this.role);
     // consumeEcgChunks is granted by the queue's event source (EcgPipeline), not here.
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {

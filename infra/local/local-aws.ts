@@ -8,6 +8,9 @@ export interface EmulatorEndpoints {
   readonly dynamoDb?: string;
   readonly sqs?: string;
   readonly cognito?: string;
+  readonly scheduler?: string;
+  readonly sesv2?: string;
+  readonly sns?: string;
 }
 
 /** What code running against the emulators needs from its platform: region, credentials, endpoints. */
@@ -20,5 +23,8 @@ export function platformEnvironment(endpoints: EmulatorEndpoints): Record<string
     ...(endpoints.dynamoDb === undefined ? {} : { AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamoDb }),
     ...(endpoints.sqs === undefined ? {} : { AWS_ENDPOINT_URL_SQS: endpoints.sqs }),
     ...(endpoints.cognito === undefined ? {} : { AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoints.cognito }),
+    ...(endpoints.scheduler === undefined ? {} : { AWS_ENDPOINT_URL_SCHEDULER: endpoints.scheduler }),
+    ...(endpoints.sesv2 === undefined ? {} : { AWS_ENDPOINT_URL_SESV2: endpoints.sesv2 }),
+    ...(endpoints.sns === undefined ? {} : { AWS_ENDPOINT_URL_SNS: endpoints.sns }),
   };
 }

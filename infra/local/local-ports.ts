@@ -6,6 +6,8 @@ const LOCAL_PORTS = {
   dynamoDb: { variable: 'VIGIL_DYNAMODB_PORT', fallback: 8000 },
   sqs: { variable: 'VIGIL_SQS_PORT', fallback: 9324 },
   cognito: { variable: 'VIGIL_COGNITO_PORT', fallback: 9229 },
+  // Scheduler, SES v2 and SNS; not LocalStack's 4566, which a developer may have running.
+  services: { variable: 'VIGIL_SERVICES_PORT', fallback: 9230 },
 } as const;
 
 export type LocalPortName = keyof typeof LOCAL_PORTS;
@@ -27,5 +29,6 @@ export function localPorts(env: NodeJS.ProcessEnv = process.env): Record<LocalPo
     dynamoDb: localPort('dynamoDb', env),
     sqs: localPort('sqs', env),
     cognito: localPort('cognito', env),
+    services: localPort('services', env),
   };
 }

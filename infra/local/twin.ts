@@ -1,12 +1,13 @@
-// The whole local twin: emulators, resources, the Lambda runtime, both gateways, the SQS
-// event source and the schedules. `npm start` (start.ts) and the e2e harness (test/support)
-// both start it through here.
+// The whole local twin: emulators, resources, the Lambda runtime, the local Scheduler, SES
+// and SNS, both gateways, the SQS event source and the schedules. `npm start` (start.ts) and
+// the e2e harness (test/support) both start it through here.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import {
   ALL_FUNCTIONS,
+  ESCALATOR_FUNCTION,
   type FunctionName,
   HTTP_FUNCTIONS,
   QUEUE_FUNCTIONS,
@@ -25,12 +26,13 @@ import { functionEnvironment } from '../function-environment.ts';
 import { createHttpGateway } from './http-gateway.ts';
 import { createLambdaRuntime, functionToInvoke, type HandlerModuleResolver } from './lambda-runtime.ts';
 import { forgetProcesses, processesListeningOn, recordProcesses, stopLeftoverProcesses } from './leftover-processes.ts';
-import { LOCAL_REGION, platformEnvironment } from './local-aws.ts';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION, platformEnvironment } from './local-aws.ts';
 import { localJwksCache } from './local-jwks.ts';
 import { ensureEcgQueues, ensureTable, ensureUserPool, type ProvisionedQueues, type ProvisionedUserPool } from './provision.ts';
 import { startScheduler } from './scheduler.ts';
 import { type CognitoLocal, startCognitoLocal } from './services/cognito-local.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './services/dynamodb-local.ts';
+import { localAwsServicesEndpoint, startLocalAwsServices } from './services/local-aws-services.ts';
 import { type SqsEmulator, startSqsEmulator } from './services/sqs-emulator.ts';
 import { type SqsEventSource, startSqsEventSource } from './sqs-event-source.ts';
 import { createWebSocketGateway, type WebSocketGateway } from './websocket-gateway.ts';
@@ -41,6 +43,8 @@ export interface TwinPorts {
   readonly dynamoDb: number;
   readonly sqs: number;
   readonly cognito: number;
+  /** EventBridge Scheduler, SES v2 and SNS, all on one port. */
+  readonly services: number;
 }
 
 export interface TwinOptions {
@@ -83,6 +87,10 @@ export interface RunningTwin {
   readonly wsUrl: string;
   /** What functions use as VIGIL_WS_MANAGEMENT_ENDPOINT. */
   readonly managementEndpoint: string;
+  /** What functions use as AWS_ENDPOINT_URL_SCHEDULER, _SESV2 and _SNS. */
+  readonly servicesEndpoint: string;
+  /** The JSON lines of every email, SMS and push the functions sent (see outbox-emulator.ts). */
+  readonly outboxFile: string;
   readonly state: LocalState;
   readonly queues: ProvisionedQueues;
   /** The environment each function runs with (its own variables, region, credentials, endpoints). */
@@ -92,6 +100,10 @@ export interface RunningTwin {
 }
 
 export const DEFAULT_TABLE_NAME = 'vigil-local';
+
+const LOCAL_ESCALATION_GROUP = 'vigil-local-escalations';
+const LOCAL_ALERT_EMAIL_FROM = 'alerts@vigil.local';
+const localFunctionArn = (name: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${name}`;
 
 /** Not a secret: it only signs paging cursors of a laptop's throwaway data. */
 const LOCAL_CURSOR_SECRET = 'vigil-local-cursor-secret-not-for-production';
@@ -169,10 +181,19 @@ export async function startTwin(options: TwinOptions): Promise<RunningTwin> {
     await writeFile(stateFile(options.dataDir), `${JSON.stringify(state, null, 2)}\n`);
 
     const managementEndpoint = `http://localhost:${options.ports.ws}`;
+    // Known before its server starts, which waits for the Lambda runtime it invokes.
+    const servicesEndpoint = localAwsServicesEndpoint(options.ports.services);
     // What any Lambda gets from its platform: region, credentials, and here the endpoints of
     // the emulators standing in for the AWS services.
     const platform: Record<string, string> = {
-      ...platformEnvironment({ dynamoDb: dynamo.endpoint, sqs: sqs.endpoint, cognito: cognito.endpoint }),
+      ...platformEnvironment({
+        dynamoDb: dynamo.endpoint,
+        sqs: sqs.endpoint,
+        cognito: cognito.endpoint,
+        scheduler: servicesEndpoint,
+        sesv2: servicesEndpoint,
+        sns: servicesEndpoint,
+      }),
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     };
     for (const name of PASSED_THROUGH) {
@@ -187,6 +208,12 @@ export async function startTwin(options: TwinOptions): Promise<RunningTwin> {
       wsManagementEndpoint: () => managementEndpoint,
       cursorSecret: () => LOCAL_CURSOR_SECRET,
       recordingIdleSeconds: () => String(options.recordingIdleSeconds ?? DEFAULT_RECORDING_IDLE_SECONDS),
+      escalationSchedules: () => ({
+        groupName: LOCAL_ESCALATION_GROUP,
+        escalatorArn: localFunctionArn(ESCALATOR_FUNCTION),
+        roleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/vigil-local-escalation-scheduler`,
+      }),
+      alertEmailFrom: () => LOCAL_ALERT_EMAIL_FROM,
     };
     const environments = new Map<string, Record<string, string>>(
       Object.entries(ALL_FUNCTIONS).map(([name, definition]) => [
@@ -207,6 +234,24 @@ export async function startTwin(options: TwinOptions): Promise<RunningTwin> {
     });
     stoppers.push(() => runtime.stop());
     const invoke = runtime.invoke;
+
+    // Up before the gateways, so the first function that schedules or sends finds it.
+    const outboxFile = join(options.dataDir, 'outbox.jsonl');
+    const awsServices = await startLocalAwsServices({
+      port: options.ports.services,
+      outboxFile,
+      ...(options.persist ? { schedulesFile: join(options.dataDir, 'schedules.json') } : {}),
+      knowsFunction: (name) => catalogName(name) !== undefined,
+      invoke: async (name, event) => {
+        const catalogKey = catalogName(name);
+        if (catalogKey === undefined) throw new Error(`no function ${name} in the catalog`);
+        const outcome = await invoke(functionToInvoke(catalogKey, ALL_FUNCTIONS[catalogKey]), event);
+        if (outcome.kind === 'error') throw outcome.error;
+        if (outcome.kind === 'timeout') throw new Error('timed out');
+      },
+      log,
+    });
+    stoppers.push(() => awsServices.stop());
 
     const cors = corsPolicy(options.corsOrigins ?? LOCAL_DEFAULT_CORS_ORIGINS);
     const httpServer = createServer(
@@ -267,6 +312,8 @@ export async function startTwin(options: TwinOptions): Promise<RunningTwin> {
       httpUrl: `http://localhost:${options.ports.http}`,
       wsUrl: `ws://localhost:${options.ports.ws}`,
       managementEndpoint,
+      servicesEndpoint: awsServices.endpoint,
+      outboxFile,
       state,
       queues,
       environmentOf,
@@ -284,6 +331,15 @@ export async function startTwin(options: TwinOptions): Promise<RunningTwin> {
       return service;
     };
   }
+}
+
+/**
+ * The catalog key a schedule's target names: the key itself, or the name the function runs
+ * under locally (its AWS_LAMBDA_FUNCTION_NAME, `vigil-local-<key>`).
+ */
+function catalogName(functionName: string): FunctionName | undefined {
+  const key = functionName.replace(/^vigil-local-/, '');
+  return Object.hasOwn(ALL_FUNCTIONS, key) ? (key as FunctionName) : undefined;
 }
 
 async function mkdirp(path: string): Promise<string> {

@@ -24,7 +24,14 @@ export interface FunctionAccess {
   readonly closesIdleRecordings?: true;
   /** Stores raw ECG samples, which expire after the retention time. */
   readonly storesRawEcg?: true;
+  /** Raises alerts, so creates the one-time schedules that escalate high-priority ones. */
+  readonly schedulesEscalations?: true;
+  /** Tells people about high-priority alerts outside the app: email (SES) and text messages (SNS). */
+  readonly sendsOutsideApp?: true;
 }
+
+/** What raising alerts takes, besides the table: pushes, escalation schedules, messages outside the app. */
+const RAISES_ALERTS = { manageConnections: true, schedulesEscalations: true, sendsOutsideApp: true } as const;
 
 export interface FunctionDefinition {
   readonly entry: string;
@@ -61,14 +68,14 @@ export const HTTP_FUNCTIONS = {
   vitals: {
     entry: 'functions/vitals/handler.ts',
     description: 'Vital-sign ingest, history, roll-ups, latest values and the FHIR view',
-    // manageConnections: a breach raises an alert pushed to the care team.
-    access: { table: 'readWrite', manageConnections: true, mintsCursors: true },
+    // A breach raises an alert.
+    access: { table: 'readWrite', ...RAISES_ALERTS, mintsCursors: true },
   },
   devices: {
     entry: 'functions/devices/handler.ts',
     description: 'Devices paired to patients',
-    // manageConnections: a low battery raises an alert pushed to the care team.
-    access: { table: 'readWrite', manageConnections: true },
+    // A low battery raises an alert.
+    access: { table: 'readWrite', ...RAISES_ALERTS },
   },
   audit: {
     entry: 'functions/audit/handler.ts',
@@ -79,8 +86,14 @@ export const HTTP_FUNCTIONS = {
   thresholds: { entry: 'functions/thresholds/handler.ts', description: 'Alert thresholds', access: { table: 'readWrite' } },
   alerts: {
     entry: 'functions/alerts/handler.ts',
-    description: 'Alert lists and lifecycle',
-    access: { table: 'readWrite', manageConnections: true, mintsCursors: true },
+    description: 'Alert lists, notes and lifecycle, and SOS calls',
+    // An SOS raises an alert.
+    access: { table: 'readWrite', ...RAISES_ALERTS, mintsCursors: true },
+  },
+  notifications: {
+    entry: 'functions/notifications/handler.ts',
+    description: "A person's stored notifications: list, unread count, mark read",
+    access: { table: 'readWrite', mintsCursors: true },
   },
   ecg: {
     entry: 'functions/ecg/handler.ts',
@@ -99,7 +112,7 @@ export const WEBSOCKET_FUNCTIONS = {
   },
   wsConnections: {
     entry: 'functions/ws-connections/handler.ts',
-    description: 'WebSocket connect, disconnect, subscribe and ping',
+    description: 'WebSocket connect, disconnect, subscribe, resume and ping',
     access: { table: 'readWrite', manageConnections: true },
   },
 } as const satisfies Record<string, FunctionDefinition>;
@@ -109,6 +122,7 @@ export const WEBSOCKET_ROUTES = {
   $disconnect: 'wsConnections',
   $default: 'wsConnections',
   subscribe: 'wsConnections',
+  resume: 'wsConnections',
 } as const satisfies Record<string, keyof typeof WEBSOCKET_FUNCTIONS>;
 
 /** The body field API Gateway reads to pick a WebSocket route ($request.body.action). */
@@ -119,7 +133,7 @@ export const QUEUE_FUNCTIONS = {
     entry: 'functions/ecg-analyzer/handler.ts',
     description: 'Analyses queued ECG chunks and raises alerts',
     // sendEcgChunks: a backlog longer than one invocation continues through a message of its own.
-    access: { table: 'readWrite', consumeEcgChunks: true, sendEcgChunks: true, manageConnections: true },
+    access: { table: 'readWrite', consumeEcgChunks: true, sendEcgChunks: true, ...RAISES_ALERTS },
     timeoutSeconds: 60,
     memoryMb: 1024,
   },
@@ -141,11 +155,24 @@ export const SCHEDULED_FUNCTIONS = {
   },
 } as const satisfies Record<string, ScheduledFunctionDefinition>;
 
+/** Functions invoked by one-time EventBridge Scheduler schedules that other functions create. */
+export const SCHEDULE_TARGET_FUNCTIONS = {
+  alertEscalator: {
+    entry: 'functions/alert-escalator/handler.ts',
+    description: 'Escalates a high-priority alert nobody acknowledged in time',
+    access: { table: 'readWrite', manageConnections: true, sendsOutsideApp: true },
+  },
+} as const satisfies Record<string, FunctionDefinition>;
+
+/** The function every escalation schedule invokes. */
+export const ESCALATOR_FUNCTION: keyof typeof SCHEDULE_TARGET_FUNCTIONS = 'alertEscalator';
+
 export type FunctionName =
   | HttpFunctionName
   | keyof typeof WEBSOCKET_FUNCTIONS
   | keyof typeof QUEUE_FUNCTIONS
-  | keyof typeof SCHEDULED_FUNCTIONS;
+  | keyof typeof SCHEDULED_FUNCTIONS
+  | keyof typeof SCHEDULE_TARGET_FUNCTIONS;
 
 /** Every function by name. */
 export const ALL_FUNCTIONS: Readonly<Record<FunctionName, FunctionDefinition>> = {
@@ -153,6 +180,7 @@ export const ALL_FUNCTIONS: Readonly<Record<FunctionName, FunctionDefinition>> =
   ...WEBSOCKET_FUNCTIONS,
   ...QUEUE_FUNCTIONS,
   ...SCHEDULED_FUNCTIONS,
+  ...SCHEDULE_TARGET_FUNCTIONS,
 };
 
 /** API Gateway gives up on an HTTP integration after 30 s; our functions stop before that. */

@@ -5,6 +5,9 @@
 import type { z } from 'zod';
 import type { Role } from '../domain/roles.ts';
 import type { HttpFunctionName } from './function-catalog.ts';
+import { MAX_NOTES_PER_ALERT } from '../domain/alert.ts';
+import { SOS_RATE_LIMIT } from '../domain/sos.ts';
+import * as n from './notification-schemas.ts';
 import * as s from './schemas.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -165,6 +168,17 @@ export const ROUTES = [
     summary: 'The signed-in user',
     successStatus: 200,
     response: s.User,
+  }),
+  route({
+    method: 'PATCH',
+    path: '/v1/users/me',
+    function: 'users',
+    auth: 'jwt',
+    summary: 'Edit your own name, phone, time zone, or how alerts reach you outside the app (`notify`)',
+    body: s.UpdateUserRequest,
+    successStatus: 200,
+    response: s.User,
+    answers: { 403: 'nobody changes their own role' },
   }),
   route({
     method: 'POST',
@@ -506,8 +520,9 @@ export const ROUTES = [
     path: '/v1/alerts',
     function: 'alerts',
     auth: 'jwt',
-    roles: ['clinician'],
-    summary: "Alerts of the caller's patients, newest first",
+    roles: ['clinician', 'caregiver', 'patient'],
+    summary:
+      "Alerts, newest first: clinicians their patients', caregivers those their consent covers, patients their own; filters combine",
     query: s.AlertListQuery,
     successStatus: 200,
     response: s.AlertPage,
@@ -524,6 +539,20 @@ export const ROUTES = [
     successStatus: 200,
     response: s.Alert,
     answers: { 404: ALERT_NOT_VISIBLE },
+    audited: true,
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/alerts/{alertId}/notes',
+    function: 'alerts',
+    auth: 'jwt',
+    roles: ['clinician'],
+    summary: "Add a note to an alert (shown with its author and time to the patient's clinicians)",
+    params: s.AlertParams,
+    body: s.AlertNoteRequest,
+    successStatus: 201,
+    response: s.Alert,
+    answers: { 404: ALERT_NOT_VISIBLE, 409: `the alert already holds ${MAX_NOTES_PER_ALERT} notes` },
     audited: true,
   }),
   route({
@@ -551,6 +580,69 @@ export const ROUTES = [
     response: s.Alert,
     answers: { 404: ALERT_NOT_VISIBLE, 409: 'the alert is already resolved' },
     audited: true,
+  }),
+
+  route({
+    method: 'POST',
+    path: '/v1/patients/{patientId}/sos',
+    function: 'alerts',
+    auth: 'jwt',
+    roles: ['patient', 'caregiver'],
+    summary:
+      'Call for help: opens a high-priority sos alert at once for every clinician and caregiver allowed sos; another call while it is open updates it (count, newest location)',
+    params: s.PatientParams,
+    body: s.SosRequest,
+    successStatus: 201,
+    response: s.Alert,
+    answers: {
+      403: 'a caregiver without the sos scope',
+      404: PATIENT_NOT_VISIBLE,
+      429: `more than ${SOS_RATE_LIMIT.calls} SOS calls for the patient within ${SOS_RATE_LIMIT.perSeconds} s`,
+    },
+    audited: true,
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/patients/{patientId}/sos/cancel',
+    function: 'alerts',
+    auth: 'jwt',
+    roles: ['patient', 'caregiver'],
+    summary: "Cancel the patient's open SOS: it is resolved with that reason and the care team told",
+    params: s.PatientParams,
+    successStatus: 200,
+    response: s.Alert,
+    answers: { 403: 'a caregiver without the sos scope', 404: PATIENT_NOT_VISIBLE, 409: 'no SOS is open' },
+    audited: true,
+  }),
+
+  route({
+    method: 'GET',
+    path: '/v1/notifications',
+    function: 'notifications',
+    auth: 'jwt',
+    summary: 'Your notifications (every alert push you were sent, with its seq), newest first; `unread=true` for unread ones only',
+    query: n.NotificationListQuery,
+    successStatus: 200,
+    response: n.NotificationPage,
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/notifications/unread-count',
+    function: 'notifications',
+    auth: 'jwt',
+    summary: 'How many of your notifications are unread, and the highest seq handed out',
+    successStatus: 200,
+    response: n.UnreadCount,
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/notifications/read',
+    function: 'notifications',
+    auth: 'jwt',
+    summary: 'Mark your notifications read: every one up to `upToSeq`, or the `seqs` named; numbers of nothing unread are fine',
+    body: n.MarkNotificationsReadRequest,
+    successStatus: 200,
+    response: n.MarkedRead,
   }),
 
   route({

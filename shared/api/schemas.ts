@@ -3,7 +3,7 @@
 // implementation is typed by its response schema, and the OpenAPI document is generated from
 // them (every schema with an id becomes a named component).
 import { z } from 'zod';
-import { Alert as AlertEntity, AlertStatus } from '../domain/alert.ts';
+import { ALERT_NOTE_MAX_LENGTH, Alert as AlertEntity, AlertStatus } from '../domain/alert.ts';
 import { AuditEntry as AuditEntryEntity } from '../domain/audit-entry.ts';
 import { CareTeamRole } from '../domain/care-team.ts';
 import { Device as DeviceEntity, DeviceChanges as DeviceChangesEntity, NewDevice as NewDeviceEntity } from '../domain/device.ts';
@@ -17,7 +17,8 @@ import { PAGE_LIMITS } from '../domain/paging.ts';
 import { boundedDecimal, boundedInteger } from '../domain/numbers.ts';
 import { PASSWORD_POLICY, passwordProblems } from '../domain/password-policy.ts';
 import { Role } from '../domain/roles.ts';
-import { DeviceId, PersonName, PhoneNumber } from '../domain/text.ts';
+import { SOS_MESSAGE_MAX_LENGTH } from '../domain/sos.ts';
+import { DeviceId, multiLineText, PersonName, PhoneNumber, singleLineText } from '../domain/text.ts';
 import { MAX_MIN_DURATION_SECONDS, Priority, Threshold as ThresholdEntity } from '../domain/thresholds.ts';
 import { MeasuredAt, Timestamp } from '../domain/time.ts';
 import { User as UserEntity } from '../domain/user.ts';
@@ -129,9 +130,19 @@ export const UpdateUserRequest = z
     phone: PhoneNumber.nullable().optional().meta({ description: 'null removes the number' }),
     timeZone: TimeZone.optional(),
     role: Role.optional().meta({ description: 'admins only, never their own; between admin and clinician' }),
+    notify: z
+      .strictObject({
+        email: z.boolean().optional().meta({ description: "to the account's email address" }),
+        sms: PhoneNumber.nullable().optional().meta({ description: 'text messages to this E.164 number; null stops them' }),
+      })
+      .optional()
+      .meta({
+        description:
+          'yourself only: how high-priority alerts and escalations reach you outside the app (the message names no health data); fields left out stay as they are',
+      }),
   })
   .refine((changes) => Object.values(changes).some((value) => value !== undefined), {
-    message: 'give at least one of name, phone, timeZone, role',
+    message: 'give at least one of name, phone, timeZone, role, notify',
   })
   .meta({ id: 'UpdateUserRequest' });
 
@@ -158,7 +169,7 @@ export const Alert = z.strictObject(AlertEntity.omit({ orgId: true }).shape).met
  * A whole number carried in a path or query string, in plain decimal digits: coercion would
  * also take "", " ", "0x10" and "1e2", so a mistyped sequence number could land as another chunk.
  */
-function decimalInteger(min: number, max: number) {
+export function decimalInteger(min: number, max: number) {
   return z
     .string()
     .regex(/^\d{1,9}$/, 'must be a whole number written in decimal digits')
@@ -310,11 +321,38 @@ export const LatestVitals = z
   })
   .meta({ id: 'LatestVitals' });
 
+const AlertListTime = Timestamp.meta({ description: 'ISO 8601 with an offset; alerts raised from `from` (inclusive) to `to` (exclusive)' });
 export const AlertListQuery = z.strictObject({
   status: AlertStatus.optional(),
   patientId: Id.optional(),
+  cause: z
+    .string()
+    .regex(/^[a-z0-9_.]{1,100}$/, 'must be an alert cause such as heart_rate.high, ecg.pause or sos')
+    .optional()
+    .meta({ description: 'one cause: heart_rate.high, spo2.low, ecg.pause, ecg.irregular_rhythm, device.battery_low, sos …' }),
+  priority: Priority.optional(),
+  from: AlertListTime.optional(),
+  to: AlertListTime.optional(),
   ...PageQuery,
 });
+export const AlertNoteRequest = z
+  .strictObject({ text: multiLineText(ALERT_NOTE_MAX_LENGTH).meta({ description: `at most ${ALERT_NOTE_MAX_LENGTH} characters; line breaks kept` }) })
+  .meta({ id: 'AlertNoteRequest' });
+
+export const SosRequest = z
+  .strictObject({
+    location: z
+      .strictObject({
+        lat: boundedDecimal({ min: -90, max: 90, places: 7 }),
+        lon: boundedDecimal({ min: -180, max: 180, places: 7 }),
+        accuracyM: boundedDecimal({ min: 0, max: 100_000, places: 1 }).meta({ description: "the phone's own estimate of its error, in metres" }),
+      })
+      .optional(),
+    message: singleLineText(SOS_MESSAGE_MAX_LENGTH).optional(),
+  })
+  .optional()
+  .meta({ id: 'SosRequest', description: 'Where the patient is and what they say; both optional, so a single tap can call' });
+
 export const AlertPage = z.strictObject({ items: z.array(Alert), nextCursor: z.string().optional() }).meta({ id: 'AlertPage' });
 
 export const StartRecordingRequest = z

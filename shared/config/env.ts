@@ -7,6 +7,9 @@ export const DEFAULT_ECG_RETENTION_DAYS = 30;
 /** A recording that hears nothing for this long is closed as incomplete (two hours). */
 export const DEFAULT_RECORDING_IDLE_SECONDS = 2 * 60 * 60;
 
+/** The sender of alert emails unless the deployment names one (`-c vigil:alertEmailFrom=…`). */
+export const DEFAULT_ALERT_EMAIL_FROM = 'alerts@vigil.example';
+
 export const ENV = {
   tableName: 'VIGIL_TABLE_NAME',
   ecgQueueUrl: 'VIGIL_ECG_QUEUE_URL',
@@ -20,6 +23,14 @@ export const ENV = {
   recordingIdleSeconds: 'VIGIL_RECORDING_IDLE_SECONDS',
   /** Secret that signs paging cursors so a caller cannot forge one into another partition. */
   cursorSecret: 'VIGIL_CURSOR_SECRET',
+  /** The EventBridge Scheduler group escalation schedules are created in. */
+  escalationGroup: 'VIGIL_ESCALATION_SCHEDULE_GROUP',
+  /** The escalator function the schedules invoke. */
+  escalatorArn: 'VIGIL_ESCALATOR_ARN',
+  /** The role EventBridge Scheduler assumes to invoke the escalator. */
+  escalationRoleArn: 'VIGIL_ESCALATION_ROLE_ARN',
+  /** The verified SES address alert emails come from. */
+  alertEmailFrom: 'VIGIL_ALERT_EMAIL_FROM',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -7,12 +7,13 @@
 //   open-cause guard pk PATIENT#<patientId>    sk OPEN_ALERT#<cause>  → alertId
 // The guard is written in the same transaction as the alert, so two racing analyses of the
 // same cause cannot both open one; it is deleted when the alert is resolved.
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { Alert, type AlertDraft, type AlertStatus } from '../domain/alert.ts';
+import { Alert, type AlertDraft, type AlertNote, type AlertStatus, MAX_NOTES_PER_ALERT } from '../domain/alert.ts';
+import type { Priority } from '../domain/thresholds.ts';
 import { Id } from '../domain/identifiers.ts';
 import { TABLE_INDEXES } from './table-definition.ts';
-import { type TableClient, transactWriteIfConditionsHold, updateIfConditionHolds } from './table-client.ts';
+import { queryPage, type TableClient, transactWriteIfConditionsHold, updateIfConditionHolds } from './table-client.ts';
 import { parseItem } from './table-item.ts';
 
 export const alertKeys = {
@@ -89,10 +90,15 @@ async function repeatOpenAlert(table: TableClient, draft: AlertDraft): Promise<A
     new GetCommand({ TableName: table.tableName, Key: alertKeys.openCause(draft.patientId, draft.cause), ConsistentRead: true }),
   );
   if (!guard) return undefined;
+  // What a repeat brings that is newer than the alert's: the last value, and for an SOS who called and from where.
+  const latest = {
+    ...(draft.firstValue === undefined ? {} : { lastValue: draft.firstValue }),
+    ...(draft.location === undefined ? {} : { location: draft.location }),
+    ...(draft.raisedBy === undefined ? {} : { raisedBy: draft.raisedBy }),
+  };
   const updated = await updateIfConditionHolds(table, {
     Key: alertKeys.alert(guardedAlertId(guard)),
-    UpdateExpression:
-      'SET #count = #count + :one, lastSeenAt = :seen, message = :message' + (draft.firstValue === undefined ? '' : ', lastValue = :value'),
+    UpdateExpression: ['SET #count = #count + :one, lastSeenAt = :seen, message = :message', ...Object.keys(latest).map((field) => `${field} = :${field}`)].join(', '),
     // Resolved in the meantime: the repeat belongs to a new alert instead.
     ConditionExpression: 'attribute_exists(pk) AND #status <> :resolved',
     ExpressionAttributeNames: { '#count': 'count', '#status': 'status' },
@@ -101,10 +107,22 @@ async function repeatOpenAlert(table: TableClient, draft: AlertDraft): Promise<A
       ':seen': draft.firstSeenAt,
       ':message': draft.message,
       ':resolved': 'resolved',
-      ...(draft.firstValue === undefined ? {} : { ':value': draft.firstValue }),
+      ...Object.fromEntries(Object.entries(latest).map(([field, value]) => [`:${field}`, value])),
     },
   });
   return updated && parseAlert(updated);
+}
+
+/** The open alert of (patient, cause), if there is one. */
+export async function getOpenAlert(table: TableClient, patientId: string, cause: string): Promise<Alert | undefined> {
+  const { Item: guard } = await table.doc.send(
+    new GetCommand({ TableName: table.tableName, Key: alertKeys.openCause(patientId, cause), ConsistentRead: true }),
+  );
+  if (!guard) return undefined;
+  const { Item } = await table.doc.send(
+    new GetCommand({ TableName: table.tableName, Key: alertKeys.alert(guardedAlertId(guard)), ConsistentRead: true }),
+  );
+  return Item ? parseAlert(Item) : undefined;
 }
 
 /**
@@ -181,13 +199,13 @@ export async function acknowledgeAlert(table: TableClient, alert: Alert, by: str
 }
 
 /** Resolves the alert and frees its cause, so the next breach opens a new alert. */
-export async function resolveAlert(table: TableClient, alert: Alert, by: string, at: string): Promise<Alert> {
+export async function resolveAlert(table: TableClient, alert: Alert, by: string, at: string, resolution?: string): Promise<Alert> {
   const resolved = await transactWriteIfConditionsHold(table, [
     {
       Update: {
         TableName: table.tableName,
         Key: alertKeys.alert(alert.alertId),
-        UpdateExpression: 'SET #status = :resolved, resolvedAt = :at, resolvedBy = :by, gsi2pk = :byStatus',
+        UpdateExpression: `SET #status = :resolved, resolvedAt = :at, resolvedBy = :by, gsi2pk = :byStatus${resolution === undefined ? '' : ', resolution = :resolution'}`,
         ConditionExpression: '#status IN (:open, :ack)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
@@ -197,6 +215,7 @@ export async function resolveAlert(table: TableClient, alert: Alert, by: string,
           ':at': at,
           ':by': by,
           ':byStatus': alertKeys.ofPatientByStatus(alert.patientId, 'resolved'),
+          ...(resolution === undefined ? {} : { ':resolution': resolution }),
         },
       },
     },
@@ -217,27 +236,86 @@ export async function resolveAlert(table: TableClient, alert: Alert, by: string,
   return parseAlert(Item ?? {});
 }
 
+export interface PatientAlertQuery {
+  status?: AlertStatus;
+  cause?: string;
+  priority?: Priority;
+  /** Raised at or after / before these instants (ISO 8601, UTC). */
+  from?: string;
+  to?: string;
+  /** An order key from alertKeys.order: only alerts strictly older. */
+  before?: string;
+  limit: number;
+}
+
 /**
- * One page of a patient's alerts, newest first, strictly older than `before` (an order key
- * from alertKeys.order) when given.
+ * One page of a patient's alerts, newest first. Status picks the index; the time range bounds
+ * the sort key; cause and priority filter (a page may then stop short: queryPage reads on).
  */
-export async function queryPatientAlerts(
-  table: TableClient,
-  patientId: string,
-  options: { status?: AlertStatus; before?: string; limit: number },
-): Promise<Alert[]> {
-  const index = options.status ? TABLE_INDEXES.gsi2 : TABLE_INDEXES.gsi1;
-  const partition = options.status ? alertKeys.ofPatientByStatus(patientId, options.status) : alertKeys.ofPatient(patientId);
-  const { Items = [] } = await table.doc.send(
-    new QueryCommand({
-      TableName: table.tableName,
-      IndexName: index.indexName,
-      KeyConditionExpression: options.before ? '#pk = :pk AND #sk < :before' : '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': index.partitionKey, ...(options.before ? { '#sk': index.sortKey } : {}) },
-      ExpressionAttributeValues: { ':pk': partition, ...(options.before ? { ':before': options.before } : {}) },
-      ScanIndexForward: false,
-      Limit: options.limit,
-    }),
+export async function queryPatientAlerts(table: TableClient, patientId: string, query: PatientAlertQuery): Promise<Alert[]> {
+  const index = query.status ? TABLE_INDEXES.gsi2 : TABLE_INDEXES.gsi1;
+  const partition = query.status ? alertKeys.ofPatientByStatus(patientId, query.status) : alertKeys.ofPatient(patientId);
+  // The sort key is `<createdAt>#<alertId>`: "~" sorts after every id character, "" before.
+  const upper = [query.before, query.to === undefined ? undefined : `${query.to}#`].filter((key) => key !== undefined).sort()[0];
+  const lower = query.from;
+  const range =
+    upper !== undefined && lower !== undefined
+      ? ' AND #sk BETWEEN :lower AND :upper'
+      : upper !== undefined
+        ? ' AND #sk < :upper'
+        : lower !== undefined
+          ? ' AND #sk >= :lower'
+          : '';
+  const filters = [query.cause === undefined ? undefined : 'cause = :cause', query.priority === undefined ? undefined : 'priority = :priority'].filter(
+    (filter) => filter !== undefined,
   );
-  return Items.map(parseAlert);
+  const page = await queryPage(
+    table,
+    {
+      IndexName: index.indexName,
+      KeyConditionExpression: `#pk = :pk${range}`,
+      ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+      ExpressionAttributeNames: { '#pk': index.partitionKey, ...(range ? { '#sk': index.sortKey } : {}) },
+      ExpressionAttributeValues: {
+        ':pk': partition,
+        // BETWEEN is inclusive: the upper bound steps just below `before`/`to#`.
+        ...(upper === undefined ? {} : { ':upper': lower === undefined ? upper : justBelow(upper) }),
+        ...(lower === undefined ? {} : { ':lower': lower }),
+        ...(query.cause === undefined ? {} : { ':cause': query.cause }),
+        ...(query.priority === undefined ? {} : { ':priority': query.priority }),
+      },
+      ScanIndexForward: false,
+    },
+    query.limit,
+  );
+  return page.items.map(parseAlert);
+}
+
+/** The greatest string that sorts below `key` closely enough for an inclusive upper bound. */
+function justBelow(key: string): string {
+  const last = key.charCodeAt(key.length - 1);
+  return `${key.slice(0, -1)}${String.fromCharCode(last - 1)}\uffff`;
+}
+
+/** Marks an open alert escalated, once; undefined when it is no longer open or already escalated. */
+export async function markEscalated(table: TableClient, alertId: string, at: string): Promise<Alert | undefined> {
+  const updated = await updateIfConditionHolds(table, {
+    Key: alertKeys.alert(alertId),
+    UpdateExpression: 'SET escalatedAt = :at',
+    ConditionExpression: 'attribute_exists(pk) AND #status = :open AND attribute_not_exists(escalatedAt)',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':at': at, ':open': 'open' },
+  });
+  return updated && parseAlert(updated);
+}
+
+/** Adds a note; undefined when the alert is gone or holds the most notes it may. */
+export async function addAlertNote(table: TableClient, alertId: string, note: AlertNote): Promise<Alert | undefined> {
+  const updated = await updateIfConditionHolds(table, {
+    Key: alertKeys.alert(alertId),
+    UpdateExpression: 'SET notes = list_append(if_not_exists(notes, :none), :note)',
+    ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(notes) OR size(notes) < :most)',
+    ExpressionAttributeValues: { ':none': [], ':note': [note], ':most': MAX_NOTES_PER_ALERT },
+  });
+  return updated && parseAlert(updated);
 }

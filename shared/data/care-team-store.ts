@@ -76,6 +76,12 @@ export async function listPatientIdsOf(table: TableClient, memberId: string): Pr
   return items.map((item) => parseItem('care-team membership', PatientOfMember, item).patientId);
 }
 
+/** Every membership of a member, with its consent scopes: what a caregiver may see of each patient. */
+export async function listMembershipsOf(table: TableClient, memberId: string): Promise<CareTeamMembership[]> {
+  const { ProjectionExpression: _all, ...query } = patientsOfQuery(memberId);
+  return (await queryAll(table, query)).map(parseMembership);
+}
+
 /** A page of the patients a member looks after, in id order. */
 export async function listPatientIdsOfPage(table: TableClient, memberId: string, limit: number, startKey?: Record<string, unknown>) {
   const page = await queryPage(table, patientsOfQuery(memberId), limit, startKey);

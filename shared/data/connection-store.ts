@@ -7,10 +7,10 @@
 // Every item carries expiresAt: API Gateway closes any connection after two hours, so a
 // record whose $disconnect was lost still disappears.
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { Connection } from '../domain/connection.ts';
 import { TABLE_INDEXES } from './table-definition.ts';
-import { batchWriteAll, isConditionFailure, type TableClient } from './table-client.ts';
+import { batchWriteAll, isConditionFailure, type TableClient, updateIfConditionHolds } from './table-client.ts';
 import { parseItem } from './table-item.ts';
 
 /** API Gateway's hard limit on a connection's life, plus a margin for clock skew. */
@@ -129,4 +129,113 @@ export async function deleteConnection(table: TableClient, connectionId: string)
     table,
     connection.subscriptions.map((patientId) => ({ DeleteRequest: { Key: connectionKeys.subscription(patientId, connectionId) } })),
   );
+}
+
+/**
+ * A resume in progress longer than this is taken to have died with its function (whose timeout is
+ * shorter), so pushes go to the connection live again.
+ */
+export const REPLAY_STALE_AFTER_MS = 60_000;
+
+export type LiveClaim = 'live' | 'replaying' | 'gone';
+
+/**
+ * Decides, atomically with any resume on the connection, how notification `seq` reaches it:
+ * 'live' (recorded among the seqs it was sent live, so a later resume skips it: post it now),
+ * 'replaying' (a resume is sending what was stored and is told to look once more: leave it to
+ * the resume), or 'gone'.
+ */
+export async function claimLiveDelivery(table: TableClient, connectionId: string, seq: number, nowMs = Date.now()): Promise<LiveClaim> {
+  const key = connectionKeys.connection(connectionId);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await table.doc.send(
+        new UpdateCommand({
+          TableName: table.tableName,
+          Key: key,
+          UpdateExpression: 'ADD liveSeqs :seq',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(replayingSince) OR replayingSince < :stale)',
+          ExpressionAttributeValues: { ':seq': new Set([seq]), ':stale': nowMs - REPLAY_STALE_AFTER_MS },
+        }),
+      );
+      return 'live';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    try {
+      await table.doc.send(
+        new UpdateCommand({
+          TableName: table.tableName,
+          Key: key,
+          UpdateExpression: 'ADD replayMisses :one',
+          ConditionExpression: 'replayingSince >= :stale',
+          ExpressionAttributeValues: { ':one': 1, ':stale': nowMs - REPLAY_STALE_AFTER_MS },
+        }),
+      );
+      return 'replaying';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    // Neither: the connection is gone, or a resume began or ended between the two; look again.
+  }
+  return 'gone';
+}
+
+const ReplayState = z.object({
+  liveSeqs: z
+    .set(z.number())
+    .optional()
+    .transform((seqs) => new Set(seqs ?? [])),
+  replayMisses: z.number().int().default(0),
+});
+
+/**
+ * Marks a resume as running on the connection, so that pushes from now on are left to it.
+ * Answers the seqs the connection was already sent live (not to be sent twice) and the miss
+ * count to hand to endReplay; undefined when the connection is gone or already resuming.
+ */
+export async function beginReplay(
+  table: TableClient,
+  connectionId: string,
+  nowMs = Date.now(),
+): Promise<{ liveSeqs: ReadonlySet<number>; misses: number } | undefined> {
+  const item = await updateIfConditionHolds(table, {
+    Key: connectionKeys.connection(connectionId),
+    UpdateExpression: 'SET replayingSince = :now',
+    ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(replayingSince) OR replayingSince < :stale)',
+    ExpressionAttributeValues: { ':now': nowMs, ':stale': nowMs - REPLAY_STALE_AFTER_MS },
+  });
+  if (!item) return undefined;
+  const state = ReplayState.parse(item);
+  return { liveSeqs: state.liveSeqs, misses: state.replayMisses };
+}
+
+/** How many pushes were left to the running resume so far. */
+export async function replayMisses(table: TableClient, connectionId: string): Promise<number> {
+  const { Item } = await table.doc.send(
+    new GetCommand({ TableName: table.tableName, Key: connectionKeys.connection(connectionId), ConsistentRead: true }),
+  );
+  return ReplayState.parse(Item ?? {}).replayMisses;
+}
+
+/**
+ * Ends the resume, unless a push was left to it since it last counted `misses`: then it must
+ * look once more (false). A connection gone meanwhile ends it too.
+ */
+export async function endReplay(table: TableClient, connectionId: string, misses: number): Promise<boolean> {
+  try {
+    await table.doc.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: connectionKeys.connection(connectionId),
+        UpdateExpression: 'REMOVE replayingSince',
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(replayMisses) OR replayMisses = :misses)',
+        ExpressionAttributeValues: { ':misses': misses },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return (await getConnection(table, connectionId)) === undefined;
+  }
 }

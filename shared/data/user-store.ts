@@ -16,7 +16,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
 import type { Role } from '../domain/roles.ts';
-import { Organisation, User } from '../domain/user.ts';
+import { type NotifyPreferences, Organisation, User } from '../domain/user.ts';
 import { membershipAddition } from './care-team-store.ts';
 import { TABLE_INDEXES } from './table-definition.ts';
 import { userKeys } from './user-keys.ts';
@@ -192,6 +192,7 @@ export interface ProfileChanges {
   name?: string;
   phone?: string | null;
   timeZone?: string;
+  notify?: NotifyPreferences;
 }
 
 /** Applies `changes` to an existing profile and returns it as it now is. */

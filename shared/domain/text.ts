@@ -17,6 +17,24 @@ function refuseHiddenCharacters(text: string, context: z.core.$RefinementCtx<str
     context.addIssue({ code: 'custom', message: 'must not contain bidirectional override or isolate characters' });
 }
 
+/**
+ * Text a person typed that may run over several lines (a clinician's note): trimmed, NFC, 1 to
+ * `maxLength` characters; line breaks and tabs are kept, every other control character refused.
+ */
+export function multiLineText(maxLength: number) {
+  return z
+    .string()
+    .max(maxLength * 4)
+    .transform((text) => text.normalize('NFC').replace(/\r\n?/g, '\n').trim())
+    .pipe(
+      z
+        .string()
+        .min(1, 'must not be empty')
+        .max(maxLength)
+        .superRefine((text, context) => refuseHiddenCharacters(text.replace(/[\n\t]/g, ' '), context)),
+    );
+}
+
 /** One line of text a person typed: trimmed, in canonical (NFC) form, 1 to `maxLength` characters. */
 export function singleLineText(maxLength: number) {
   return z

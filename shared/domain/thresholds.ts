@@ -1,6 +1,7 @@
 // Alert thresholds and which one applies. A patient's own threshold wins, then their
 // primary clinician's default, then the organisation's, then Vigil's built-in one.
 import { z } from 'zod';
+import { ESCALATION_DELAY_SECONDS } from './escalation.ts';
 import type { FieldProblem } from './errors.ts';
 import { Id } from './identifiers.ts';
 import { METRICS, type Metric, MetricName } from './metrics.ts';
@@ -23,6 +24,8 @@ export const ThresholdLimits = z.object({
   /** A breach clears only once the value is this far back inside the limit (hysteresis). */
   deadBand: z.number().min(0),
   priority: Priority,
+  /** A high-priority alert from this threshold escalates when unacknowledged this long (default 600 s). */
+  escalateAfterSeconds: z.number().int().min(ESCALATION_DELAY_SECONDS.min).max(ESCALATION_DELAY_SECONDS.max).optional(),
 });
 export type ThresholdLimits = z.infer<typeof ThresholdLimits>;
 

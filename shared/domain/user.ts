@@ -13,6 +13,30 @@ export const Organisation = z.object({
 });
 export type Organisation = z.infer<typeof Organisation>;
 
+/**
+ * How a person wants high-priority alerts and escalations brought to them outside the app. The
+ * messages name no health data; they only say to open the app.
+ */
+export const NotifyPreferences = z.object({
+  /** To the account's email address. */
+  email: z.boolean(),
+  /** A text message to this number. */
+  sms: PhoneNumber.optional(),
+});
+export type NotifyPreferences = z.infer<typeof NotifyPreferences>;
+
+/** A change to the preferences: fields left out stay; `sms: null` stops text messages. */
+export interface NotifyChange {
+  email?: boolean | undefined;
+  sms?: string | null | undefined;
+}
+
+export function mergeNotifyPreferences(current: NotifyPreferences | undefined, change: NotifyChange): NotifyPreferences {
+  const email = change.email ?? current?.email ?? false;
+  const sms = change.sms === undefined ? current?.sms : (change.sms ?? undefined);
+  return { email, ...(sms === undefined ? {} : { sms }) };
+}
+
 export const User = z.object({
   /** The Cognito `sub`: a verified token leads straight to the profile. */
   userId: Id,
@@ -26,6 +50,7 @@ export const User = z.object({
   timeZone: TimeZone.default(DEFAULT_TIME_ZONE),
   /** Patients only: the clinician who enrolled them, whose defaults apply to their thresholds. */
   primaryClinicianId: Id.optional(),
+  notify: NotifyPreferences.optional(),
   /** Set when the account was disabled: sign-in and every token are refused from then on; the record stays. */
   disabledAt: Timestamp.optional(),
   disabledBy: Id.optional(),

@@ -10,7 +10,7 @@ import {
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ServerMessage } from '../api/websocket-messages.ts';
 import { ENV, requireEnv } from '../config/env.ts';
-import { deleteConnection, listConnectionIdsOfUser, listSubscribers } from '../data/connection-store.ts';
+import { claimLiveDelivery, deleteConnection, listConnectionIdsOfUser, listSubscribers } from '../data/connection-store.ts';
 import type { TableClient } from '../data/table-client.ts';
 
 export interface ConnectionPoster {
@@ -62,14 +62,11 @@ export interface Delivery {
 
 export interface Notifier {
   /**
-   * Pushes to every connection of the users; `beforeDelivery`, when given, is told first which
-   * of them have a connection at all (those the message will reach).
+   * Pushes a stored notification (number `seq` of the user's sequence) to each of the user's
+   * connections that is live; one where a resume is running is left to that resume, which sends
+   * it in order. Either way each connection gets it once.
    */
-  toUsers(
-    userIds: readonly string[],
-    message: ServerMessage,
-    beforeDelivery?: (reached: readonly string[]) => Promise<void>,
-  ): Promise<Delivery>;
+  toUserInSequence(userId: string, seq: number, message: ServerMessage): Promise<Delivery>;
   /**
    * Pushes to the connections watching a patient whose users `audience` lets through: it is
    * asked with the watching users and answers with those who may receive this message now.
@@ -109,11 +106,13 @@ export function createNotifier(table: TableClient, poster: ConnectionPoster, log
     return { delivered, gone };
   };
   return {
-    async toUsers(userIds, message, beforeDelivery) {
-      const users = [...new Set(userIds)];
-      const connections = await Promise.all(users.map((userId) => listConnectionIdsOfUser(table, userId)));
-      await beforeDelivery?.(users.filter((_, index) => (connections[index] ?? []).length > 0));
-      return deliver(connections.flat(), message);
+    async toUserInSequence(userId, seq, message) {
+      const connections = await listConnectionIdsOfUser(table, userId);
+      const claims = await Promise.all(connections.map((connectionId) => claimLiveDelivery(table, connectionId, seq)));
+      return deliver(
+        connections.filter((_, index) => claims[index] === 'live'),
+        message,
+      );
     },
     async toPatientSubscribers(patientId, message, audience) {
       const subscribers = await listSubscribers(table, patientId);

@@ -1,7 +1,7 @@
 // Pushing a patient's data to the people allowed to see it, and recording each push in the
 // audit trail before it is sent. Who may see a message is decided here, from the care team as
 // it is at push time, so a revoked consent stops the very next push.
-import type { ServerMessage } from '../api/websocket-messages.ts';
+import type { NotificationMessage, ServerMessage } from '../api/websocket-messages.ts';
 import { type Actor, pushEntries } from '../audit/audit-entries.ts';
 import { scopesOf } from '../domain/care-team.ts';
 import { type ConsentNeed, consentCovers } from '../domain/consent.ts';
@@ -9,6 +9,7 @@ import { writeAuditEntries } from '../data/audit-store.ts';
 import { listCareTeam } from '../data/care-team-store.ts';
 import type { TableClient } from '../data/table-client.ts';
 import type { Delivery, Notifier } from '../realtime/connection-notifier.ts';
+import { notifyAbout } from './notification-service.ts';
 
 export interface CareTeamPushDependencies {
   table: TableClient;
@@ -57,27 +58,24 @@ async function audit(
   );
 }
 
-/** Pushes to every connection of the care team members `need` allows (the patient is not paged). */
-export async function pushToCareTeam(
+/**
+ * Tells the care team members `need` allows (the patient is not paged): each gets the message
+ * stored as a notification under their own next number and pushed to their live connections.
+ * `message` builds what one recipient is sent.
+ */
+export async function notifyCareTeam(
   deps: CareTeamPushDependencies,
   patient: PatientRef,
   need: ConsentNeed,
-  message: ServerMessage,
+  message: (recipient: Actor, seq: number) => NotificationMessage,
   objectId?: string,
-): Promise<Delivery> {
+) {
   const recipients = await audienceOf(deps.table, patient, need, false);
-  // Only those with a connection are told now, so only they are recorded as having been told.
-  return deps.notifier.toUsers(
-    recipients.map((recipient) => recipient.userId),
-    message,
-    (reached) =>
-      audit(
-        deps,
-        patient,
-        recipients.filter((recipient) => reached.includes(recipient.userId)),
-        message,
-        objectId,
-      ),
+  return notifyAbout(
+    deps,
+    patient.patientId,
+    recipients.map((recipient) => ({ recipient, message: (seq: number) => message(recipient, seq) })),
+    objectId,
   );
 }
 

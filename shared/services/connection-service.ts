@@ -13,6 +13,7 @@ import { addSubscriptions, deleteConnection, listConnectionIdsOfUser, putConnect
 import type { TableClient } from '../data/table-client.ts';
 import type { Notifier } from '../realtime/connection-notifier.ts';
 import { lookupEnabledCaller } from './caller-lookup.ts';
+import { replayNotifications } from './notification-service.ts';
 import { requirePatientAccess } from './patient-access-check.ts';
 import { READ_ANY } from '../domain/patient-access.ts';
 
@@ -146,6 +147,32 @@ export async function subscribe(
   await deps.notifier.toConnection(connectionId, { type: 'subscribed', patientIds });
 }
 
+/**
+ * Replays what the caller missed after the seq they name, then carries on live (see
+ * notification-service: replayNotifications). Numbers are the caller's own: a number beyond
+ * their latest is refused, and nobody else's notifications are ever read.
+ */
+export async function resume(
+  deps: ConnectionServiceDependencies,
+  connectionId: string,
+  connectedAs: Caller,
+  body: string | undefined,
+): Promise<void> {
+  const parsed = ClientMessages.resume.safeParse(parseMessage(body));
+  if (!parsed.success) {
+    await deps.notifier.toConnection(connectionId, errorReply('invalid resume message', fieldProblems('message', parsed.error)));
+    return;
+  }
+  const caller = await lookupEnabledCaller(deps.table, connectedAs.userId);
+  if (!caller) {
+    await deps.notifier.toConnection(connectionId, errorReply('this account is disabled'));
+    await deps.notifier.disconnectUser(connectedAs.userId);
+    return;
+  }
+  const outcome = await replayNotifications(deps, connectionId, caller.userId, parsed.data.after);
+  await deps.notifier.toConnection(connectionId, outcome);
+}
+
 export async function handleDefaultMessage(
   deps: ConnectionServiceDependencies,
   connectionId: string,
@@ -159,7 +186,9 @@ export async function handleDefaultMessage(
   await deps.notifier.toConnection(
     connectionId,
     errorReply(
-      message === undefined ? 'messages must be JSON objects' : 'unknown action; send {"action":"subscribe",…} or {"action":"ping"}',
+      message === undefined
+        ? 'messages must be JSON objects'
+        : 'unknown action; send {"action":"subscribe",…}, {"action":"resume","after":<seq>} or {"action":"ping"}',
     ),
   );
 }

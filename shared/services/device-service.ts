@@ -9,15 +9,11 @@ import { DEVICES } from '../domain/patient-access.ts';
 import { getDevice, getDeviceBySerial, listDevicesOfPatient, pairDevice, unpairDevice, updateDevice } from '../data/device-store.ts';
 import type { TableClient } from '../data/table-client.ts';
 import type { Notifier } from '../realtime/connection-notifier.ts';
-import { raiseAlert } from './alert-service.ts';
+import { type AlertRaisingDependencies, raiseAlert } from './alert-service.ts';
 import { requirePatientAccess } from './patient-access-check.ts';
 
-export interface DeviceServiceDependencies {
-  table: TableClient;
-  notifier: Notifier;
-  requestId?: string;
-  now?: () => Date;
-}
+/** A low battery raises an alert, so the device routes need what raising one does. */
+export type DeviceServiceDependencies = AlertRaisingDependencies;
 
 export type PublicDevice = Omit<Device, 'orgId'>;
 

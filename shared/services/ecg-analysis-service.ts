@@ -20,17 +20,12 @@ import { commitChunkAnalysis, getAnalysisState, getChunk, getRecording, type Ana
 import type { TableClient } from '../data/table-client.ts';
 import { getUser } from '../data/user-store.ts';
 import type { Notifier } from '../realtime/connection-notifier.ts';
-import { raiseAlert } from './alert-service.ts';
+import { type AlertRaisingDependencies, raiseAlert } from './alert-service.ts';
 import { pushToWatchers } from './care-team-push.ts';
 import { ECG_NEED } from '../domain/consent.ts';
 import { resolvePatientThreshold } from './threshold-service.ts';
 
-export interface EcgAnalysisDependencies {
-  table: TableClient;
-  notifier: Notifier;
-  /** The invocation, for the audit entries of what it pushes. */
-  requestId?: string;
-  now?: () => Date;
+export interface EcgAnalysisDependencies extends AlertRaisingDependencies {
   logger?: Logger;
 }
 

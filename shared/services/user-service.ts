@@ -10,7 +10,7 @@ import { PAGE_LIMITS } from '../domain/paging.ts';
 import { passwordProblems } from '../domain/password-policy.ts';
 import { mayChangeRole, mayCreate, type Role, withArticle } from '../domain/roles.ts';
 import { assertUserAccess } from '../domain/user-access.ts';
-import type { User } from '../domain/user.ts';
+import { mergeNotifyPreferences, type NotifyChange, type User } from '../domain/user.ts';
 import { getMembership, listPatientIdsOf, listPatientIdsOfPage, removeMember } from '../data/care-team-store.ts';
 import type { CursorCodec } from '../data/paging-cursor.ts';
 import type { TableClient } from '../data/table-client.ts';
@@ -193,7 +193,8 @@ export async function getUserAs(deps: Pick<UserServiceDependencies, 'table'>, ca
   return publicUser(await userFor(deps, caller, userId, 'read'));
 }
 
-export interface UserChanges extends ProfileChanges {
+export interface UserChanges extends Omit<ProfileChanges, 'notify'> {
+  notify?: NotifyChange;
   role?: Role;
 }
 
@@ -223,9 +224,14 @@ export async function updateUserAs(
   changes: UserChanges,
 ): Promise<PublicUser> {
   const user = await userFor(deps, caller, userId, 'edit');
-  const { role, ...profile } = changes;
+  const { role, notify, ...profile } = changes;
+  // Where someone is reached outside the app is theirs alone to say.
+  if (notify !== undefined && caller.userId !== userId) throw new ForbiddenError('only the user sets how they are notified');
   if (role !== undefined) await applyRoleChange(deps, caller, user, role);
-  const updated = await updateProfile(deps.table, userId, profile);
+  const updated = await updateProfile(deps.table, userId, {
+    ...profile,
+    ...(notify === undefined ? {} : { notify: mergeNotifyPreferences(user.notify, notify) }),
+  });
   if (!updated) throw new NotFoundError(`user ${userId} not found`);
   return publicUser(updated);
 }

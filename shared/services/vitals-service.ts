@@ -37,17 +37,13 @@ import {
   VitalsLimitError,
 } from '../data/vitals-store.ts';
 import type { Notifier } from '../realtime/connection-notifier.ts';
-import { raiseAlert } from './alert-service.ts';
+import { type AlertRaisingDependencies, raiseAlert } from './alert-service.ts';
 import { pairedDevicesOf } from './device-service.ts';
 import { requirePatientAccess } from './patient-access-check.ts';
 import { resolvePatientThresholds } from './threshold-service.ts';
 
-export interface VitalsServiceDependencies {
-  table: TableClient;
-  notifier: Notifier;
+export interface VitalsServiceDependencies extends AlertRaisingDependencies {
   cursors: CursorCodec;
-  requestId?: string;
-  now?: () => Date;
 }
 
 const HOUR_MS = 3_600_000;

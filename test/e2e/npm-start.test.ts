@@ -19,8 +19,8 @@ beforeAll(async () => {
   const tmpRoot = join(REPO_ROOT, '.vitest-tmp');
   await mkdir(tmpRoot, { recursive: true });
   dataDir = await mkdtemp(join(tmpRoot, 'npm-start-'));
-  ports = await freePorts(5);
-  const [http, ws, dynamo, sqs, cognito] = ports.map(String);
+  ports = await freePorts(6);
+  const [http, ws, dynamo, sqs, cognito, services] = ports.map(String);
   env = {
     ...process.env,
     VIGIL_LOCAL_DIR: dataDir,
@@ -29,6 +29,7 @@ beforeAll(async () => {
     VIGIL_DYNAMODB_PORT: dynamo,
     VIGIL_SQS_PORT: sqs,
     VIGIL_COGNITO_PORT: cognito,
+    VIGIL_SERVICES_PORT: services,
   };
 });
 

@@ -37,6 +37,7 @@ export interface SynthesizedVigil {
 export const ECG_RETENTION_DAYS = 30;
 export const RECORDING_IDLE_SECONDS = 5400;
 export const CORS_ORIGINS = ['https://app.example.org'];
+export const ALERT_EMAIL_FROM = 'alerts@clinic.example.org';
 
 export function synthesizeVigil(options: { bundle?: boolean; corsOrigins?: readonly string[] } = {}): SynthesizedVigil {
   const app = new App(options.bundle ? {} : { context: { 'aws:cdk:bundling-stacks': [] } });
@@ -44,6 +45,7 @@ export function synthesizeVigil(options: { bundle?: boolean; corsOrigins?: reado
     ecgRetentionDays: ECG_RETENTION_DAYS,
     recordingIdleSeconds: RECORDING_IDLE_SECONDS,
     corsOrigins: options.corsOrigins ?? CORS_ORIGINS,
+    alertEmailFrom: ALERT_EMAIL_FROM,
   });
   const template = Template.fromStack(stack);
   const resources = template.toJSON().Resources as Record<string, Resource>;

@@ -7,6 +7,7 @@ import { closeRecording, createRecording, getRecording, listChunkAnalyses, putCh
 import { queryPatientAlerts } from '../../shared/data/alert-store.ts';
 import { advanceRecordingAnalysis, ANALYSIS_TIME_RESERVE_MS } from '../../shared/services/ecg-analysis-service.ts';
 import { regularRhythmEcg } from '../../shared/ecg/synthetic-ecg.ts';
+import { recordingAlertDelivery } from '../support/fake-alert-delivery.ts';
 import { recordingNotifier } from '../support/fake-notifier.ts';
 import { storedClinician, storedPatient } from './support/people.ts';
 import { testTable } from './support/table.ts';
@@ -59,11 +60,11 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
     const { notifier, pushes } = recordingNotifier();
     for (const seq of [2, 0, 0, 3, 1, 5, 2, 4]) {
       await putChunk(table, recordingId, seq, chunks[seq]!, 2_000_000_000, new Date().toISOString());
-      await advanceRecordingAnalysis({ table, notifier }, recordingId);
+      await advanceRecordingAnalysis({ table, notifier, ...recordingAlertDelivery() }, recordingId);
     }
     expect((await getRecording(table, recordingId))?.chunksAnalyzed).toBe(6);
     await setChunkCount(table, recordingId, 6);
-    expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toMatchObject({ finished: true });
+    expect(await advanceRecordingAnalysis({ table, notifier, ...recordingAlertDelivery() }, recordingId)).toMatchObject({ finished: true });
 
     expect(await storedBeats(recordingId)).toEqual(whole.beats);
     const recording = await getRecording(table, recordingId);
@@ -83,14 +84,14 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
     const { recordingId } = await newPatientRecording();
     const { notifier } = recordingNotifier();
     await putChunk(table, recordingId, 1, chunks[1]!, 2_000_000_000, new Date().toISOString());
-    expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toEqual({
+    expect(await advanceRecordingAnalysis({ table, notifier, ...recordingAlertDelivery() }, recordingId)).toEqual({
       analyzedChunks: 0,
       finished: false,
       backlog: false,
       nextSeq: 0,
     });
     await putChunk(table, recordingId, 0, chunks[0]!, 2_000_000_000, new Date().toISOString());
-    expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toEqual({
+    expect(await advanceRecordingAnalysis({ table, notifier, ...recordingAlertDelivery() }, recordingId)).toEqual({
       analyzedChunks: 2,
       finished: false,
       backlog: false,
@@ -104,10 +105,10 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
       const { recordingId } = await newPatientRecording();
       const { notifier, pushes } = recordingNotifier();
       for (const seq of [0, 1, 3]) await putChunk(table, recordingId, seq, chunks[seq]!, 2_000_000_000, new Date().toISOString());
-      expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toMatchObject({ finished: false, nextSeq: 2 });
+      expect(await advanceRecordingAnalysis({ table, notifier, ...recordingAlertDelivery() }, recordingId)).toMatchObject({ finished: false, nextSeq: 2 });
 
       await closeRecording(table, recordingId, status, new Date().toISOString());
-      expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toMatchObject({ finished: true, nextSeq: 2 });
+      expect(await advanceRecordingAnalysis({ table, notifier, ...recordingAlertDelivery() }, recordingId)).toMatchObject({ finished: true, nextSeq: 2 });
 
       const firstTwenty = analyzeRecording(samples.subarray(0, 20 * SAMPLE_RATE), SAMPLE_RATE);
       expect(await storedBeats(recordingId)).toEqual(firstTwenty.beats);
@@ -118,7 +119,7 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
         findings: { beatCount: firstTwenty.beats.length, analyzedSeconds: 20 },
       });
       expect(pushes.filter((push) => push.type === 'ecg.analyzed').at(-1)).toMatchObject({ final: true });
-      expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toMatchObject({ analyzedChunks: 0, finished: true });
+      expect(await advanceRecordingAnalysis({ table, notifier, ...recordingAlertDelivery() }, recordingId)).toMatchObject({ analyzedChunks: 0, finished: true });
     },
   );
 
@@ -128,13 +129,13 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
     for (let seq = 0; seq < 3; seq++) await putChunk(table, recordingId, seq, chunks[seq]!, 2_000_000_000, new Date().toISOString());
     let calls = 0;
     const outOfTimeAfterOne = () => (calls++ === 0 ? 60_000 : ANALYSIS_TIME_RESERVE_MS - 1);
-    expect(await advanceRecordingAnalysis({ table, notifier }, recordingId, outOfTimeAfterOne)).toEqual({
+    expect(await advanceRecordingAnalysis({ table, notifier, ...recordingAlertDelivery() }, recordingId, outOfTimeAfterOne)).toEqual({
       analyzedChunks: 1,
       finished: false,
       backlog: true,
       nextSeq: 1,
     });
-    expect(await advanceRecordingAnalysis({ table, notifier }, recordingId)).toMatchObject({ analyzedChunks: 2 });
+    expect(await advanceRecordingAnalysis({ table, notifier, ...recordingAlertDelivery() }, recordingId)).toMatchObject({ analyzedChunks: 2 });
   });
 
   it('records alerts from ECG measured long ago as historical, paging nobody', async () => {
@@ -143,7 +144,7 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
     const { notifier, pushes } = recordingNotifier();
     for (let seq = 0; seq < 3; seq++) {
       await putChunk(table, recordingId, seq, new Int16Array(10 * SAMPLE_RATE), 2_000_000_000, new Date().toISOString());
-      await advanceRecordingAnalysis({ table, notifier }, recordingId);
+      await advanceRecordingAnalysis({ table, notifier, ...recordingAlertDelivery() }, recordingId);
     }
     const alerts = await queryPatientAlerts(table, patientId, { limit: 10 });
     expect(alerts.map((alert) => [alert.cause, alert.status, alert.historical, alert.count])).toEqual([
@@ -159,7 +160,7 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
     const { notifier, pushes } = recordingNotifier();
     for (let seq = 0; seq < 3; seq++) {
       await putChunk(table, recordingId, seq, new Int16Array(10 * SAMPLE_RATE), 2_000_000_000, new Date().toISOString());
-      await advanceRecordingAnalysis({ table, notifier }, recordingId);
+      await advanceRecordingAnalysis({ table, notifier, ...recordingAlertDelivery() }, recordingId);
     }
     const alerts = await queryPatientAlerts(table, patientId, { limit: 10 });
     expect(alerts.map((alert) => [alert.cause, alert.priority, alert.count])).toEqual([['ecg.signal_quality', 'low', 3]]);

@@ -22,6 +22,11 @@ beforeAll(async () => {
     [ENV.tableName]: inject('tableName'),
     // Nobody is connected, so no push is attempted; the endpoint only has to be configured.
     [ENV.wsManagementEndpoint]: 'http://127.0.0.1:9',
+    // Nor is an alert raised: escalation and mail only have to be configured too.
+    [ENV.escalationGroup]: 'escalations',
+    [ENV.escalatorArn]: 'arn:aws:lambda:us-east-1:000000000000:function:alertEscalator',
+    [ENV.escalationRoleArn]: 'arn:aws:iam::000000000000:role/scheduler',
+    [ENV.alertEmailFrom]: 'alerts@vigil.local',
   });
 });
 

@@ -14,8 +14,7 @@ export function recordingNotifier(): RecordingNotifier {
   return {
     pushes,
     notifier: {
-      toUsers: async (users, message, beforeDelivery) => {
-        await beforeDelivery?.(users);
+      toUserInSequence: async (_user, _seq, message) => {
         pushes.push(message);
         return { delivered: 0, gone: 0 };
       },

@@ -17,7 +17,7 @@ export async function startLocalTwin(options: LocalTwinOptions = {}): Promise<Lo
   const tmpRoot = join(REPO_ROOT, '.vitest-tmp');
   await mkdir(tmpRoot, { recursive: true });
   const dataDir = await mkdtemp(join(tmpRoot, 'twin-'));
-  const [http, ws, dynamoDb, sqs, cognito] = (await freePorts(5)) as [number, number, number, number, number];
+  const [http, ws, dynamoDb, sqs, cognito, services] = (await freePorts(6)) as [number, number, number, number, number, number];
   try {
     const twin = await startTwin({
       queueVisibilityTimeoutSeconds: 1,
@@ -25,7 +25,7 @@ export async function startLocalTwin(options: LocalTwinOptions = {}): Promise<Lo
       ...options,
       dataDir,
       persist: false,
-      ports: { http, ws, dynamoDb, sqs, cognito },
+      ports: { http, ws, dynamoDb, sqs, cognito, services },
     });
     return {
       ...twin,

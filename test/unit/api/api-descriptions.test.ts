@@ -22,7 +22,7 @@ describe('the OpenAPI document', () => {
       expect.arrayContaining(['Problem', 'GatewayError', 'Alert', 'Recording', 'User', 'Tokens']),
     );
     const alerts = document.paths['/v1/alerts']?.['get'];
-    expect(alerts?.['x-vigil-roles']).toEqual(['clinician']);
+    expect(alerts?.['x-vigil-roles']).toEqual(['clinician', 'caregiver', 'patient']);
     expect(alerts?.description).toContain('clinician');
   });
 });

@@ -6,7 +6,7 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -38,6 +38,7 @@ describe('connection notifier', () => {
 
   it('removes exactly the connection that answered 410 and still delivers to the others', async () => {
     dynamo.on(QueryCommand).resolves({ Items: [{ connectionId: 'alive' }, { connectionId: 'dead' }] });
+    dynamo.on(UpdateCommand).resolves({});
     dynamo.on(GetCommand).resolves({});
     dynamo.on(DeleteCommand).resolves({});
     management.on(PostToConnectionCommand, { ConnectionId: 'alive' }).resolves({});
@@ -46,7 +47,7 @@ describe('connection notifier', () => {
       .rejects(new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } }));
 
     const notifier = createNotifier(table(), poster(), new Logger());
-    const result = await notifier.toUsers(['clinician-1'], pong);
+    const result = await notifier.toUserInSequence('clinician-1', 7, pong);
 
     expect(result).toEqual({ delivered: 1, gone: 1 });
     const deleted = dynamo.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key);
@@ -66,6 +67,7 @@ describe('connection notifier', () => {
       return true;
     });
     dynamo.on(QueryCommand).resolves({ Items: [{ connectionId: 'flaky' }, { connectionId: 'alive' }] });
+    dynamo.on(UpdateCommand).resolves({});
     management.on(PostToConnectionCommand, { ConnectionId: 'flaky' }).rejects(new Error('throttled'));
     management.on(PostToConnectionCommand, { ConnectionId: 'alive' }).resolves({});
 
@@ -73,7 +75,7 @@ describe('connection notifier', () => {
     const requestId = randomUUID();
     logger.addContext(lambdaContext({ awsRequestId: requestId }));
     const notifier = createNotifier(table(), poster(), logger);
-    expect(await notifier.toUsers(['clinician-1'], pong)).toEqual({ delivered: 1, gone: 0 });
+    expect(await notifier.toUserInSequence('clinician-1', 7, pong)).toEqual({ delivered: 1, gone: 0 });
     expect(dynamo.commandCalls(DeleteCommand)).toHaveLength(0);
 
     const warning = lines

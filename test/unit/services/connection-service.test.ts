@@ -10,7 +10,7 @@ import { callerFromContext, handleDefaultMessage, subscribe } from '../../../sha
 function replies() {
   const sent: ServerMessage[] = [];
   const notifier: Notifier = {
-    toUsers: async () => ({ delivered: 0, gone: 0 }),
+    toUserInSequence: async () => ({ delivered: 0, gone: 0 }),
     toPatientSubscribers: async () => ({ delivered: 0, gone: 0 }),
     toConnection: async (_id, message) => {
       sent.push(message);

@@ -1,0 +1,81 @@
+// Escalation: when a high-priority alert's time comes and nobody has acknowledged it, it is
+// marked escalated (once) and the patient's clinicians and the organisation's admins are told,
+// in the app and outside it. Invoked by the alert's one-time schedule.
+import type { Actor } from '../audit/audit-entries.ts';
+import type { Alert } from '../domain/alert.ts';
+import { isDueForEscalation } from '../domain/escalation.ts';
+import { getAlert, markEscalated } from '../data/alert-store.ts';
+import { listCareTeam } from '../data/care-team-store.ts';
+import type { TableClient } from '../data/table-client.ts';
+import { listUsersByRole } from '../data/user-store.ts';
+import type { OutsideAppSender } from '../messaging/outside-app-sender.ts';
+import type { Notifier } from '../realtime/connection-notifier.ts';
+import { alertViewFor } from './alert-service.ts';
+import { notifyAbout } from './notification-service.ts';
+import { deliverOutsideApp } from './outside-app-delivery.ts';
+
+export interface EscalationDependencies {
+  table: TableClient;
+  notifier: Notifier;
+  outsideApp: OutsideAppSender;
+  requestId?: string;
+  now?: () => Date;
+  onOutsideAppFailure?: (channel: string, error: unknown) => void;
+}
+
+/** A schedule may fire a moment before the instant it names; that is still on time. */
+const EARLY_FIRING_TOLERANCE_MS = 5_000;
+
+/** The admins an escalation reaches: an organisation has a handful, so the first page is all of them. */
+const MAX_ESCALATION_ADMINS = 100;
+
+export type EscalationOutcome = 'escalated' | 'not-found' | 'not-due';
+
+async function escalationAudience(table: TableClient, alert: Alert): Promise<Actor[]> {
+  const [team, admins] = await Promise.all([
+    listCareTeam(table, alert.patientId),
+    listUsersByRole(table, alert.orgId, 'admin', MAX_ESCALATION_ADMINS),
+  ]);
+  const clinicians = team
+    .filter((member) => member.memberRole === 'clinician')
+    .map((member): Actor => ({ userId: member.memberId, orgId: member.orgId, role: 'clinician' }));
+  const enabledAdmins = admins
+    .filter((admin) => admin.disabledAt === undefined)
+    .map((admin): Actor => ({ userId: admin.userId, orgId: admin.orgId, role: 'admin' }));
+  return [...clinicians, ...enabledAdmins];
+}
+
+export async function escalateAlert(deps: EscalationDependencies, alertId: string): Promise<EscalationOutcome> {
+  const now = deps.now?.() ?? new Date();
+  const alert = await getAlert(deps.table, alertId);
+  if (!alert) return 'not-found';
+  // Acknowledged, resolved or already escalated: nothing to do, which is how acknowledging stops it.
+  if (!isDueForEscalation(alert, new Date(now.getTime() + EARLY_FIRING_TOLERANCE_MS))) return 'not-due';
+  const escalated = await markEscalated(deps.table, alertId, now.toISOString());
+  if (!escalated) return 'not-due';
+  const audience = await escalationAudience(deps.table, escalated);
+  await notifyAbout(
+    deps,
+    escalated.patientId,
+    audience.map((recipient) => ({
+      recipient,
+      message: (seq: number) => ({
+        type: 'alert.escalated' as const,
+        seq,
+        alertId: escalated.alertId,
+        patientId: escalated.patientId,
+        priority: escalated.priority,
+        escalatedAt: now.toISOString(),
+        // Admins run the organisation's people, not its patients' health: they learn that, not what.
+        ...(recipient.role === 'clinician' ? { alert: alertViewFor(escalated, 'clinician') } : {}),
+      }),
+    })),
+    escalated.alertId,
+  );
+  await deliverOutsideApp(
+    { table: deps.table, sender: deps.outsideApp, ...(deps.onOutsideAppFailure ? { onFailure: deps.onOutsideAppFailure } : {}) },
+    audience.map((recipient) => recipient.userId),
+    'escalation',
+  );
+  return 'escalated';
+}

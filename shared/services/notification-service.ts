@@ -1,0 +1,211 @@
+// Notifications: every alert push is stored for its recipient under the next number of their
+// own sequence, then pushed with that number. A person reads them back as a list, marks them
+// read, and a reconnecting client has what it missed replayed in order.
+import type { NotificationMessage, ServerMessage } from '../api/websocket-messages.ts';
+import { type Actor, pushEntries } from '../audit/audit-entries.ts';
+import type { Caller } from '../domain/caller.ts';
+import { ValidationError } from '../domain/errors.ts';
+import { MAX_REPLAYED_NOTIFICATIONS, type Notification } from '../domain/notification.ts';
+import { PAGE_LIMITS } from '../domain/paging.ts';
+import { writeAuditEntries } from '../data/audit-store.ts';
+import { beginReplay, endReplay, replayMisses } from '../data/connection-store.ts';
+import {
+  countUnread,
+  lastSeq,
+  markRead,
+  markReadUpTo,
+  nextSeq,
+  notificationsAfter,
+  putNotification,
+  queryNotifications,
+} from '../data/notification-store.ts';
+import type { CursorCodec } from '../data/paging-cursor.ts';
+import type { TableClient } from '../data/table-client.ts';
+import type { Notifier } from '../realtime/connection-notifier.ts';
+
+export interface NotifyDependencies {
+  table: TableClient;
+  notifier: Notifier;
+  /** The invocation the push happens in, for its audit entries. */
+  requestId?: string;
+  now?: () => Date;
+}
+
+/** Whom to tell, and what: the message is built once the recipient's number is known. */
+export interface NotificationFor {
+  recipient: Actor;
+  message: (seq: number) => NotificationMessage;
+}
+
+/**
+ * Tells each recipient about a patient's alert: the audit trail first (nobody learns of a
+ * patient's data without a record of it), then each notification stored under its number, then
+ * pushed to the recipient's live connections. Answers what was stored, per recipient.
+ */
+export async function notifyAbout(
+  deps: NotifyDependencies,
+  patientId: string,
+  notifications: readonly NotificationFor[],
+  objectId?: string,
+): Promise<Array<{ recipient: Actor; seq: number; message: NotificationMessage }>> {
+  if (notifications.length === 0) return [];
+  const at = (deps.now?.() ?? new Date()).toISOString();
+  const byType = new Map<string, Actor[]>();
+  for (const { recipient, message } of notifications) {
+    const type = message(0).type;
+    byType.set(type, [...(byType.get(type) ?? []), recipient]);
+  }
+  await writeAuditEntries(
+    deps.table,
+    [...byType].flatMap(([messageType, recipients]) =>
+      pushEntries({
+        recipients,
+        messageType,
+        patientId,
+        ...(objectId === undefined ? {} : { objectId }),
+        requestId: deps.requestId ?? 'unknown',
+        at,
+      }),
+    ),
+  );
+  return Promise.all(
+    notifications.map(async ({ recipient, message: build }) => {
+      const seq = await nextSeq(deps.table, recipient.userId);
+      const message = build(seq);
+      await putNotification(deps.table, { userId: recipient.userId, seq, createdAt: at, message });
+      await deps.notifier.toUserInSequence(recipient.userId, seq, message);
+      return { recipient, seq, message };
+    }),
+  );
+}
+
+export interface NotificationDependencies {
+  table: TableClient;
+  cursors: CursorCodec;
+  now?: () => Date;
+}
+
+/** A notification as its owner reads it: what was pushed, when, and whether it was read. */
+export function publicNotification(notification: Notification) {
+  return {
+    ...(notification.message as NotificationMessage),
+    seq: notification.seq,
+    createdAt: notification.createdAt,
+    read: notification.readAt !== undefined,
+    ...(notification.readAt === undefined ? {} : { readAt: notification.readAt }),
+  };
+}
+
+export interface NotificationListRequest {
+  unread?: boolean;
+  limit?: number;
+  cursor?: string;
+}
+
+/** The caller's own notifications, newest first; only unread ones when asked. */
+export async function listNotifications(deps: NotificationDependencies, caller: Caller, request: NotificationListRequest) {
+  const unread = request.unread === true;
+  const scope = `notifications|${caller.userId}|${unread}`;
+  const before = request.cursor === undefined ? undefined : Number(deps.cursors.decode(request.cursor, scope));
+  const page = await queryNotifications(deps.table, caller.userId, {
+    unread,
+    limit: request.limit ?? PAGE_LIMITS.default,
+    ...(before === undefined ? {} : { before }),
+  });
+  return {
+    items: page.items.map(publicNotification),
+    ...(page.nextBefore === undefined ? {} : { nextCursor: deps.cursors.encode(String(page.nextBefore), scope) }),
+  };
+}
+
+export async function unreadCount(deps: Pick<NotificationDependencies, 'table'>, caller: Caller) {
+  const [unread, last] = await Promise.all([countUnread(deps.table, caller.userId), lastSeq(deps.table, caller.userId)]);
+  return { unread, lastSeq: last };
+}
+
+export type MarkReadRequest = { upToSeq: number } | { seqs: number[] };
+
+/** Marks the caller's own notifications read, by number; numbers of nothing unread are fine. */
+export async function markNotificationsRead(deps: Pick<NotificationDependencies, 'table' | 'now'>, caller: Caller, request: MarkReadRequest) {
+  const at = (deps.now?.() ?? new Date()).toISOString();
+  const marked =
+    'upToSeq' in request
+      ? await markReadUpTo(deps.table, caller.userId, request.upToSeq, at)
+      : await markRead(deps.table, caller.userId, request.seqs, at);
+  return { marked, unread: await countUnread(deps.table, caller.userId) };
+}
+
+export interface ReplayDependencies {
+  table: TableClient;
+  notifier: Notifier;
+}
+
+/** How many stored notifications one query of a replay reads. */
+const REPLAY_PAGE = 100;
+
+/**
+ * Replays to one connection what its user was sent after `after`, in order, then hands the
+ * connection back to live pushes. While the replay runs, pushes leave their notification to it
+ * (connection-store: claimLiveDelivery); before handing back it checks that none was left since
+ * it last looked, and looks again if one was. Notifications the connection was already sent live
+ * are skipped. Answers the `resumed` message, or an error message.
+ */
+export async function replayNotifications(
+  deps: ReplayDependencies,
+  connectionId: string,
+  userId: string,
+  after: number,
+): Promise<ServerMessage> {
+  const through = await lastSeq(deps.table, userId);
+  if (after > through) {
+    return { type: 'error', message: `after ${after} is beyond your latest notification, ${through}; resume after a number you were sent` };
+  }
+  const replay = await beginReplay(deps.table, connectionId);
+  if (!replay) return { type: 'error', message: 'a resume is already running on this connection' };
+  const sent = new Set(replay.liveSeqs);
+  let misses = replay.misses;
+  let replayed = 0;
+  let firstKept: number | undefined;
+  let from = after;
+  for (;;) {
+    let highest = from;
+    for (;;) {
+      const page = await notificationsAfter(deps.table, userId, highest, REPLAY_PAGE);
+      for (const notification of page) {
+        firstKept ??= notification.seq;
+        if (sent.has(notification.seq) || replayed >= MAX_REPLAYED_NOTIFICATIONS) continue;
+        if (!(await deps.notifier.toConnection(connectionId, notification.message as ServerMessage))) {
+          return { type: 'error', message: 'the connection closed during the replay' };
+        }
+        sent.add(notification.seq);
+        replayed++;
+      }
+      highest = page.at(-1)?.seq ?? highest;
+      if (page.length < REPLAY_PAGE) break;
+    }
+    if (await endReplay(deps.table, connectionId, misses)) break;
+    misses = await replayMisses(deps.table, connectionId);
+    // A push numbered below one already replayed may have been stored after this look: look
+    // again from the first number not yet sent (numbers skipped for good only cost a re-read).
+    from = firstUnsent(sent, firstKept ?? after, highest);
+  }
+  const complete = replayed < MAX_REPLAYED_NOTIFICATIONS && allSent(sent, after, through);
+  return { type: 'resumed', after, replayed, through, complete };
+}
+
+function firstUnsent(sent: ReadonlySet<number>, from: number, to: number): number {
+  for (let seq = from; seq <= to; seq++) if (!sent.has(seq)) return seq - 1;
+  return to;
+}
+
+function allSent(sent: ReadonlySet<number>, after: number, through: number): boolean {
+  for (let seq = after + 1; seq <= through; seq++) if (!sent.has(seq)) return false;
+  return true;
+}
+
+/** Refuses a read request that is neither form. */
+export function assertReadRequest(request: Partial<{ upToSeq: number; seqs: number[] }>): MarkReadRequest {
+  if (request.upToSeq !== undefined) return { upToSeq: request.upToSeq };
+  if (request.seqs !== undefined) return { seqs: request.seqs };
+  throw new ValidationError('give upToSeq or seqs', [{ path: 'body', message: 'give upToSeq or seqs' }]);
+}
