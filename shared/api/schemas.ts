@@ -11,6 +11,7 @@ import { ConsentScopeName, ConsentScopes } from '../domain/consent.ts';
 import { TimeZone } from '../domain/time-zone.ts';
 import { VITALS_LIMITS, VitalSampleInput } from '../domain/vital-sample.ts';
 import { ECG_LIMITS, EcgLead, Recording as RecordingEntity } from '../domain/ecg-recording.ts';
+import { ESCALATION_DELAY_SECONDS } from '../domain/escalation.ts';
 import { Email, Id } from '../domain/identifiers.ts';
 import { METRIC_DECIMAL_PLACES, MetricName } from '../domain/metrics.ts';
 import { PAGE_LIMITS } from '../domain/paging.ts';
@@ -158,6 +159,10 @@ export const ThresholdRequest = z
     /** How far back inside the limit a value must come before the breach clears. */
     deadBand: boundedDecimal({ min: 0, max: 1_000_000, places: METRIC_DECIMAL_PLACES }).optional(),
     priority: Priority.optional(),
+    /** A high-priority alert from this threshold escalates when nobody acknowledges it this long. */
+    escalateAfterSeconds: boundedInteger(ESCALATION_DELAY_SECONDS.min, ESCALATION_DELAY_SECONDS.max)
+      .optional()
+      .meta({ description: `seconds, default ${ESCALATION_DELAY_SECONDS.default}` }),
   })
   .refine((t) => t.min !== undefined || t.max !== undefined, { message: 'give min, max or both', path: ['max'] })
   .meta({ id: 'ThresholdRequest' });

@@ -98,10 +98,11 @@ async function repeatOpenAlert(table: TableClient, draft: AlertDraft): Promise<A
   };
   const updated = await updateIfConditionHolds(table, {
     Key: alertKeys.alert(guardedAlertId(guard)),
-    UpdateExpression: ['SET #count = #count + :one, lastSeenAt = :seen, message = :message', ...Object.keys(latest).map((field) => `${field} = :${field}`)].join(', '),
+    UpdateExpression: ['SET #count = #count + :one, lastSeenAt = :seen, message = :message', ...Object.keys(latest).map((field) => `#${field} = :${field}`)].join(', '),
     // Resolved in the meantime: the repeat belongs to a new alert instead.
     ConditionExpression: 'attribute_exists(pk) AND #status <> :resolved',
-    ExpressionAttributeNames: { '#count': 'count', '#status': 'status' },
+    // Named, not written: "location" is one of DynamoDB's reserved words.
+    ExpressionAttributeNames: { '#count': 'count', '#status': 'status', ...Object.fromEntries(Object.keys(latest).map((field) => [`#${field}`, field])) },
     ExpressionAttributeValues: {
       ':one': 1,
       ':seen': draft.firstSeenAt,

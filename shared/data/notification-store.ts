@@ -105,8 +105,12 @@ export async function notificationsAfter(table: TableClient, userId: string, aft
   const { Items = [] } = await table.doc.send(
     new QueryCommand({
       TableName: table.tableName,
-      KeyConditionExpression: 'pk = :pk AND sk > :after',
-      ExpressionAttributeValues: { ':pk': notificationKeys.partition(userId), ':after': notificationKeys.notification(userId, after).sk },
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+      ExpressionAttributeValues: {
+        ':pk': notificationKeys.partition(userId),
+        ':first': notificationKeys.notification(userId, after + 1).sk,
+        ':last': notificationKeys.notification(userId, Number.MAX_SAFE_INTEGER).sk,
+      },
       ConsistentRead: true,
       Limit: limit,
     }),

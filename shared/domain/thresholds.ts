@@ -111,6 +111,7 @@ export function completeThreshold(request: Partial<ThresholdLimits>): ThresholdL
     minDurationSeconds: request.minDurationSeconds ?? THRESHOLD_DEFAULTS.minDurationSeconds,
     deadBand: request.deadBand ?? THRESHOLD_DEFAULTS.deadBand,
     priority: request.priority ?? THRESHOLD_DEFAULTS.priority,
+    escalateAfterSeconds: request.escalateAfterSeconds ?? ESCALATION_DELAY_SECONDS.default,
   };
 }
 

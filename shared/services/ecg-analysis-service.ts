@@ -101,7 +101,7 @@ async function raiseChunkAlerts(
       message: candidate.message,
       firstSeenAt: candidate.seenAt,
       recordingId: recording.recordingId,
-      ...(candidate.metric ? { metric: candidate.metric } : {}),
+      ...(candidate.metric ? { metric: candidate.metric, escalateAfterSeconds: threshold?.escalateAfterSeconds } : {}),
       ...(candidate.value === undefined ? {} : { firstValue: candidate.value }),
       ...(candidate.limit === undefined ? {} : { limit: candidate.limit }),
     });

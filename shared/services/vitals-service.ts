@@ -10,7 +10,7 @@ import { localPeriods } from '../domain/local-time.ts';
 import { METRIC_NAMES, METRICS, type Metric } from '../domain/metrics.ts';
 import { PAGE_LIMITS } from '../domain/paging.ts';
 import { READ_ANY, readingOf, UPLOAD } from '../domain/patient-access.ts';
-import type { Threshold } from '../domain/thresholds.ts';
+import type { Threshold, ThresholdLimits } from '../domain/thresholds.ts';
 import type { User } from '../domain/user.ts';
 import { thresholdCause, thresholdMessage } from '../domain/alert-rules.ts';
 import {
@@ -77,7 +77,7 @@ async function raiseBreach(
   patient: User,
   metric: Metric,
   breach: VitalBreach,
-  priority: 'high' | 'medium' | 'low',
+  threshold: Pick<ThresholdLimits, 'priority'> & { escalateAfterSeconds?: number | undefined },
 ) {
   const seenAt = new Date(breach.at).toISOString();
   await raiseAlert(deps, {
@@ -85,7 +85,8 @@ async function raiseBreach(
     orgId: patient.orgId,
     cause: thresholdCause(metric, breach.direction),
     metric,
-    priority,
+    priority: threshold.priority,
+    escalateAfterSeconds: threshold.escalateAfterSeconds,
     message: thresholdMessage(metric, breach.direction, breach.value, breach.limit),
     firstValue: breach.value,
     limit: breach.limit,
@@ -126,7 +127,7 @@ async function judgeMetric(
       : [];
     const judged = judgeVitalSamples(threshold, samples, state ?? INITIAL_VITAL_RULE_STATE, storedAround);
     if (await saveRuleState(deps.table, patient.userId, metric, judged.state, version)) {
-      for (const breach of judged.breaches) await raiseBreach(deps, patient, metric, breach, threshold.priority);
+      for (const breach of judged.breaches) await raiseBreach(deps, patient, metric, breach, threshold);
       return;
     }
     if (attempt >= 4) throw new Error(`the alert judgement of ${metric} kept changing under this batch; retry it`);
