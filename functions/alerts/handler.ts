@@ -22,7 +22,8 @@ export const handler = httpFunction(
     'POST /v1/alerts/{alertId}/resolve': async (request) => resolve(dependencies(request), request.caller, request.params.alertId),
     'POST /v1/patients/{patientId}/sos': async (request) =>
       callSos(dependencies(request), request.caller, request.params.patientId, request.body ?? {}),
-    'POST /v1/patients/{patientId}/sos/cancel': async (request) => cancelSos(dependencies(request), request.caller, request.params.patientId),
+    'POST /v1/patients/{patientId}/sos/cancel': async (request) =>
+      cancelSos(dependencies(request), request.caller, request.params.patientId),
   },
   signedInRoutes,
 );

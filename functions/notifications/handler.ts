@@ -2,12 +2,7 @@ import { cursorCodecFromEnv } from '../../shared/data/paging-cursor.ts';
 import { tableClientFromEnv } from '../../shared/data/table-client.ts';
 import { httpFunction } from '../../shared/http/http-function.ts';
 import { signedInRoutes } from '../../shared/services/caller-lookup.ts';
-import {
-  assertReadRequest,
-  listNotifications,
-  markNotificationsRead,
-  unreadCount,
-} from '../../shared/services/notification-service.ts';
+import { assertReadRequest, listNotifications, markNotificationsRead, unreadCount } from '../../shared/services/notification-service.ts';
 
 const dependencies = () => ({ table: tableClientFromEnv(), cursors: cursorCodecFromEnv() });
 

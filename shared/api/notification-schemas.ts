@@ -13,7 +13,12 @@ export const NotificationListQuery = z.strictObject({
 export const MarkNotificationsReadRequest = z
   .strictObject({
     upToSeq: NotificationSeq.optional().meta({ description: 'every notification numbered up to and including this' }),
-    seqs: z.array(NotificationSeq).min(1).max(MAX_READ_SEQS).optional().meta({ description: `these, at most ${MAX_READ_SEQS}` }),
+    seqs: z
+      .array(NotificationSeq)
+      .min(1)
+      .max(MAX_READ_SEQS)
+      .optional()
+      .meta({ description: `these, at most ${MAX_READ_SEQS}` }),
   })
   .refine((request) => (request.upToSeq === undefined) !== (request.seqs === undefined), { message: 'give upToSeq or seqs, not both' })
   .meta({ id: 'MarkNotificationsReadRequest' });
@@ -25,7 +30,11 @@ export const UnreadCount = z
   .meta({ id: 'UnreadCount' });
 const Stored = { createdAt: Timestamp, read: z.boolean(), readAt: Timestamp.optional() };
 export const Notification = z
-  .discriminatedUnion('type', [AlertCreatedMessage.extend(Stored), AlertUpdatedMessage.extend(Stored), AlertEscalatedMessage.extend(Stored)])
+  .discriminatedUnion('type', [
+    AlertCreatedMessage.extend(Stored),
+    AlertUpdatedMessage.extend(Stored),
+    AlertEscalatedMessage.extend(Stored),
+  ])
   .meta({ id: 'Notification', description: 'A push as it was sent (same seq), with when and whether it was read' });
 export const NotificationPage = z
   .strictObject({ items: z.array(Notification), nextCursor: z.string().optional() })

@@ -521,8 +521,7 @@ export const ROUTES = [
     function: 'alerts',
     auth: 'jwt',
     roles: ['clinician', 'caregiver', 'patient'],
-    summary:
-      "Alerts, newest first: clinicians their patients', caregivers those their consent covers, patients their own; filters combine",
+    summary: "Alerts, newest first: clinicians their patients', caregivers those their consent covers, patients their own; filters combine",
     query: s.AlertListQuery,
     successStatus: 200,
     response: s.AlertPage,

@@ -341,7 +341,9 @@ export const AlertListQuery = z.strictObject({
   ...PageQuery,
 });
 export const AlertNoteRequest = z
-  .strictObject({ text: multiLineText(ALERT_NOTE_MAX_LENGTH).meta({ description: `at most ${ALERT_NOTE_MAX_LENGTH} characters; line breaks kept` }) })
+  .strictObject({
+    text: multiLineText(ALERT_NOTE_MAX_LENGTH).meta({ description: `at most ${ALERT_NOTE_MAX_LENGTH} characters; line breaks kept` }),
+  })
   .meta({ id: 'AlertNoteRequest' });
 
 export const SosRequest = z
@@ -350,7 +352,9 @@ export const SosRequest = z
       .strictObject({
         lat: boundedDecimal({ min: -90, max: 90, places: 7 }),
         lon: boundedDecimal({ min: -180, max: 180, places: 7 }),
-        accuracyM: boundedDecimal({ min: 0, max: 100_000, places: 1 }).meta({ description: "the phone's own estimate of its error, in metres" }),
+        accuracyM: boundedDecimal({ min: 0, max: 100_000, places: 1 }).meta({
+          description: "the phone's own estimate of its error, in metres",
+        }),
       })
       .optional(),
     message: singleLineText(SOS_MESSAGE_MAX_LENGTH).optional(),

@@ -25,12 +25,10 @@ const Seq = NotificationSeq.meta({
   description: "this notification's number in the recipient's own sequence, which only rises; resume after the last one seen",
 });
 
-export const ResumeMessage = z
-  .strictObject({ action: z.literal('resume'), after: Seq })
-  .meta({
-    id: 'ResumeMessage',
-    description: `Send me, in order, the notifications numbered above \`after\` (those missed while disconnected; kept ${NOTIFICATION_RETENTION_DAYS} days, at most ${MAX_REPLAYED_NOTIFICATIONS} per resume), then carry on live, without a gap or a repeat. \`after\`: 0 for everything kept`,
-  });
+export const ResumeMessage = z.strictObject({ action: z.literal('resume'), after: Seq }).meta({
+  id: 'ResumeMessage',
+  description: `Send me, in order, the notifications numbered above \`after\` (those missed while disconnected; kept ${NOTIFICATION_RETENTION_DAYS} days, at most ${MAX_REPLAYED_NOTIFICATIONS} per resume), then carry on live, without a gap or a repeat. \`after\`: 0 for everything kept`,
+});
 
 export const ClientMessages = { subscribe: SubscribeMessage, ping: PingMessage, resume: ResumeMessage } as const;
 
@@ -38,9 +36,10 @@ export const AlertCreatedMessage = z
   .strictObject({ type: z.literal('alert.created'), seq: Seq, alert: Alert })
   .meta({ id: 'AlertCreatedMessage', description: "A new alert on one of the recipient's patients (also stored as a notification)" });
 
-export const AlertUpdatedMessage = z
-  .strictObject({ type: z.literal('alert.updated'), seq: Seq, alert: Alert })
-  .meta({ id: 'AlertUpdatedMessage', description: 'An open alert repeated, or was acknowledged or resolved (also stored as a notification)' });
+export const AlertUpdatedMessage = z.strictObject({ type: z.literal('alert.updated'), seq: Seq, alert: Alert }).meta({
+  id: 'AlertUpdatedMessage',
+  description: 'An open alert repeated, or was acknowledged or resolved (also stored as a notification)',
+});
 
 export const AlertEscalatedMessage = z
   .strictObject({

@@ -98,11 +98,18 @@ async function repeatOpenAlert(table: TableClient, draft: AlertDraft): Promise<A
   };
   const updated = await updateIfConditionHolds(table, {
     Key: alertKeys.alert(guardedAlertId(guard)),
-    UpdateExpression: ['SET #count = #count + :one, lastSeenAt = :seen, message = :message', ...Object.keys(latest).map((field) => `#${field} = :${field}`)].join(', '),
+    UpdateExpression: [
+      'SET #count = #count + :one, lastSeenAt = :seen, message = :message',
+      ...Object.keys(latest).map((field) => `#${field} = :${field}`),
+    ].join(', '),
     // Resolved in the meantime: the repeat belongs to a new alert instead.
     ConditionExpression: 'attribute_exists(pk) AND #status <> :resolved',
     // Named, not written: "location" is one of DynamoDB's reserved words.
-    ExpressionAttributeNames: { '#count': 'count', '#status': 'status', ...Object.fromEntries(Object.keys(latest).map((field) => [`#${field}`, field])) },
+    ExpressionAttributeNames: {
+      '#count': 'count',
+      '#status': 'status',
+      ...Object.fromEntries(Object.keys(latest).map((field) => [`#${field}`, field])),
+    },
     ExpressionAttributeValues: {
       ':one': 1,
       ':seen': draft.firstSeenAt,
@@ -267,9 +274,10 @@ export async function queryPatientAlerts(table: TableClient, patientId: string, 
         : lower !== undefined
           ? ' AND #sk >= :lower'
           : '';
-  const filters = [query.cause === undefined ? undefined : 'cause = :cause', query.priority === undefined ? undefined : 'priority = :priority'].filter(
-    (filter) => filter !== undefined,
-  );
+  const filters = [
+    query.cause === undefined ? undefined : 'cause = :cause',
+    query.priority === undefined ? undefined : 'priority = :priority',
+  ].filter((filter) => filter !== undefined);
   const page = await queryPage(
     table,
     {

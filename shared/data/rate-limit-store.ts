@@ -16,7 +16,13 @@ export const rateLimitKeys = {
 };
 
 /** Counts one call against the limit; false when the window already holds as many as it may. */
-export async function takeFromRateLimit(table: TableClient, name: string, subject: string, limit: RateLimit, nowMs: number): Promise<boolean> {
+export async function takeFromRateLimit(
+  table: TableClient,
+  name: string,
+  subject: string,
+  limit: RateLimit,
+  nowMs: number,
+): Promise<boolean> {
   const windowStart = Math.floor(nowMs / 1000 / limit.perSeconds) * limit.perSeconds;
   try {
     await table.doc.send(

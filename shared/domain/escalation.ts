@@ -6,7 +6,11 @@ import type { Priority } from './thresholds.ts';
 export const ESCALATION_DELAY_SECONDS = { default: 600, min: 30, max: 86_400 } as const;
 
 /** When an alert raised at `raisedAt` escalates; undefined for anything but high priority. */
-export function escalationTime(priority: Priority, raisedAt: Date, delaySeconds: number = ESCALATION_DELAY_SECONDS.default): string | undefined {
+export function escalationTime(
+  priority: Priority,
+  raisedAt: Date,
+  delaySeconds: number = ESCALATION_DELAY_SECONDS.default,
+): string | undefined {
   if (priority !== 'high') return undefined;
   return new Date(raisedAt.getTime() + delaySeconds * 1000).toISOString();
 }

@@ -26,5 +26,4 @@ export const Notification = z.object({
 });
 export type Notification = z.infer<typeof Notification>;
 
-export const notificationExpiry = (createdAt: Date) =>
-  Math.floor(createdAt.getTime() / 1000) + NOTIFICATION_RETENTION_DAYS * 24 * 60 * 60;
+export const notificationExpiry = (createdAt: Date) => Math.floor(createdAt.getTime() / 1000) + NOTIFICATION_RETENTION_DAYS * 24 * 60 * 60;

@@ -62,8 +62,18 @@ export function alertViewFor(alert: Alert, role: Role): PublicAlert {
 }
 
 /** Tells the patient's clinicians, and caregivers whose consent covers the alert; answers who was told. */
-function notifyAlert(deps: Pick<AlertServiceDependencies, 'table' | 'notifier' | 'now' | 'requestId'>, alert: Alert, type: 'alert.created' | 'alert.updated') {
-  return notifyCareTeam(deps, alert, alertNeed(alert), (recipient, seq) => ({ type, seq, alert: alertViewFor(alert, recipient.role) }), alert.alertId);
+function notifyAlert(
+  deps: Pick<AlertServiceDependencies, 'table' | 'notifier' | 'now' | 'requestId'>,
+  alert: Alert,
+  type: 'alert.created' | 'alert.updated',
+) {
+  return notifyCareTeam(
+    deps,
+    alert,
+    alertNeed(alert),
+    (recipient, seq) => ({ type, seq, alert: alertViewFor(alert, recipient.role) }),
+    alert.alertId,
+  );
 }
 
 export type RaiseAlertInput = Omit<AlertDraft, 'alertId' | 'createdAt' | 'escalatesAt'> & {

@@ -8,7 +8,6 @@ import { ConflictError, DomainError, NotFoundError, ValidationError } from '../d
 import { DEVICES } from '../domain/patient-access.ts';
 import { getDevice, getDeviceBySerial, listDevicesOfPatient, pairDevice, unpairDevice, updateDevice } from '../data/device-store.ts';
 import type { TableClient } from '../data/table-client.ts';
-import type { Notifier } from '../realtime/connection-notifier.ts';
 import { type AlertRaisingDependencies, raiseAlert } from './alert-service.ts';
 import { requirePatientAccess } from './patient-access-check.ts';
 

@@ -17,9 +17,7 @@ import { evaluateEcgChunk, INITIAL_ECG_ALERT_RULE_STATE, type EcgAlertRuleState 
 import type { Threshold } from '../domain/thresholds.ts';
 import { type ChunkAnalysisRecord, isClosedRecording, type Recording, type RecordingFindings } from '../domain/ecg-recording.ts';
 import { commitChunkAnalysis, getAnalysisState, getChunk, getRecording, type AnalysisState } from '../data/ecg-store.ts';
-import type { TableClient } from '../data/table-client.ts';
 import { getUser } from '../data/user-store.ts';
-import type { Notifier } from '../realtime/connection-notifier.ts';
 import { type AlertRaisingDependencies, raiseAlert } from './alert-service.ts';
 import { pushToWatchers } from './care-team-push.ts';
 import { ECG_NEED } from '../domain/consent.ts';

@@ -126,7 +126,11 @@ export async function unreadCount(deps: Pick<NotificationDependencies, 'table'>,
 export type MarkReadRequest = { upToSeq: number } | { seqs: number[] };
 
 /** Marks the caller's own notifications read, by number; numbers of nothing unread are fine. */
-export async function markNotificationsRead(deps: Pick<NotificationDependencies, 'table' | 'now'>, caller: Caller, request: MarkReadRequest) {
+export async function markNotificationsRead(
+  deps: Pick<NotificationDependencies, 'table' | 'now'>,
+  caller: Caller,
+  request: MarkReadRequest,
+) {
   const at = (deps.now?.() ?? new Date()).toISOString();
   const marked =
     'upToSeq' in request

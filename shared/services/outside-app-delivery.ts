@@ -41,7 +41,11 @@ function messagesFor(user: User, reason: OutsideAppReason, sender: OutsideAppSen
 }
 
 /** Sends to each enabled user who asked for it; answers how many messages went out. */
-export async function deliverOutsideApp(deps: OutsideAppDependencies, userIds: readonly string[], reason: OutsideAppReason): Promise<number> {
+export async function deliverOutsideApp(
+  deps: OutsideAppDependencies,
+  userIds: readonly string[],
+  reason: OutsideAppReason,
+): Promise<number> {
   if (userIds.length === 0) return 0;
   const users = (await getUsers(deps.table, [...new Set(userIds)])).filter((user) => user.disabledAt === undefined);
   const messages = users.flatMap((user) => messagesFor(user, reason, deps.sender));

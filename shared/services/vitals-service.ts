@@ -36,7 +36,6 @@ import {
   storeSamples,
   VitalsLimitError,
 } from '../data/vitals-store.ts';
-import type { Notifier } from '../realtime/connection-notifier.ts';
 import { type AlertRaisingDependencies, raiseAlert } from './alert-service.ts';
 import { pairedDevicesOf } from './device-service.ts';
 import { requirePatientAccess } from './patient-access-check.ts';

@@ -80,6 +80,11 @@ const MATRIX: Row[] = [
   },
   { route: 'GET /v1/users/me', request: () => ({ path: '/v1/users/me' }), expect: signedIn(200) },
   {
+    route: 'PATCH /v1/users/me',
+    request: () => ({ path: '/v1/users/me', body: { notify: { email: true } } }),
+    expect: signedIn(200),
+  },
+  {
     route: 'POST /v1/users',
     request: () => ({ path: '/v1/users', body: { email: `new-${randomUUID()}@example.org`, name: 'New', role: 'clinician' } }),
     expect: only({ admin: 201, outsiderAdmin: 201 }),
@@ -204,13 +209,27 @@ const MATRIX: Row[] = [
   {
     route: 'GET /v1/alerts',
     request: (world) => ({ path: `/v1/alerts?patientId=${world.patientId}` }),
-    expect: clinicalRoute(200),
+    // A caregiver the patient shared nothing with is on the team: the list answers, empty.
+    expect: only({
+      clinician: 200,
+      otherClinician: 404,
+      outsider: 404,
+      patient: 200,
+      otherPatient: 404,
+      caregiver: 200,
+      unsharedCaregiver: 200,
+    }),
   },
   {
     // A technical test alert (no metric, not SOS): seeing it takes `ecg` and `alerts`.
     route: 'GET /v1/alerts/{alertId}',
     request: async (world) => ({ path: `/v1/alerts/${await world.newAlert()}` }),
     expect: signedIn(404, { clinician: 200, patient: 200, caregiver: 200 }),
+  },
+  {
+    route: 'POST /v1/alerts/{alertId}/notes',
+    request: async (world) => ({ path: `/v1/alerts/${await world.newAlert()}/notes`, body: { text: 'Called the patient' } }),
+    expect: clinicalRoute(201),
   },
   {
     route: 'POST /v1/alerts/{alertId}/acknowledge',
@@ -221,6 +240,27 @@ const MATRIX: Row[] = [
     route: 'POST /v1/alerts/{alertId}/resolve',
     request: async (world) => ({ path: `/v1/alerts/${await world.newAlert()}/resolve` }),
     expect: clinicalRoute(200),
+  },
+  {
+    route: 'POST /v1/patients/{patientId}/sos',
+    request: (world) => ({ path: patientPath(world, '/sos'), body: { message: 'help' } }),
+    expect: only({ patient: 201, otherPatient: 404, caregiver: 201, unsharedCaregiver: 403 }),
+  },
+  {
+    route: 'POST /v1/patients/{patientId}/sos/cancel',
+    request: async (world, caller) => {
+      // Each caller who may cancel finds an SOS open to cancel.
+      if (caller === 'patient' || caller === 'caregiver') await world.newSos();
+      return { path: patientPath(world, '/sos/cancel') };
+    },
+    expect: only({ patient: 200, otherPatient: 404, caregiver: 200, unsharedCaregiver: 403 }),
+  },
+  { route: 'GET /v1/notifications', request: () => ({ path: '/v1/notifications' }), expect: signedIn(200) },
+  { route: 'GET /v1/notifications/unread-count', request: () => ({ path: '/v1/notifications/unread-count' }), expect: signedIn(200) },
+  {
+    route: 'POST /v1/notifications/read',
+    request: () => ({ path: '/v1/notifications/read', body: { upToSeq: 1000 } }),
+    expect: signedIn(200),
   },
   {
     route: 'POST /v1/patients/{patientId}/ecg',

@@ -1,3 +1,4 @@
+import type { CfnElement } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ALL_FUNCTIONS,
@@ -7,6 +8,7 @@ import {
 } from '../../shared/api/function-catalog.ts';
 import { ENV } from '../../shared/config/env.ts';
 import {
+  ALERT_EMAIL_FROM,
   ECG_RETENTION_DAYS,
   type FunctionName,
   RECORDING_IDLE_SECONDS,
@@ -203,7 +205,7 @@ describe('cursor secret', () => {
   it.each(minters)(
     '%s, which mints cursors, gets the secret resolved from Secrets Manager at deploy time, never in the template',
     (name) => {
-      expect(minters).toEqual(['users', 'patients', 'vitals', 'audit', 'alerts']);
+      expect(minters).toEqual(['users', 'patients', 'vitals', 'audit', 'alerts', 'notifications']);
       const value = JSON.stringify(vigil.environmentOf(name)[ENV.cursorSecret]);
       expect(value).toContain('{{resolve:secretsmanager:');
       expect(referencedIds(vigil.environmentOf(name)[ENV.cursorSecret])).toHaveLength(1);
@@ -238,5 +240,45 @@ describe('scheduled functions', () => {
       referencedIds(config.Properties.FunctionName).includes(vigil.functionLogicalId('ecgRecordingCloser')),
     );
     expect(closerConfig?.Properties.MaximumRetryAttempts).toBe(0);
+  });
+});
+
+describe('alert escalation and messages outside the app', () => {
+  const schedulers = where((d) => d.access.schedulesEscalations === true);
+  const senders = where((d) => d.access.sendsOutsideApp === true);
+
+  it.each(schedulers)('%s, which raises alerts, may create schedules in the escalation group and pass only the scheduler role', (name) => {
+    expect(schedulers).toEqual(['vitals', 'devices', 'alerts', 'ecgAnalyzer']);
+    const group = vigil.stack.resolve((vigil.stack.alerts.node.findChild('EscalationGroup') as CfnElement).logicalId) as string;
+    expect(resourcesAllowing(name, 'scheduler:CreateSchedule').filter((id) => !id.startsWith('AWS::'))).toEqual([group]);
+    expect(resourcesAllowing(name, 'iam:PassRole')).toEqual([vigil.logicalId(vigil.stack.alerts.node.findChild('SchedulerRole'))]);
+    const environment = vigil.environmentOf(name);
+    expect(referencedIds(environment[ENV.escalatorArn])).toEqual([vigil.functionLogicalId('alertEscalator')]);
+    expect(referencedIds(environment[ENV.escalationGroup])).toEqual([group]);
+  });
+
+  it.each(not(schedulers))('%s creates no schedule', (name) => {
+    expect(vigil.actionsOf(name)).not.toContain('scheduler:CreateSchedule');
+    expect(vigil.environmentOf(name)).not.toHaveProperty(ENV.escalatorArn);
+  });
+
+  it.each(senders)('%s may send email from the alert identity and text messages, and knows the sender address', (name) => {
+    expect([...vigil.actionsOf(name)]).toEqual(expect.arrayContaining(['ses:SendEmail', 'sns:Publish']));
+    expect(vigil.environmentOf(name)[ENV.alertEmailFrom]).toBe(ALERT_EMAIL_FROM);
+  });
+
+  it.each(not(senders))('%s sends nothing outside the app', (name) => {
+    expect(vigil.actionsOf(name)).not.toContain('ses:SendEmail');
+    expect(vigil.actionsOf(name)).not.toContain('sns:Publish');
+  });
+
+  it('lets EventBridge Scheduler, and only it, invoke the escalator, and verifies the sender address in SES', () => {
+    const role = Object.values(vigil.resources).find(
+      (r) => r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'),
+    );
+    expect(role).toBeDefined();
+    const identities = Object.values(vigil.resources).filter((r) => r.Type === 'AWS::SES::EmailIdentity');
+    expect(identities.map((r) => r.Properties.EmailIdentity)).toEqual([ALERT_EMAIL_FROM]);
+    expect(Object.values(vigil.resources).filter((r) => r.Type === 'AWS::Scheduler::ScheduleGroup')).toHaveLength(1);
   });
 });

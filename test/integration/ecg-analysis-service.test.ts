@@ -105,10 +105,16 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
       const { recordingId } = await newPatientRecording();
       const { notifier, pushes } = recordingNotifier();
       for (const seq of [0, 1, 3]) await putChunk(table, recordingId, seq, chunks[seq]!, 2_000_000_000, new Date().toISOString());
-      expect(await advanceRecordingAnalysis({ table, notifier, ...recordingAlertDelivery() }, recordingId)).toMatchObject({ finished: false, nextSeq: 2 });
+      expect(await advanceRecordingAnalysis({ table, notifier, ...recordingAlertDelivery() }, recordingId)).toMatchObject({
+        finished: false,
+        nextSeq: 2,
+      });
 
       await closeRecording(table, recordingId, status, new Date().toISOString());
-      expect(await advanceRecordingAnalysis({ table, notifier, ...recordingAlertDelivery() }, recordingId)).toMatchObject({ finished: true, nextSeq: 2 });
+      expect(await advanceRecordingAnalysis({ table, notifier, ...recordingAlertDelivery() }, recordingId)).toMatchObject({
+        finished: true,
+        nextSeq: 2,
+      });
 
       const firstTwenty = analyzeRecording(samples.subarray(0, 20 * SAMPLE_RATE), SAMPLE_RATE);
       expect(await storedBeats(recordingId)).toEqual(firstTwenty.beats);
@@ -119,7 +125,10 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
         findings: { beatCount: firstTwenty.beats.length, analyzedSeconds: 20 },
       });
       expect(pushes.filter((push) => push.type === 'ecg.analyzed').at(-1)).toMatchObject({ final: true });
-      expect(await advanceRecordingAnalysis({ table, notifier, ...recordingAlertDelivery() }, recordingId)).toMatchObject({ analyzedChunks: 0, finished: true });
+      expect(await advanceRecordingAnalysis({ table, notifier, ...recordingAlertDelivery() }, recordingId)).toMatchObject({
+        analyzedChunks: 0,
+        finished: true,
+      });
     },
   );
 
@@ -135,7 +144,9 @@ describe('ECG analysis pipeline (DynamoDB Local)', () => {
       backlog: true,
       nextSeq: 1,
     });
-    expect(await advanceRecordingAnalysis({ table, notifier, ...recordingAlertDelivery() }, recordingId)).toMatchObject({ analyzedChunks: 2 });
+    expect(await advanceRecordingAnalysis({ table, notifier, ...recordingAlertDelivery() }, recordingId)).toMatchObject({
+      analyzedChunks: 2,
+    });
   });
 
   it('records alerts from ECG measured long ago as historical, paging nobody', async () => {

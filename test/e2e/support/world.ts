@@ -59,6 +59,8 @@ export interface World {
   newCoverClinician(): Promise<string>;
   /** A new device paired to the patient, for a request that changes or unpairs one. */
   newDevice(): Promise<string>;
+  /** An SOS open on the patient (the one open already, counted once more), for a request that cancels it. */
+  newSos(): Promise<string>;
 }
 
 export async function buildWorld(twin: LocalTwin): Promise<World> {
@@ -171,6 +173,13 @@ export async function buildWorld(twin: LocalTwin): Promise<World> {
       });
       if (data === undefined) throw new Error('could not pair a device');
       return data.deviceId;
+    },
+    async newSos() {
+      const { data } = await vigil(twin, patient.tokens.accessToken).POST('/v1/patients/{patientId}/sos', {
+        params: { path: { patientId } },
+      });
+      if (data === undefined) throw new Error('could not call SOS');
+      return data.alertId;
     },
   };
 }

@@ -39,7 +39,13 @@ describe('effectiveThreshold', () => {
 
 describe('completeThreshold', () => {
   it('fills defaults and keeps only the limits given', () => {
-    expect(completeThreshold({ max: 100 })).toEqual({ max: 100, minDurationSeconds: 0, deadBand: 0, priority: 'high' });
+    expect(completeThreshold({ max: 100 })).toEqual({
+      max: 100,
+      minDurationSeconds: 0,
+      deadBand: 0,
+      priority: 'high',
+      escalateAfterSeconds: 600,
+    });
   });
 });
 
