@@ -65,6 +65,7 @@ Vigil local twin ready in ${seconds} s (data in ${dataDir}${flags.fresh ? ', sta
   DynamoDB Local  ${state.dynamoDbEndpoint}  table ${state.tableName}
   SQS (fauxqs)    ${state.sqsEndpoint}  ${state.queueUrl}
   cognito-local   ${state.cognitoEndpoint}  pool ${state.userPoolId}, client ${state.userPoolClientId}
+  Scheduler, SES, SNS  ${twin.servicesEndpoint}  (escalations; email and SMS go to ${twin.outboxFile}, one [outbox] line each)
 
 Sign in:
   npm run create-admin -- admin@example.org 'Correct-Horse-42'
