@@ -1,7 +1,7 @@
 // Notifications: every alert push is stored for its recipient under the next number of their
 // own sequence, then pushed with that number. A person reads them back as a list, marks them
 // read, and a reconnecting client has what it missed replayed in order.
-import type { NotificationMessage, ServerMessage } from '../api/websocket-messages.ts';
+import { NotificationMessage, type ServerMessage } from '../api/websocket-messages.ts';
 import { type Actor, pushEntries } from '../audit/audit-entries.ts';
 import type { Caller } from '../domain/caller.ts';
 import { ValidationError } from '../domain/errors.ts';
@@ -85,10 +85,19 @@ export interface NotificationDependencies {
   now?: () => Date;
 }
 
+/**
+ * The message as it was pushed, its fields in the protocol's order (the table keeps a map's
+ * keys in no order). One stored before the protocol changed is handed on as stored.
+ */
+function pushedMessage(notification: Notification): NotificationMessage {
+  const parsed = NotificationMessage.safeParse(notification.message);
+  return parsed.success ? parsed.data : (notification.message as NotificationMessage);
+}
+
 /** A notification as its owner reads it: what was pushed, when, and whether it was read. */
 export function publicNotification(notification: Notification) {
   return {
-    ...(notification.message as NotificationMessage),
+    ...pushedMessage(notification),
     seq: notification.seq,
     createdAt: notification.createdAt,
     read: notification.readAt !== undefined,
@@ -178,7 +187,7 @@ export async function replayNotifications(
       for (const notification of page) {
         firstKept ??= notification.seq;
         if (sent.has(notification.seq) || replayed >= MAX_REPLAYED_NOTIFICATIONS) continue;
-        if (!(await deps.notifier.toConnection(connectionId, notification.message as ServerMessage))) {
+        if (!(await deps.notifier.toConnection(connectionId, pushedMessage(notification)))) {
           return { type: 'error', message: 'the connection closed during the replay' };
         }
         sent.add(notification.seq);
