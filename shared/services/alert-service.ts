@@ -99,9 +99,11 @@ export async function raiseAlert(deps: AlertRaisingDependencies, input: RaiseAle
   }
   const escalatesAt = escalationTime(input.priority, now, escalateAfterSeconds);
   const { alert, created } = await openOrRepeatAlert(deps.table, { ...draft, ...(escalatesAt ? { escalatesAt } : {}) });
-  // Arranged before anyone is told: an escalation must not hang on a push that might fail.
-  if (created && alert.escalatesAt) await deps.escalations.schedule(alert.alertId, alert.escalatesAt);
-  const told = await notifyAlert(deps, alert, created ? 'alert.created' : 'alert.updated');
+  // Arranged beside telling people, not after: an escalation must not hang on a push that failed.
+  const [, told] = await Promise.all([
+    created && alert.escalatesAt ? deps.escalations.schedule(alert.alertId, alert.escalatesAt) : undefined,
+    notifyAlert(deps, alert, created ? 'alert.created' : 'alert.updated'),
+  ]);
   if (created && alert.priority === 'high') {
     await deliverOutsideApp(
       { table: deps.table, sender: deps.outsideApp, ...(deps.onOutsideAppFailure ? { onFailure: deps.onOutsideAppFailure } : {}) },

@@ -3,6 +3,7 @@
 // read, and a reconnecting client has what it missed replayed in order.
 import { NotificationMessage, type ServerMessage } from '../api/websocket-messages.ts';
 import { type Actor, pushEntries } from '../audit/audit-entries.ts';
+import { noteAccessTo } from '../audit/access-notes.ts';
 import type { Caller } from '../domain/caller.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { MAX_REPLAYED_NOTIFICATIONS, type Notification } from '../domain/notification.ts';
@@ -55,7 +56,7 @@ export async function notifyAbout(
     const type = message(0).type;
     byType.set(type, [...(byType.get(type) ?? []), recipient]);
   }
-  await writeAuditEntries(
+  const audited = writeAuditEntries(
     deps.table,
     [...byType].flatMap(([messageType, recipients]) =>
       pushEntries({
@@ -68,9 +69,11 @@ export async function notifyAbout(
       }),
     ),
   );
+  // Numbering discloses nothing, so it runs beside the audit write; storing and pushing wait for both.
+  const [, seqs] = await Promise.all([audited, Promise.all(notifications.map(({ recipient }) => nextSeq(deps.table, recipient.userId)))]);
   return Promise.all(
-    notifications.map(async ({ recipient, message: build }) => {
-      const seq = await nextSeq(deps.table, recipient.userId);
+    notifications.map(async ({ recipient, message: build }, index) => {
+      const seq = seqs[index] as number;
       const message = build(seq);
       await putNotification(deps.table, { userId: recipient.userId, seq, createdAt: at, message });
       await deps.notifier.toUserInSequence(recipient.userId, seq, message);
@@ -121,8 +124,11 @@ export async function listNotifications(deps: NotificationDependencies, caller: 
     limit: request.limit ?? PAGE_LIMITS.default,
     ...(before === undefined ? {} : { before }),
   });
+  const items = page.items.map(publicNotification);
+  // Reading them back shows the patients' alerts again: each patient goes in the audit trail.
+  noteAccessTo(...items.map((item) => (item.type === 'alert.escalated' ? item.patientId : item.alert.patientId)));
   return {
-    items: page.items.map(publicNotification),
+    items,
     ...(page.nextBefore === undefined ? {} : { nextCursor: deps.cursors.encode(String(page.nextBefore), scope) }),
   };
 }

@@ -158,6 +158,12 @@ describe('stored notifications and resume', () => {
     const readBack = await as(clinician).GET('/v1/notifications', { params: { query: { limit: '1' } } });
     expect(readBack.data?.items[0]).toMatchObject({ read: true, readAt: expect.any(String) });
 
+    // Reading alerts back is reading the patient's data again: it is in the patient's access log.
+    const log = await as(patient).GET('/v1/patients/{patientId}/access-log', { params: { path: { patientId } } });
+    expect(log.data?.items.some((entry) => entry.action === 'GET /v1/notifications' && entry.actor.userId === clinician.user.userId)).toBe(true);
+    const pushes = log.data?.items.filter((entry) => entry.action.startsWith('WS push alert.')) ?? [];
+    expect(pushes.length).toBeGreaterThan(0);
+
     // The patient was never sent one, and another user's numbers mean nothing to them.
     expect((await as(patient).GET('/v1/notifications')).data?.items).toEqual([]);
     const both = await rawRequest(twin, 'POST', '/v1/notifications/read', {
