@@ -14,6 +14,7 @@ import type { ConsentScope } from '../domain/consent.ts';
 import type { Role } from '../domain/roles.ts';
 import { TABLE_INDEXES } from './table-definition.ts';
 import {
+  batchGetAll,
   guardedCounterChange,
   queryAll,
   queryPage,
@@ -74,6 +75,20 @@ const patientsOfQuery = (memberId: string) => ({
 export async function listPatientIdsOf(table: TableClient, memberId: string): Promise<string[]> {
   const items = await queryAll(table, patientsOfQuery(memberId));
   return items.map((item) => parseItem('care-team membership', PatientOfMember, item).patientId);
+}
+
+/** The member's memberships of these patients (consistent: a revocation counts at once); missing ones are absent. */
+export async function getMembershipsOfMember(
+  table: TableClient,
+  memberId: string,
+  patientIds: readonly string[],
+): Promise<Map<string, CareTeamMembership>> {
+  const items = await batchGetAll(
+    table,
+    [...new Set(patientIds)].map((patientId) => careTeamKeys.membership(patientId, memberId)),
+    { consistent: true },
+  );
+  return new Map(items.map(parseMembership).map((membership) => [membership.patientId, membership]));
 }
 
 /** Every membership of a member, with its consent scopes: what a caregiver may see of each patient. */

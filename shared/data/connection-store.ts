@@ -210,6 +210,15 @@ export async function beginReplay(
   return { liveSeqs: state.liveSeqs, misses: state.replayMisses };
 }
 
+/** Ends a resume that could not finish, whatever was left to it: pushes go live again at once. */
+export async function abandonReplay(table: TableClient, connectionId: string): Promise<void> {
+  await updateIfConditionHolds(table, {
+    Key: connectionKeys.connection(connectionId),
+    UpdateExpression: 'REMOVE replayingSince',
+    ConditionExpression: 'attribute_exists(pk)',
+  });
+}
+
 /** How many pushes were left to the running resume so far. */
 export async function replayMisses(table: TableClient, connectionId: string): Promise<number> {
   const { Item } = await table.doc.send(

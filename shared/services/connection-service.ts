@@ -169,7 +169,7 @@ export async function resume(
     await deps.notifier.disconnectUser(connectedAs.userId);
     return;
   }
-  const outcome = await replayNotifications(deps, connectionId, caller.userId, parsed.data.after);
+  const outcome = await replayNotifications(deps, connectionId, caller, parsed.data.after);
   await deps.notifier.toConnection(connectionId, outcome);
 }
 

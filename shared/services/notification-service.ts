@@ -5,11 +5,14 @@ import { NotificationMessage, type ServerMessage } from '../api/websocket-messag
 import { type Actor, pushEntries } from '../audit/audit-entries.ts';
 import { noteAccessTo } from '../audit/access-notes.ts';
 import type { Caller } from '../domain/caller.ts';
+import { scopesOf } from '../domain/care-team.ts';
+import { alertNeed, consentCovers } from '../domain/consent.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { MAX_REPLAYED_NOTIFICATIONS, type Notification } from '../domain/notification.ts';
 import { PAGE_LIMITS } from '../domain/paging.ts';
 import { writeAuditEntries } from '../data/audit-store.ts';
-import { beginReplay, endReplay, replayMisses } from '../data/connection-store.ts';
+import { getMembershipsOfMember } from '../data/care-team-store.ts';
+import { abandonReplay, beginReplay, endReplay, replayMisses } from '../data/connection-store.ts';
 import {
   countUnread,
   lastSeq,
@@ -124,7 +127,7 @@ export async function listNotifications(deps: NotificationDependencies, caller: 
     limit: request.limit ?? PAGE_LIMITS.default,
     ...(before === undefined ? {} : { before }),
   });
-  const items = page.items.map(publicNotification);
+  const items = (await stillVisible(deps.table, caller, page.items)).map(publicNotification);
   // Reading them back shows the patients' alerts again: each patient goes in the audit trail.
   noteAccessTo(...items.map((item) => (item.type === 'alert.escalated' ? item.patientId : item.alert.patientId)));
   return {
@@ -154,71 +157,131 @@ export async function markNotificationsRead(
   return { marked, unread: await countUnread(deps.table, caller.userId) };
 }
 
+/** The patient a notification is about. */
+const patientOf = (message: NotificationMessage) => (message.type === 'alert.escalated' ? message.patientId : message.alert.patientId);
+
+/**
+ * The notifications `reader` may still see: what was pushed to them then, within who they are to
+ * the patient now. A clinician or caregiver taken off the care team, or a caregiver whose
+ * consent no longer covers the alert, reads back nothing of it (as GET /v1/alerts would answer).
+ */
+async function stillVisible(table: TableClient, reader: Actor, notifications: readonly Notification[]): Promise<Notification[]> {
+  if (reader.role === 'admin') return [...notifications];
+  if (reader.role === 'patient') return notifications.filter((notification) => patientOf(pushedMessage(notification)) === reader.userId);
+  const messages = notifications.map(pushedMessage);
+  const memberships = await getMembershipsOfMember(table, reader.userId, messages.map(patientOf));
+  return notifications.filter((_, index) => {
+    const message = messages[index] as NotificationMessage;
+    const membership = memberships.get(patientOf(message));
+    if (membership?.memberRole !== reader.role) return false;
+    if (reader.role === 'clinician') return true;
+    return message.alert !== undefined && consentCovers(scopesOf(membership), alertNeed(message.alert));
+  });
+}
+
 export interface ReplayDependencies {
   table: TableClient;
   notifier: Notifier;
+  now?: () => Date;
 }
 
 /** How many stored notifications one query of a replay reads. */
 const REPLAY_PAGE = 100;
+
+class ReplayInterrupted extends Error {
+  override name = 'ReplayInterrupted';
+}
+
+/** What a replay sends goes in the audit trail first, as any push does: one entry per patient and kind. */
+async function auditReplay(deps: ReplayDependencies, reader: Actor, connectionId: string, notifications: readonly Notification[]) {
+  const groups = new Map<string, { patientId: string; type: string }>();
+  for (const message of notifications.map(pushedMessage))
+    groups.set(`${patientOf(message)} ${message.type}`, { patientId: patientOf(message), type: message.type });
+  const at = (deps.now?.() ?? new Date()).toISOString();
+  await writeAuditEntries(
+    deps.table,
+    [...groups.values()].flatMap(({ patientId, type }) =>
+      pushEntries({ recipients: [reader], messageType: type, patientId, requestId: connectionId, at }).map((entry) => ({
+        ...entry,
+        action: `WS resume ${type}`,
+      })),
+    ),
+  );
+}
 
 /**
  * Replays to one connection what its user was sent after `after`, in order, then hands the
  * connection back to live pushes. While the replay runs, pushes leave their notification to it
  * (connection-store: claimLiveDelivery); before handing back it checks that none was left since
  * it last looked, and looks again if one was. Notifications the connection was already sent live
- * are skipped. Answers the `resumed` message, or an error message.
+ * are skipped, and so are those the reader may no longer see. A replay that cannot finish hands
+ * the connection back at once and says so. Answers the `resumed` message, or an error message.
  */
 export async function replayNotifications(
   deps: ReplayDependencies,
   connectionId: string,
-  userId: string,
+  reader: Actor,
   after: number,
 ): Promise<ServerMessage> {
-  const through = await lastSeq(deps.table, userId);
+  const through = await lastSeq(deps.table, reader.userId);
   if (after > through) {
     return { type: 'error', message: `after ${after} is beyond your latest notification, ${through}; resume after a number you were sent` };
   }
   const replay = await beginReplay(deps.table, connectionId);
   if (!replay) return { type: 'error', message: 'a resume is already running on this connection' };
-  const sent = new Set(replay.liveSeqs);
-  let misses = replay.misses;
-  let replayed = 0;
-  let firstKept: number | undefined;
-  let from = after;
-  for (;;) {
-    let highest = from;
+  try {
+    // Sent live before, replayed now, or withheld: either way not to be sent (again).
+    const done = new Set(replay.liveSeqs);
+    let misses = replay.misses;
+    let replayed = 0;
+    let from = after;
     for (;;) {
-      const page = await notificationsAfter(deps.table, userId, highest, REPLAY_PAGE);
-      for (const notification of page) {
-        firstKept ??= notification.seq;
-        if (sent.has(notification.seq) || replayed >= MAX_REPLAYED_NOTIFICATIONS) continue;
-        if (!(await deps.notifier.toConnection(connectionId, pushedMessage(notification)))) {
-          return { type: 'error', message: 'the connection closed during the replay' };
+      let highest = from;
+      for (;;) {
+        const page = await notificationsAfter(deps.table, reader.userId, highest, REPLAY_PAGE);
+        const fresh = page.filter((notification) => !done.has(notification.seq)).slice(0, MAX_REPLAYED_NOTIFICATIONS - replayed);
+        const visible = await stillVisible(deps.table, reader, fresh);
+        await auditReplay(deps, reader, connectionId, visible);
+        const sendable = new Set(visible.map((notification) => notification.seq));
+        for (const notification of fresh) {
+          if (sendable.has(notification.seq)) {
+            if (!(await deps.notifier.toConnection(connectionId, pushedMessage(notification)))) throw new ReplayInterrupted();
+            replayed++;
+          }
+          done.add(notification.seq);
         }
-        sent.add(notification.seq);
-        replayed++;
+        highest = page.at(-1)?.seq ?? highest;
+        if (page.length < REPLAY_PAGE || replayed >= MAX_REPLAYED_NOTIFICATIONS) break;
       }
-      highest = page.at(-1)?.seq ?? highest;
-      if (page.length < REPLAY_PAGE) break;
+      if (replayed >= MAX_REPLAYED_NOTIFICATIONS) {
+        // The rest is for GET /v1/notifications: hand the connection back as it is.
+        await abandonReplay(deps.table, connectionId);
+        return { type: 'resumed', after, replayed, through, complete: false };
+      }
+      if (await endReplay(deps.table, connectionId, misses)) break;
+      misses = await replayMisses(deps.table, connectionId);
+      // A push numbered below one already replayed may have been stored after the last look:
+      // look again from the first number above `after` not yet dealt with.
+      from = firstUnsent(done, after, highest);
     }
-    if (await endReplay(deps.table, connectionId, misses)) break;
-    misses = await replayMisses(deps.table, connectionId);
-    // A push numbered below one already replayed may have been stored after this look: look
-    // again from the first number not yet sent (numbers skipped for good only cost a re-read).
-    from = firstUnsent(sent, firstKept ?? after, highest);
+    return { type: 'resumed', after, replayed, through, complete: allDone(done, after, through) };
+  } catch (error) {
+    await abandonReplay(deps.table, connectionId);
+    if (error instanceof ReplayInterrupted) {
+      return { type: 'error', message: 'the replay was interrupted; resume again after the last seq you received' };
+    }
+    throw error;
   }
-  const complete = replayed < MAX_REPLAYED_NOTIFICATIONS && allSent(sent, after, through);
-  return { type: 'resumed', after, replayed, through, complete };
 }
 
-function firstUnsent(sent: ReadonlySet<number>, from: number, to: number): number {
-  for (let seq = from; seq <= to; seq++) if (!sent.has(seq)) return seq - 1;
-  return to;
+/** The number to look after next: just below the first one above `after` not yet dealt with. */
+function firstUnsent(done: ReadonlySet<number>, after: number, highest: number): number {
+  for (let seq = after + 1; seq <= highest; seq++) if (!done.has(seq)) return seq - 1;
+  return highest;
 }
 
-function allSent(sent: ReadonlySet<number>, after: number, through: number): boolean {
-  for (let seq = after + 1; seq <= through; seq++) if (!sent.has(seq)) return false;
+function allDone(done: ReadonlySet<number>, after: number, through: number): boolean {
+  for (let seq = after + 1; seq <= through; seq++) if (!done.has(seq)) return false;
   return true;
 }
 

@@ -160,7 +160,9 @@ describe('stored notifications and resume', () => {
 
     // Reading alerts back is reading the patient's data again: it is in the patient's access log.
     const log = await as(patient).GET('/v1/patients/{patientId}/access-log', { params: { path: { patientId } } });
-    expect(log.data?.items.some((entry) => entry.action === 'GET /v1/notifications' && entry.actor.userId === clinician.user.userId)).toBe(true);
+    expect(log.data?.items.some((entry) => entry.action === 'GET /v1/notifications' && entry.actor.userId === clinician.user.userId)).toBe(
+      true,
+    );
     const pushes = log.data?.items.filter((entry) => entry.action.startsWith('WS push alert.')) ?? [];
     expect(pushes.length).toBeGreaterThan(0);
 

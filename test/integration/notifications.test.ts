@@ -3,6 +3,7 @@
 // middle of it to the replay itself (deterministically: the push is made from inside a post).
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { NotificationMessage, ServerMessage } from '../../shared/api/websocket-messages.ts';
 import type { Actor } from '../../shared/audit/audit-entries.ts';
@@ -17,6 +18,7 @@ import {
   putNotification,
   queryNotifications,
 } from '../../shared/data/notification-store.ts';
+import type { TableClient } from '../../shared/data/table-client.ts';
 import { type ConnectionPoster, createNotifier } from '../../shared/realtime/connection-notifier.ts';
 import { notifyAbout, replayNotifications } from '../../shared/services/notification-service.ts';
 import { testTable } from './support/table.ts';
@@ -66,11 +68,37 @@ describe('notification store', () => {
   });
 });
 
-/** A WebSocket stand-in that records what each connection was sent, and can act while posting. */
-function recordingPoster(onPost?: (message: ServerMessage) => Promise<void>) {
+/** A table client that runs `hook` after each command it sends: a push racing a replay's look. */
+function hookedTable(hook: (command: unknown) => Promise<void>): TableClient {
+  return {
+    tableName: table.tableName,
+    doc: {
+      send: async (command: unknown) => {
+        const result = await (table.doc.send as (sent: unknown) => Promise<unknown>)(command);
+        await hook(command);
+        return result;
+      },
+    },
+  } as unknown as TableClient;
+}
+
+/** Runs `push` once, right after the replay's first look at the store (its consistent query). */
+function afterFirstLook(push: () => Promise<unknown>): TableClient {
+  let done = false;
+  return hookedTable(async (command) => {
+    if (!done && command instanceof QueryCommand && command.input.ConsistentRead === true) {
+      done = true;
+      await push();
+    }
+  });
+}
+
+/** A WebSocket stand-in that records what each connection was sent, and can act or fail while posting. */
+function recordingPoster(onPost?: (message: ServerMessage) => Promise<void>, failing?: () => boolean) {
   const sent = new Map<string, ServerMessage[]>();
   const poster: ConnectionPoster = {
     async post(connectionId, posted) {
+      if (failing?.()) throw Object.assign(new Error('throttled'), { name: 'LimitExceededException' });
       sent.set(connectionId, [...(sent.get(connectionId) ?? []), posted]);
       await onPost?.(posted);
       return true;
@@ -90,7 +118,8 @@ async function connect(userId: string) {
 }
 
 describe('resume', () => {
-  const recipient = (): Actor => ({ userId: randomUUID(), orgId: randomUUID(), role: 'clinician' });
+  // Admins: the escalation notices these tests push are theirs whichever patient they name.
+  const recipient = (): Actor => ({ userId: randomUUID(), orgId: randomUUID(), role: 'admin' });
 
   it('leaves a push to a running replay, which looks again before handing the connection back', async () => {
     const connectionId = await connect(randomUUID());
@@ -124,15 +153,70 @@ describe('resume', () => {
     ]);
     const connectionId = await connect(person.userId);
 
-    const resumed = await replayNotifications({ table, notifier }, connectionId, person.userId, 0);
+    const resumed = await replayNotifications({ table, notifier }, connectionId, person, 0);
     expect(resumed).toEqual({ type: 'resumed', after: 0, replayed: 3, through: 2, complete: true });
     expect(seqsTo(connectionId)).toEqual([1, 2, 3]);
 
     await notifyAbout({ ...deps, notifier }, randomUUID(), [{ recipient: person, message }]);
     expect(seqsTo(connectionId)).toEqual([1, 2, 3, 4]);
     // A second resume on the same connection skips what it was sent live.
-    expect(await replayNotifications({ table, notifier }, connectionId, person.userId, 3)).toMatchObject({ replayed: 0, complete: true });
+    expect(await replayNotifications({ table, notifier }, connectionId, person, 3)).toMatchObject({ replayed: 0, complete: true });
     expect(seqsTo(connectionId)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('does not send again the number the client named, when nothing was missed and a push races the replay', async () => {
+    const person = recipient();
+    const { poster, seqsTo } = recordingPoster();
+    const notifier = createNotifier(table, poster, new Logger());
+    await store(person.userId, 5);
+    const connectionId = await connect(person.userId);
+    const racing = afterFirstLook(() =>
+      notifyAbout({ table, notifier, requestId: 'test' }, randomUUID(), [{ recipient: person, message }]),
+    );
+    await replayNotifications({ table: racing, notifier: createNotifier(racing, poster, new Logger()) }, connectionId, person, 5);
+    expect(seqsTo(connectionId)).toEqual([6]);
+  });
+
+  it('replays a lower number stored after a higher one, while the replay runs', async () => {
+    const person = recipient();
+    const { poster, seqsTo } = recordingPoster();
+    const notifier = createNotifier(table, poster, new Logger());
+    const connectionId = await connect(person.userId);
+    const one = await nextSeq(table, person.userId);
+    const two = await nextSeq(table, person.userId);
+    await putNotification(table, { userId: person.userId, seq: two, createdAt: at, message: message(two) });
+    await notifier.toUserInSequence(person.userId, two, message(two));
+    const racing = afterFirstLook(async () => {
+      await putNotification(table, { userId: person.userId, seq: one, createdAt: at, message: message(one) });
+      await notifier.toUserInSequence(person.userId, one, message(one));
+    });
+    const resumed = await replayNotifications(
+      { table: racing, notifier: createNotifier(racing, poster, new Logger()) },
+      connectionId,
+      person,
+      0,
+    );
+    expect(resumed).toMatchObject({ type: 'resumed', complete: true });
+    expect(seqsTo(connectionId)).toEqual([2, 1]);
+  });
+
+  it('hands the connection back to live pushes when a post fails during the replay', async () => {
+    const person = recipient();
+    let failing = false;
+    const { poster, seqsTo } = recordingPoster(undefined, () => failing);
+    const notifier = createNotifier(table, poster, new Logger());
+    await store(person.userId, 2);
+    const connectionId = await connect(person.userId);
+    failing = true;
+    expect(await replayNotifications({ table, notifier }, connectionId, person, 0)).toMatchObject({
+      type: 'error',
+      message: expect.stringContaining('interrupted'),
+    });
+    failing = false;
+    await notifyAbout({ table, notifier, requestId: 'test' }, randomUUID(), [{ recipient: person, message }]);
+    expect(seqsTo(connectionId)).toEqual([3]);
+    expect(await replayNotifications({ table, notifier }, connectionId, person, 0)).toMatchObject({ type: 'resumed', replayed: 2 });
+    expect(seqsTo(connectionId)).toEqual([3, 1, 2]);
   });
 
   it('refuses a number beyond the person’s latest, and says when what was missed is no longer all there', async () => {
@@ -140,7 +224,7 @@ describe('resume', () => {
     const { poster } = recordingPoster();
     const notifier = createNotifier(table, poster, new Logger());
     const connectionId = await connect(person.userId);
-    expect(await replayNotifications({ table, notifier }, connectionId, person.userId, 1)).toMatchObject({
+    expect(await replayNotifications({ table, notifier }, connectionId, person, 1)).toMatchObject({
       type: 'error',
       message: expect.stringContaining('beyond your latest notification, 0'),
     });
@@ -148,7 +232,7 @@ describe('resume', () => {
     await nextSeq(table, person.userId);
     await nextSeq(table, person.userId);
     await store(person.userId, 1);
-    expect(await replayNotifications({ table, notifier }, connectionId, person.userId, 0)).toEqual({
+    expect(await replayNotifications({ table, notifier }, connectionId, person, 0)).toEqual({
       type: 'resumed',
       after: 0,
       replayed: 1,
