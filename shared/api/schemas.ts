@@ -326,20 +326,32 @@ export const LatestVitals = z
   })
   .meta({ id: 'LatestVitals' });
 
-const AlertListTime = Timestamp.meta({ description: 'ISO 8601 with an offset; alerts raised from `from` (inclusive) to `to` (exclusive)' });
-export const AlertListQuery = z.strictObject({
-  status: AlertStatus.optional(),
-  patientId: Id.optional(),
-  cause: z
-    .string()
-    .regex(/^[a-z0-9_.]{1,100}$/, 'must be an alert cause such as heart_rate.high, ecg.pause or sos')
-    .optional()
-    .meta({ description: 'one cause: heart_rate.high, spo2.low, ecg.pause, ecg.irregular_rhythm, device.battery_low, sos …' }),
-  priority: Priority.optional(),
-  from: AlertListTime.optional(),
-  to: AlertListTime.optional(),
-  ...PageQuery,
-});
+/** Within the years a stored key can hold: an offset must not carry the instant past 9999 or before 0001. */
+const AlertListTime = Timestamp.refine(
+  (time) => {
+    const year = new Date(time).getUTCFullYear();
+    return year >= 1 && year <= 9999;
+  },
+  { message: 'must be between the years 0001 and 9999 in UTC' },
+).meta({ description: 'ISO 8601 with an offset; alerts raised from `from` (inclusive) to `to` (exclusive)' });
+export const AlertListQuery = z
+  .strictObject({
+    status: AlertStatus.optional(),
+    patientId: Id.optional(),
+    cause: z
+      .string()
+      .regex(/^[a-z0-9_.]{1,100}$/, 'must be an alert cause such as heart_rate.high, ecg.pause or sos')
+      .optional()
+      .meta({ description: 'one cause: heart_rate.high, spo2.low, ecg.pause, ecg.irregular_rhythm, device.battery_low, sos …' }),
+    priority: Priority.optional(),
+    from: AlertListTime.optional(),
+    to: AlertListTime.optional(),
+    ...PageQuery,
+  })
+  .refine((query) => query.from === undefined || query.to === undefined || Date.parse(query.from) <= Date.parse(query.to), {
+    message: 'must not be after to',
+    path: ['from'],
+  });
 export const AlertNoteRequest = z
   .strictObject({
     text: multiLineText(ALERT_NOTE_MAX_LENGTH).meta({ description: `at most ${ALERT_NOTE_MAX_LENGTH} characters; line breaks kept` }),

@@ -7,13 +7,13 @@
 //   open-cause guard pk PATIENT#<patientId>    sk OPEN_ALERT#<cause>  → alertId
 // The guard is written in the same transaction as the alert, so two racing analyses of the
 // same cause cannot both open one; it is deleted when the alert is resolved.
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { Alert, type AlertDraft, type AlertNote, type AlertStatus, MAX_NOTES_PER_ALERT } from '../domain/alert.ts';
 import type { Priority } from '../domain/thresholds.ts';
 import { Id } from '../domain/identifiers.ts';
 import { TABLE_INDEXES } from './table-definition.ts';
-import { queryPage, type TableClient, transactWriteIfConditionsHold, updateIfConditionHolds } from './table-client.ts';
+import { type TableClient, transactWriteIfConditionsHold, updateIfConditionHolds } from './table-client.ts';
 import { parseItem } from './table-item.ts';
 
 export const alertKeys = {
@@ -256,16 +256,26 @@ export interface PatientAlertQuery {
   limit: number;
 }
 
+export interface PatientAlertPage {
+  /** The alerts read that pass the filters, newest first. */
+  alerts: Alert[];
+  /** The order key of the last alert read, filtered out or not, when the index may hold more. */
+  lastRead?: string;
+}
+
 /**
- * One page of a patient's alerts, newest first. Status picks the index; the time range bounds
- * the sort key; cause and priority filter (a page may then stop short: queryPage reads on).
+ * One read of a patient's alerts, newest first: `limit` alerts evaluated (DynamoDB's Limit counts
+ * before the filter), of which those passing cause and priority are returned. Status picks the
+ * index; the time range and cursor bound the sort key. Reads stay bounded however rare a filter
+ * matches: a caller wanting more reads on from `lastRead`.
  */
-export async function queryPatientAlerts(table: TableClient, patientId: string, query: PatientAlertQuery): Promise<Alert[]> {
+export async function readPatientAlerts(table: TableClient, patientId: string, query: PatientAlertQuery): Promise<PatientAlertPage> {
   const index = query.status ? TABLE_INDEXES.gsi2 : TABLE_INDEXES.gsi1;
   const partition = query.status ? alertKeys.ofPatientByStatus(patientId, query.status) : alertKeys.ofPatient(patientId);
-  // The sort key is `<createdAt>#<alertId>`: "~" sorts after every id character, "" before.
+  // The sort key is `<createdAt>#<alertId>`: `to#` sorts above every alert raised before `to`.
   const upper = [query.before, query.to === undefined ? undefined : `${query.to}#`].filter((key) => key !== undefined).sort()[0];
   const lower = query.from;
+  if (upper !== undefined && lower !== undefined && lower >= upper) return { alerts: [] };
   const range =
     upper !== undefined && lower !== undefined
       ? ' AND #sk BETWEEN :lower AND :upper'
@@ -278,9 +288,9 @@ export async function queryPatientAlerts(table: TableClient, patientId: string, 
     query.cause === undefined ? undefined : 'cause = :cause',
     query.priority === undefined ? undefined : 'priority = :priority',
   ].filter((filter) => filter !== undefined);
-  const page = await queryPage(
-    table,
-    {
+  const { Items = [], LastEvaluatedKey } = await table.doc.send(
+    new QueryCommand({
+      TableName: table.tableName,
       IndexName: index.indexName,
       KeyConditionExpression: `#pk = :pk${range}`,
       ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
@@ -294,10 +304,16 @@ export async function queryPatientAlerts(table: TableClient, patientId: string, 
         ...(query.priority === undefined ? {} : { ':priority': query.priority }),
       },
       ScanIndexForward: false,
-    },
-    query.limit,
+      Limit: query.limit,
+    }),
   );
-  return page.items.map(parseAlert);
+  const lastRead = LastEvaluatedKey?.[index.sortKey];
+  return { alerts: Items.map(parseAlert), ...(typeof lastRead === 'string' ? { lastRead } : {}) };
+}
+
+/** Up to `limit` of a patient's alerts, newest first (without cause or priority filters, exactly that many when there are). */
+export async function queryPatientAlerts(table: TableClient, patientId: string, query: PatientAlertQuery): Promise<Alert[]> {
+  return (await readPatientAlerts(table, patientId, query)).alerts;
 }
 
 /** The greatest string that sorts below `key` closely enough for an inclusive upper bound. */
@@ -306,16 +322,46 @@ function justBelow(key: string): string {
   return `${key.slice(0, -1)}${String.fromCharCode(last - 1)}\uffff`;
 }
 
-/** Marks an open alert escalated, once; undefined when it is no longer open or already escalated. */
-export async function markEscalated(table: TableClient, alertId: string, at: string): Promise<Alert | undefined> {
+/**
+ * An escalator invocation takes the alert for itself while it tells people, so that two never
+ * do at once; a claim older than this is taken to have died with its invocation (whose timeout
+ * is shorter), and the retry may claim again.
+ */
+export const ESCALATION_CLAIM_STALE_MS = 60_000;
+
+/**
+ * Claims an open alert for escalating, marking it escalated at once (so the alert says so as soon
+ * as anyone is told): one not escalated yet, or one whose escalation was claimed by an invocation
+ * that failed or died. Undefined when it is not that.
+ */
+export async function claimEscalation(table: TableClient, alertId: string, at: string, nowMs: number): Promise<Alert | undefined> {
   const updated = await updateIfConditionHolds(table, {
     Key: alertKeys.alert(alertId),
-    UpdateExpression: 'SET escalatedAt = :at',
-    ConditionExpression: 'attribute_exists(pk) AND #status = :open AND attribute_not_exists(escalatedAt)',
+    UpdateExpression: 'SET escalatedAt = :at, escalationClaimedAt = :now',
+    ConditionExpression: 'attribute_exists(pk) AND #status = :open AND (attribute_not_exists(escalatedAt) OR escalationClaimedAt < :stale)',
     ExpressionAttributeNames: { '#status': 'status' },
-    ExpressionAttributeValues: { ':at': at, ':open': 'open' },
+    ExpressionAttributeValues: { ':at': at, ':now': nowMs, ':open': 'open', ':stale': nowMs - ESCALATION_CLAIM_STALE_MS },
   });
   return updated && parseAlert(updated);
+}
+
+/** Gives a claim back (the people could not all be told): a retry may claim it at once. */
+export async function releaseEscalation(table: TableClient, alertId: string): Promise<void> {
+  await updateIfConditionHolds(table, {
+    Key: alertKeys.alert(alertId),
+    UpdateExpression: 'SET escalationClaimedAt = :released',
+    ConditionExpression: 'attribute_exists(escalationClaimedAt)',
+    ExpressionAttributeValues: { ':released': 0 },
+  });
+}
+
+/** Everyone was told: the escalation is final and never runs again. */
+export async function completeEscalation(table: TableClient, alertId: string): Promise<void> {
+  await updateIfConditionHolds(table, {
+    Key: alertKeys.alert(alertId),
+    UpdateExpression: 'REMOVE escalationClaimedAt',
+    ConditionExpression: 'attribute_exists(pk)',
+  });
 }
 
 /** Adds a note; undefined when the alert is gone or holds the most notes it may. */

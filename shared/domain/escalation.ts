@@ -15,16 +15,10 @@ export function escalationTime(
   return new Date(raisedAt.getTime() + delaySeconds * 1000).toISOString();
 }
 
-/** Whether an alert, as it is now, should escalate at `now`: still open, high, due and not yet escalated. */
-export function isDueForEscalation(
-  alert: { status: string; priority: Priority; escalatesAt?: string | undefined; escalatedAt?: string | undefined },
-  now: Date,
-): boolean {
-  return (
-    alert.status === 'open' &&
-    alert.priority === 'high' &&
-    alert.escalatesAt !== undefined &&
-    alert.escalatedAt === undefined &&
-    Date.parse(alert.escalatesAt) <= now.getTime()
-  );
+/**
+ * Whether an alert's escalation time has come at `now`. Whether it is still open and not yet
+ * escalated is decided by the store, atomically with claiming it.
+ */
+export function isEscalationTime(alert: { priority: Priority; escalatesAt?: string | undefined }, now: Date): boolean {
+  return alert.priority === 'high' && alert.escalatesAt !== undefined && Date.parse(alert.escalatesAt) <= now.getTime();
 }

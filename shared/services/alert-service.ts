@@ -22,7 +22,7 @@ import {
   getAlert,
   openOrRepeatAlert,
   type PatientAlertQuery,
-  queryPatientAlerts,
+  readPatientAlerts,
   recordHistoricalAlert,
   resolveAlert,
 } from '../data/alert-store.ts';
@@ -147,17 +147,29 @@ export interface AlertListRequest {
   cursor?: string;
 }
 
-/** Up to `want` of a patient's alerts the caller may see, newest first, reading on past those they may not. */
-async function visibleAlertsOf(table: TableClient, patient: VisiblePatient, query: PatientAlertQuery): Promise<Alert[]> {
+/** Reads of one patient's index a page may make; past them the page ends early, with a cursor. */
+const MAX_READS_PER_PATIENT = 4;
+
+interface PatientReading {
+  alerts: Alert[];
+  /** Where reading stopped before the index ran out: nothing at or below this order key was looked at. */
+  stoppedAt?: string;
+}
+
+/**
+ * Up to `query.limit` of a patient's alerts the caller may see, newest first, reading on past
+ * those they may not (or that the filters drop), at most MAX_READS_PER_PATIENT times.
+ */
+async function visibleAlertsOf(table: TableClient, patient: VisiblePatient, query: PatientAlertQuery): Promise<PatientReading> {
   const visible = (alert: Alert) => patient.scopes === undefined || consentCovers(patient.scopes, alertNeed(alert));
   const found: Alert[] = [];
   let before = query.before;
-  for (;;) {
-    const page = await queryPatientAlerts(table, patient.patientId, { ...query, ...(before === undefined ? {} : { before }) });
-    found.push(...page.filter(visible));
-    const last = page.at(-1);
-    if (found.length >= query.limit || page.length < query.limit || !last) return found;
-    before = alertKeys.order(last);
+  for (let read = 0; ; read++) {
+    const page = await readPatientAlerts(table, patient.patientId, { ...query, ...(before === undefined ? {} : { before }) });
+    found.push(...page.alerts.filter(visible));
+    if (found.length >= query.limit || page.lastRead === undefined) return { alerts: found };
+    if (read + 1 >= MAX_READS_PER_PATIENT) return { alerts: found, stoppedAt: page.lastRead };
+    before = page.lastRead;
   }
 }
 
@@ -184,12 +196,23 @@ export async function listAlerts(deps: AlertServiceDependencies, caller: Caller,
     ...(to ? { to } : {}),
     ...(before ? { before } : {}),
   };
-  const pages = await Promise.all(patients.map((patient) => visibleAlertsOf(deps.table, patient, query)));
-  const merged = pages.flat().sort((a, b) => (alertKeys.order(a) < alertKeys.order(b) ? 1 : -1));
+  const readings = await Promise.all(patients.map((patient) => visibleAlertsOf(deps.table, patient, query)));
+  // A patient whose reading stopped early may have alerts just below where it stopped: the page
+  // holds only what is newer than the highest such point, and the next page starts there.
+  const floor = readings
+    .map((reading) => reading.stoppedAt)
+    .filter((key) => key !== undefined)
+    .sort()
+    .at(-1);
+  const merged = readings
+    .flatMap((reading) => reading.alerts)
+    .filter((alert) => floor === undefined || alertKeys.order(alert) > floor)
+    .sort((a, b) => (alertKeys.order(a) < alertKeys.order(b) ? 1 : -1));
   const items = merged.slice(0, limit);
   noteAccessTo(...items.map((alert) => alert.patientId));
   const last = items.at(-1);
-  const nextCursor = merged.length > limit && last ? deps.cursors.encode(alertKeys.order(last), scope) : undefined;
+  const continueAt = merged.length > limit && last ? alertKeys.order(last) : floor;
+  const nextCursor = continueAt === undefined ? undefined : deps.cursors.encode(continueAt, scope);
   return { items: items.map((alert) => alertViewFor(alert, caller.role)), ...(nextCursor ? { nextCursor } : {}) };
 }
 

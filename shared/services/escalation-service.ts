@@ -3,8 +3,8 @@
 // in the app and outside it. Invoked by the alert's one-time schedule.
 import type { Actor } from '../audit/audit-entries.ts';
 import type { Alert } from '../domain/alert.ts';
-import { isDueForEscalation } from '../domain/escalation.ts';
-import { getAlert, markEscalated } from '../data/alert-store.ts';
+import { isEscalationTime } from '../domain/escalation.ts';
+import { claimEscalation, completeEscalation, getAlert, releaseEscalation } from '../data/alert-store.ts';
 import { listCareTeam } from '../data/care-team-store.ts';
 import type { TableClient } from '../data/table-client.ts';
 import { listUsersByRole } from '../data/user-store.ts';
@@ -45,37 +45,49 @@ async function escalationAudience(table: TableClient, alert: Alert): Promise<Act
   return [...clinicians, ...enabledAdmins];
 }
 
+/**
+ * Escalates the alert if it is still due: claims it, tells everyone, then marks it escalated. A
+ * failure gives the claim back and throws, so the invocation's retry tells them again (some
+ * may hear twice; nobody is left out).
+ */
 export async function escalateAlert(deps: EscalationDependencies, alertId: string): Promise<EscalationOutcome> {
   const now = deps.now?.() ?? new Date();
   const alert = await getAlert(deps.table, alertId);
   if (!alert) return 'not-found';
-  // Acknowledged, resolved or already escalated: nothing to do, which is how acknowledging stops it.
-  if (!isDueForEscalation(alert, new Date(now.getTime() + EARLY_FIRING_TOLERANCE_MS))) return 'not-due';
-  const escalated = await markEscalated(deps.table, alertId, now.toISOString());
+  if (!isEscalationTime(alert, new Date(now.getTime() + EARLY_FIRING_TOLERANCE_MS))) return 'not-due';
+  // Acknowledged, resolved or already escalated: the claim fails, which is how acknowledging stops it.
+  const escalatedAt = now.toISOString();
+  const escalated = await claimEscalation(deps.table, alertId, escalatedAt, now.getTime());
   if (!escalated) return 'not-due';
-  const audience = await escalationAudience(deps.table, escalated);
-  await notifyAbout(
-    deps,
-    escalated.patientId,
-    audience.map((recipient) => ({
-      recipient,
-      message: (seq: number) => ({
-        type: 'alert.escalated' as const,
-        seq,
-        alertId: escalated.alertId,
-        patientId: escalated.patientId,
-        priority: escalated.priority,
-        escalatedAt: now.toISOString(),
-        // Admins run the organisation's people, not its patients' health: they learn that, not what.
-        ...(recipient.role === 'clinician' ? { alert: alertViewFor(escalated, 'clinician') } : {}),
-      }),
-    })),
-    escalated.alertId,
-  );
-  await deliverOutsideApp(
-    { table: deps.table, sender: deps.outsideApp, ...(deps.onOutsideAppFailure ? { onFailure: deps.onOutsideAppFailure } : {}) },
-    audience.map((recipient) => recipient.userId),
-    'escalation',
-  );
+  try {
+    const audience = await escalationAudience(deps.table, escalated);
+    await notifyAbout(
+      deps,
+      escalated.patientId,
+      audience.map((recipient) => ({
+        recipient,
+        message: (seq: number) => ({
+          type: 'alert.escalated' as const,
+          seq,
+          alertId: escalated.alertId,
+          patientId: escalated.patientId,
+          priority: escalated.priority,
+          escalatedAt,
+          // Admins run the organisation's people, not its patients' health: they learn that, not what.
+          ...(recipient.role === 'clinician' ? { alert: alertViewFor(escalated, 'clinician') } : {}),
+        }),
+      })),
+      escalated.alertId,
+    );
+    await deliverOutsideApp(
+      { table: deps.table, sender: deps.outsideApp, ...(deps.onOutsideAppFailure ? { onFailure: deps.onOutsideAppFailure } : {}) },
+      audience.map((recipient) => recipient.userId),
+      'escalation',
+    );
+    await completeEscalation(deps.table, alertId);
+  } catch (error) {
+    await releaseEscalation(deps.table, alertId);
+    throw error;
+  }
   return 'escalated';
 }

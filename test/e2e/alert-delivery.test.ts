@@ -322,3 +322,32 @@ describe('alerts a clinician can work with', () => {
     expect(new Set(byPatient.data?.items.map((alert) => alert.cause)).has('systolic_bp.high')).toBe(true);
   });
 });
+
+describe('notifications within consent', () => {
+  it('leaves a caregiver taken off the care team nothing of the patient to read back or replay', async () => {
+    const lee = await inviteCaregiverAndSignIn(twin, patient.tokens.accessToken, patientId, ['vitals:heart_rate', 'alerts'], 'Lee');
+    await breach('heart_rate', 190);
+    const before = await as(lee).GET('/v1/notifications');
+    expect(before.data?.items.length).toBeGreaterThan(0);
+    const removed = await as(patient).DELETE('/v1/patients/{patientId}/care-team/{userId}', {
+      params: { path: { patientId, userId: lee.user.userId } },
+    });
+    expect(removed.response.status).toBe(204);
+    expect((await as(lee).GET('/v1/notifications')).data?.items).toEqual([]);
+    const screen = await openSocket(twin, lee.tokens.accessToken);
+    const resumed = await resumeOn(screen, 0);
+    expect(resumed).toMatchObject({ type: 'resumed', replayed: 0 });
+    expect(screen.messages.filter(isNotification)).toEqual([]);
+    await screen.close();
+  });
+
+  it('answers a time range that ends before it begins with 400 naming from', async () => {
+    const response = await rawRequest(twin, 'GET', '/v1/alerts?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', {
+      token: clinician.tokens.accessToken,
+    });
+    expect(response.status).toBe(400);
+    expect(problemOf(response.body).errors?.map((error) => error.path)).toContain('query.from');
+    const beyond = await rawRequest(twin, 'GET', '/v1/alerts?to=9999-12-31T23:59:59-23:59', { token: clinician.tokens.accessToken });
+    expect(beyond.status).toBe(400);
+  });
+});

@@ -2,7 +2,12 @@
 // that only that clinician and those filters can use.
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { openOrRepeatAlert } from '../../shared/data/alert-store.ts';
+import { addMember } from '../../shared/data/care-team-store.ts';
+import type { TableClient } from '../../shared/data/table-client.ts';
+import { createUser } from '../../shared/data/user-store.ts';
+import type { ConsentScope } from '../../shared/domain/consent.ts';
 import { createCursorCodec } from '../../shared/data/paging-cursor.ts';
 import { listAlerts } from '../../shared/services/alert-service.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
@@ -70,4 +75,68 @@ describe('listing alerts (DynamoDB Local)', () => {
     expect(page.nextCursor).toBeDefined();
     await expect(listAlerts(deps, mine.clinician, { limit: 1, cursor: page.nextCursor! })).rejects.toThrow(ValidationError);
   });
+
+  it('reads a bounded number of times per page however rare a filter or consent makes matches, and still finds them by paging on', async () => {
+    const { clinician, patients, orgId } = await clinicianWithPatients(1);
+    const patientId = patients[0]!;
+    const caregiver = await storedCaregiverOf(patientId, orgId, ['sos']);
+    const raise = (cause: string, second: number) =>
+      openOrRepeatAlert(table, {
+        alertId: randomUUID(),
+        patientId,
+        orgId,
+        cause,
+        ...(cause === 'sos' ? {} : { metric: 'heart_rate' as const }),
+        priority: 'high',
+        message: 'm',
+        firstSeenAt: NOW,
+        createdAt: new Date(Date.UTC(2026, 10, 22, 6) + second * 1000).toISOString(),
+      });
+    // The one SOS is the oldest alert, under 120 heart-rate alerts.
+    await raise('sos', 0);
+    for (let second = 1; second <= 120; second++) await raise(`heart_rate.high.${second}`, second);
+    let queries = 0;
+    const counting = {
+      tableName: table.tableName,
+      doc: {
+        send: (command: unknown) => {
+          if (command instanceof QueryCommand) queries++;
+          return (table.doc.send as (sent: unknown) => Promise<unknown>)(command);
+        },
+      },
+    } as unknown as TableClient;
+    const countingDeps = { ...deps, table: counting };
+
+    for (const [caller, request] of [
+      [caregiver, { limit: 1 }],
+      [clinician, { limit: 1, cause: 'sos' }],
+    ] as const) {
+      const found: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        queries = 0;
+        const page = await listAlerts(countingDeps, caller, { ...request, ...(cursor ? { cursor } : {}) });
+        // The caller's patients (one query), then at most four reads of the patient's index.
+        expect(queries).toBeLessThanOrEqual(5);
+        found.push(...page.items.map((alert) => alert.cause));
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor && pages < 100);
+      expect(found).toEqual(['sos']);
+    }
+  });
 });
+
+async function storedCaregiverOf(patientId: string, orgId: string, scopes: ConsentScope[]) {
+  const caregiver = await createUser(table, {
+    userId: randomUUID(),
+    orgId,
+    role: 'caregiver',
+    email: `caregiver-${randomUUID()}@example.org`,
+    name: 'Kim',
+    createdAt: NOW,
+  });
+  await addMember(table, { patientId, memberId: caregiver.userId, memberRole: 'caregiver', orgId, addedAt: NOW, scopes });
+  return { userId: caregiver.userId, orgId, role: 'caregiver' as const };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ESCALATION_DELAY_SECONDS, escalationTime, isDueForEscalation } from '../../../shared/domain/escalation.ts';
+import { ESCALATION_DELAY_SECONDS, escalationTime, isEscalationTime } from '../../../shared/domain/escalation.ts';
 import { SosCall, sosMessage } from '../../../shared/domain/sos.ts';
 import { mergeNotifyPreferences } from '../../../shared/domain/user.ts';
 import { outsideAppText } from '../../../shared/services/outside-app-delivery.ts';
@@ -15,15 +15,12 @@ describe('escalation', () => {
     expect(ESCALATION_DELAY_SECONDS).toEqual({ default: 600, min: 30, max: 86_400 });
   });
 
-  it('is due once: open, high, its time come, not yet escalated', () => {
-    const alert = { status: 'open', priority: 'high' as const, escalatesAt: '2026-12-02T10:10:00.000Z' };
-    const later = new Date('2026-12-02T10:10:00.000Z');
-    expect(isDueForEscalation(alert, later)).toBe(true);
-    expect(isDueForEscalation(alert, new Date('2026-12-02T10:09:59.000Z'))).toBe(false);
-    expect(isDueForEscalation({ ...alert, status: 'acknowledged' }, later)).toBe(false);
-    expect(isDueForEscalation({ ...alert, status: 'resolved' }, later)).toBe(false);
-    expect(isDueForEscalation({ ...alert, escalatedAt: later.toISOString() }, later)).toBe(false);
-    expect(isDueForEscalation({ status: 'open', priority: 'high' }, later)).toBe(false);
+  it('comes for high-priority alerts at their escalation time', () => {
+    const alert = { priority: 'high' as const, escalatesAt: '2026-12-02T10:10:00.000Z' };
+    expect(isEscalationTime(alert, new Date('2026-12-02T10:10:00.000Z'))).toBe(true);
+    expect(isEscalationTime(alert, new Date('2026-12-02T10:09:59.000Z'))).toBe(false);
+    expect(isEscalationTime({ ...alert, priority: 'medium' }, new Date('2026-12-02T11:00:00.000Z'))).toBe(false);
+    expect(isEscalationTime({ priority: 'high' }, new Date('2026-12-02T11:00:00.000Z'))).toBe(false);
   });
 });
 
