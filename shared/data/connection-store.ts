@@ -147,35 +147,22 @@ export type LiveClaim = 'live' | 'replaying' | 'gone';
  */
 export async function claimLiveDelivery(table: TableClient, connectionId: string, seq: number, nowMs = Date.now()): Promise<LiveClaim> {
   const key = connectionKeys.connection(connectionId);
+  const stale = nowMs - REPLAY_STALE_AFTER_MS;
   for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      await table.doc.send(
-        new UpdateCommand({
-          TableName: table.tableName,
-          Key: key,
-          UpdateExpression: 'ADD liveSeqs :seq',
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(replayingSince) OR replayingSince < :stale)',
-          ExpressionAttributeValues: { ':seq': new Set([seq]), ':stale': nowMs - REPLAY_STALE_AFTER_MS },
-        }),
-      );
-      return 'live';
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
-    try {
-      await table.doc.send(
-        new UpdateCommand({
-          TableName: table.tableName,
-          Key: key,
-          UpdateExpression: 'ADD replayMisses :one',
-          ConditionExpression: 'replayingSince >= :stale',
-          ExpressionAttributeValues: { ':one': 1, ':stale': nowMs - REPLAY_STALE_AFTER_MS },
-        }),
-      );
-      return 'replaying';
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    const live = await updateIfConditionHolds(table, {
+      Key: key,
+      UpdateExpression: 'ADD liveSeqs :seq',
+      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(replayingSince) OR replayingSince < :stale)',
+      ExpressionAttributeValues: { ':seq': new Set([seq]), ':stale': stale },
+    });
+    if (live) return 'live';
+    const leftToReplay = await updateIfConditionHolds(table, {
+      Key: key,
+      UpdateExpression: 'ADD replayMisses :one',
+      ConditionExpression: 'replayingSince >= :stale',
+      ExpressionAttributeValues: { ':one': 1, ':stale': stale },
+    });
+    if (leftToReplay) return 'replaying';
     // Neither: the connection is gone, or a resume began or ended between the two; look again.
   }
   return 'gone';

@@ -1,6 +1,7 @@
 // The WebSocket side: who may connect (and how many screens at once), remembering
 // connections, subscriptions to patients and answering pings. Replies go back through the
 // management API like any push.
+import type { z } from 'zod';
 import { ClientMessages, ConnectionContext, type ServerMessage } from '../api/websocket-messages.ts';
 import { InvalidTokenError, type TokenVerifier } from '../auth/token-verifier.ts';
 import type { Caller } from '../domain/caller.ts';
@@ -90,6 +91,32 @@ const errorReply = (message: string, errors?: readonly FieldProblem[]): ServerMe
   ...(errors ? { errors: [...errors] } : {}),
 });
 
+/**
+ * A client message parsed by its action's schema, with the account as it is now (not as it was
+ * at connect: it may have been disabled or changed role since). Undefined, once the client was
+ * told why, when either fails.
+ */
+async function acceptMessage<A extends 'subscribe' | 'resume'>(
+  deps: ConnectionServiceDependencies,
+  connectionId: string,
+  connectedAs: Caller,
+  action: A,
+  body: string | undefined,
+): Promise<{ caller: Caller; message: z.output<(typeof ClientMessages)[A]> } | undefined> {
+  const parsed = ClientMessages[action].safeParse(parseMessage(body));
+  if (!parsed.success) {
+    await deps.notifier.toConnection(connectionId, errorReply(`invalid ${action} message`, fieldProblems('message', parsed.error)));
+    return undefined;
+  }
+  const caller = await lookupEnabledCaller(deps.table, connectedAs.userId);
+  if (!caller) {
+    await deps.notifier.toConnection(connectionId, errorReply('this account is disabled'));
+    await deps.notifier.disconnectUser(connectedAs.userId);
+    return undefined;
+  }
+  return { caller, message: parsed.data as z.output<(typeof ClientMessages)[A]> };
+}
+
 /** What a subscribe asks of the audit trail: one entry per patient, allowed or refused. */
 function subscribeEntries(caller: Caller, connectionId: string, outcomes: ReadonlyMap<string, number>, at: string) {
   return [...outcomes].flatMap(([patientId, outcome]) =>
@@ -103,19 +130,10 @@ export async function subscribe(
   connectedAs: Caller,
   body: string | undefined,
 ): Promise<void> {
-  const parsed = ClientMessages.subscribe.safeParse(parseMessage(body));
-  if (!parsed.success) {
-    await deps.notifier.toConnection(connectionId, errorReply('invalid subscribe message', fieldProblems('message', parsed.error)));
-    return;
-  }
-  // The account as it is now, not as it was at connect: it may have been disabled or changed role since.
-  const caller = await lookupEnabledCaller(deps.table, connectedAs.userId);
-  if (!caller) {
-    await deps.notifier.toConnection(connectionId, errorReply('this account is disabled'));
-    await deps.notifier.disconnectUser(connectedAs.userId);
-    return;
-  }
-  const patientIds = [...new Set(parsed.data.patientIds)];
+  const accepted = await acceptMessage(deps, connectionId, connectedAs, 'subscribe', body);
+  if (!accepted) return;
+  const { caller, message } = accepted;
+  const patientIds = [...new Set(message.patientIds)];
   const outcomes = new Map<string, number>();
   await Promise.all(
     patientIds.map((patientId) =>
@@ -158,18 +176,9 @@ export async function resume(
   connectedAs: Caller,
   body: string | undefined,
 ): Promise<void> {
-  const parsed = ClientMessages.resume.safeParse(parseMessage(body));
-  if (!parsed.success) {
-    await deps.notifier.toConnection(connectionId, errorReply('invalid resume message', fieldProblems('message', parsed.error)));
-    return;
-  }
-  const caller = await lookupEnabledCaller(deps.table, connectedAs.userId);
-  if (!caller) {
-    await deps.notifier.toConnection(connectionId, errorReply('this account is disabled'));
-    await deps.notifier.disconnectUser(connectedAs.userId);
-    return;
-  }
-  const outcome = await replayNotifications(deps, connectionId, caller, parsed.data.after);
+  const accepted = await acceptMessage(deps, connectionId, connectedAs, 'resume', body);
+  if (!accepted) return;
+  const outcome = await replayNotifications(deps, connectionId, accepted.caller, accepted.message.after);
   await deps.notifier.toConnection(connectionId, outcome);
 }
 
