@@ -31,6 +31,9 @@ export const ResumeMessage = z.strictObject({ action: z.literal('resume'), after
 });
 
 export const ClientMessages = { subscribe: SubscribeMessage, ping: PingMessage, resume: ResumeMessage } as const;
+export type ClientAction = keyof typeof ClientMessages;
+/** A client message of one action, as parsed. */
+export type ClientMessage<A extends ClientAction> = z.output<(typeof ClientMessages)[A]>;
 
 export const AlertCreatedMessage = z
   .strictObject({ type: z.literal('alert.created'), seq: Seq, alert: Alert })

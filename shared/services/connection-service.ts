@@ -1,8 +1,7 @@
 // The WebSocket side: who may connect (and how many screens at once), remembering
 // connections, subscriptions to patients and answering pings. Replies go back through the
 // management API like any push.
-import type { z } from 'zod';
-import { ClientMessages, ConnectionContext, type ServerMessage } from '../api/websocket-messages.ts';
+import { type ClientMessage, ClientMessages, ConnectionContext, type ServerMessage } from '../api/websocket-messages.ts';
 import { InvalidTokenError, type TokenVerifier } from '../auth/token-verifier.ts';
 import type { Caller } from '../domain/caller.ts';
 import { MAX_CONNECTIONS_PER_USER } from '../domain/connection.ts';
@@ -102,7 +101,7 @@ async function acceptMessage<A extends 'subscribe' | 'resume'>(
   connectedAs: Caller,
   action: A,
   body: string | undefined,
-): Promise<{ caller: Caller; message: z.output<(typeof ClientMessages)[A]> } | undefined> {
+): Promise<{ caller: Caller; message: ClientMessage<A> } | undefined> {
   const parsed = ClientMessages[action].safeParse(parseMessage(body));
   if (!parsed.success) {
     await deps.notifier.toConnection(connectionId, errorReply(`invalid ${action} message`, fieldProblems('message', parsed.error)));
@@ -114,7 +113,7 @@ async function acceptMessage<A extends 'subscribe' | 'resume'>(
     await deps.notifier.disconnectUser(connectedAs.userId);
     return undefined;
   }
-  return { caller, message: parsed.data as z.output<(typeof ClientMessages)[A]> };
+  return { caller, message: parsed.data as ClientMessage<A> };
 }
 
 /** What a subscribe asks of the audit trail: one entry per patient, allowed or refused. */
