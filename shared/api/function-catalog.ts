@@ -79,7 +79,7 @@ export const HTTP_FUNCTIONS = {
   },
   audit: {
     entry: 'functions/audit/handler.ts',
-    description: 'The audit trail and patients’ access logs',
+    description: "The audit trail and patients' access logs",
     // readWrite: reading the trail is itself audited.
     access: { table: 'readWrite', mintsCursors: true },
   },
