@@ -337,10 +337,10 @@ export const ESCALATION_CLAIM_STALE_MS = 60_000;
 export async function claimEscalation(table: TableClient, alertId: string, at: string, nowMs: number): Promise<Alert | undefined> {
   const updated = await updateIfConditionHolds(table, {
     Key: alertKeys.alert(alertId),
-    UpdateExpression: 'SET escalatedAt = :at, escalationClaimedAt = :now',
+    UpdateExpression: 'SET escalated = :true, escalatedAt = :at, escalationClaimedAt = :now',
     ConditionExpression: 'attribute_exists(pk) AND #status = :open AND (attribute_not_exists(escalatedAt) OR escalationClaimedAt < :stale)',
     ExpressionAttributeNames: { '#status': 'status' },
-    ExpressionAttributeValues: { ':at': at, ':now': nowMs, ':open': 'open', ':stale': nowMs - ESCALATION_CLAIM_STALE_MS },
+    ExpressionAttributeValues: { ':true': true, ':at': at, ':now': nowMs, ':open': 'open', ':stale': nowMs - ESCALATION_CLAIM_STALE_MS },
   });
   return updated && parseAlert(updated);
 }

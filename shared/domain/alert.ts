@@ -56,8 +56,9 @@ export const Alert = z.object({
   historical: z.boolean().optional(),
   /** Why it was resolved, when not by a clinician's judgement ("cancelled by the patient"). */
   resolution: z.string().max(200).optional(),
-  /** High priority only: when it escalates unless acknowledged first, and when it did. */
+  /** High priority only: when it escalates unless acknowledged first, and whether and when it did. */
   escalatesAt: Timestamp.optional(),
+  escalated: z.boolean().optional(),
   escalatedAt: Timestamp.optional(),
   /** SOS: who raised it last and where the patient was. */
   raisedBy: Id.optional(),
@@ -80,6 +81,7 @@ export type AlertDraft = Omit<
   | 'resolvedBy'
   | 'historical'
   | 'resolution'
+  | 'escalated'
   | 'escalatedAt'
   | 'notes'
 >;

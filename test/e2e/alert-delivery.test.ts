@@ -209,7 +209,7 @@ describe('escalation', () => {
     expect(toAdmin).not.toHaveProperty('alert');
 
     const after = await as(clinician).GET('/v1/alerts/{alertId}', { params: { path: { alertId: heart?.alertId ?? '' } } });
-    expect(after.data?.escalatedAt).toBeDefined();
+    expect(after.data).toMatchObject({ escalated: true, escalatedAt: expect.any(String) });
     const acknowledged = await as(clinician).GET('/v1/alerts/{alertId}', { params: { path: { alertId: pressure?.alertId ?? '' } } });
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect(acknowledged.data?.escalatedAt).toBeUndefined();

@@ -35,9 +35,12 @@ const resourcesAllowing = (name: FunctionName, action: string) =>
     .flatMap((s) => referencedIds(s.Resource));
 
 describe('every function', () => {
-  it.each(ALL)('%s has a description IAM takes as a role description (Latin-1 only: CloudFormation refuses the deploy otherwise)', (name) => {
-    expect(CATALOG[name].description).toMatch(/^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$/);
-  });
+  it.each(ALL)(
+    '%s has a description IAM takes as a role description (Latin-1 only: CloudFormation refuses the deploy otherwise)',
+    (name) => {
+      expect(CATALOG[name].description).toMatch(/^[\u0020-\u007E\u00A1-\u00FF]*$/);
+    },
+  );
 
   it.each(ALL)('%s runs on Node.js 24 on arm64 from an esbuild bundle', (name) => {
     expect(vigil.functionProperties(name)).toMatchObject({
