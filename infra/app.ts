@@ -1,6 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { DEFAULT_ALERT_EMAIL_FROM, DEFAULT_ECG_RETENTION_DAYS, DEFAULT_RECORDING_IDLE_SECONDS } from '../shared/config/env.ts';
+import { PushApplications } from '../shared/messaging/push-registrar.ts';
 import { parseCorsOrigins } from './cors-policy.ts';
 import { VigilStack } from './vigil-stack.ts';
 
@@ -16,6 +17,10 @@ new VigilStack(app, 'Vigil', {
   // `-c vigil:corsOrigins=https://app.example.org,https://admin.example.org`, or a list in cdk.json.
   // `-c vigil:alertEmailFrom=alerts@clinic.example`: SES sends it a verification link at deploy.
   alertEmailFrom: String(context('vigil:alertEmailFrom') ?? DEFAULT_ALERT_EMAIL_FROM),
+  // `-c 'vigil:pushApplications={"fcm":"arn:aws:sns:…:app/GCM/vigil"}'`: platform applications made in SNS beforehand.
+  pushApplications: PushApplications.parse(
+    ((value) => (typeof value === 'string' ? JSON.parse(value) : (value ?? {})))(context('vigil:pushApplications')),
+  ),
   corsOrigins: ((origins) => (Array.isArray(origins) ? origins.map(String) : parseCorsOrigins(String(origins ?? ''))))(
     context('vigil:corsOrigins'),
   ),

@@ -19,6 +19,8 @@ export interface EnvironmentSources {
   readonly recordingIdleSeconds: () => string;
   readonly escalationSchedules: () => { groupName: string; escalatorArn: string; roleArn: string };
   readonly alertEmailFrom: () => string;
+  /** JSON: the SNS platform application of each push service the deployment has. */
+  readonly pushApplications: () => string;
 }
 
 export function functionEnvironment(definition: FunctionDefinition, sources: EnvironmentSources): Partial<Record<EnvName, string>> {
@@ -44,5 +46,6 @@ export function functionEnvironment(definition: FunctionDefinition, sources: Env
     environment[ENV.escalationRoleArn] = schedules.roleArn;
   }
   if (access.sendsOutsideApp) environment[ENV.alertEmailFrom] = sources.alertEmailFrom();
+  if (access.registersPushDevices) environment[ENV.pushApplications] = sources.pushApplications();
   return environment;
 }

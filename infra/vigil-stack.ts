@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { FunctionName } from '../shared/api/function-catalog.ts';
+import type { PushApplications } from '../shared/messaging/push-registrar.ts';
 import { AlertDelivery } from './constructs/alert-delivery.ts';
 import { CursorSecret } from './constructs/cursor-secret.ts';
 import { DataTable } from './constructs/data-table.ts';
@@ -22,6 +23,8 @@ export interface VigilStackProps extends StackProps {
   readonly corsOrigins: readonly string[];
   /** The address alert emails come from (verified in SES at deploy). */
   readonly alertEmailFrom: string;
+  /** The SNS platform applications phones register with for push, by service; none: no push. */
+  readonly pushApplications?: PushApplications;
 }
 
 /** Vigil on AWS: the picture in ARCHITECTURE.md, one construct per box. */
@@ -58,12 +61,14 @@ export class VigilStack extends Stack {
     this.alerts = new AlertDelivery(this, 'Alerts', {
       resources: { ...base, connections: this.realtime },
       alertEmailFrom: props.alertEmailFrom,
+      pushApplications: props.pushApplications ?? {},
     });
     // What functions that raise alerts are bound to besides the base.
     const raising = { connections: this.realtime, escalations: this.alerts.escalations, outsideApp: this.alerts.outsideApp };
+    const pushDevices = this.alerts.pushDevices;
     this.ecg = new EcgPipeline(this, 'Ecg', { resources: { ...base, ...raising } });
     this.http = new HttpApi(this, 'Http', {
-      resources: { ...base, ...raising, ecgChunks: this.ecg },
+      resources: { ...base, ...raising, pushDevices, ecgChunks: this.ecg },
       corsOrigins: props.corsOrigins,
     });
     this.schedules = new ScheduledFunctions(this, 'Schedules', { resources: { ...base, ecgChunks: this.ecg } });

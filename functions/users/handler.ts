@@ -3,6 +3,7 @@ import { identityProviderFromEnv } from '../../shared/auth/identity-provider.ts'
 import { cursorCodecFromEnv } from '../../shared/data/paging-cursor.ts';
 import { tableClientFromEnv } from '../../shared/data/table-client.ts';
 import { httpFunction } from '../../shared/http/http-function.ts';
+import { pushRegistrarFromEnv } from '../../shared/messaging/push-registrar.ts';
 import { connectionPosterFromEnv, createNotifier } from '../../shared/realtime/connection-notifier.ts';
 import { signedInRoutes } from '../../shared/services/caller-lookup.ts';
 import { createUserAs, disableUserAs, getSelf, getUserAs, listUsersAs, updateUserAs } from '../../shared/services/user-service.ts';
@@ -12,6 +13,7 @@ const dependencies = (logger: Logger) => ({
   identity: identityProviderFromEnv(),
   cursors: cursorCodecFromEnv(),
   notifier: createNotifier(tableClientFromEnv(), connectionPosterFromEnv(), logger),
+  pushDevices: pushRegistrarFromEnv(),
 });
 
 export const handler = httpFunction(

@@ -4,6 +4,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import { SCHEDULE_TARGET_FUNCTIONS } from '../../shared/api/function-catalog.ts';
+import type { PushApplications } from '../../shared/messaging/push-registrar.ts';
 import { type FunctionResources, VigilFunction } from './vigil-function.ts';
 
 export interface AlertDeliveryProps {
@@ -11,6 +12,17 @@ export interface AlertDeliveryProps {
   readonly resources: FunctionResources;
   /** The address alert emails come from; SES sends it a verification link at deploy. */
   readonly alertEmailFrom: string;
+  /**
+   * The SNS platform applications (made outside CloudFormation, which has no resource for them:
+   * they hold the APNs or FCM credentials) that phones' push tokens are registered with.
+   */
+  readonly pushApplications: PushApplications;
+}
+
+/** Registering phones for push. */
+export interface PushDevices {
+  readonly applications: PushApplications;
+  grantRegister(grantee: iam.IGrantable): void;
 }
 
 /** Where functions that raise alerts create escalation schedules. */
@@ -36,12 +48,21 @@ export class AlertDelivery extends Construct {
   readonly escalator: VigilFunction;
   readonly escalations: EscalationSchedules;
   readonly outsideApp: OutsideAppChannels;
+  readonly pushDevices: PushDevices;
 
   constructor(scope: Construct, id: string, props: AlertDeliveryProps) {
     super(scope, id);
     const stack = Stack.of(this);
     const outsideApp = this.outsideAppChannels(props.alertEmailFrom);
     this.outsideApp = outsideApp;
+    const applications = Object.values(props.pushApplications);
+    this.pushDevices = {
+      applications: props.pushApplications,
+      grantRegister: (grantee) => {
+        if (applications.length === 0) return;
+        iam.Grant.addToPrincipal({ grantee, actions: ['sns:CreatePlatformEndpoint'], resourceArns: applications });
+      },
+    };
     this.escalator = new VigilFunction(this, 'alertEscalator', {
       definition: SCHEDULE_TARGET_FUNCTIONS.alertEscalator,
       resources: { ...props.resources, outsideApp },

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { functionTimeoutSeconds, type FunctionDefinition } from '../../shared/api/function-catalog.ts';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { functionEnvironment } from '../function-environment.ts';
-import type { EscalationSchedules, OutsideAppChannels } from './alert-delivery.ts';
+import type { EscalationSchedules, OutsideAppChannels, PushDevices } from './alert-delivery.ts';
 import type { DataTable } from './data-table.ts';
 import type { UserPoolAuth } from './user-pool-auth.ts';
 
@@ -45,6 +45,7 @@ export interface FunctionResources {
   readonly cursorSecret?: secretsmanager.ISecret;
   readonly escalations?: EscalationSchedules;
   readonly outsideApp?: OutsideAppChannels;
+  readonly pushDevices?: PushDevices;
 }
 
 export interface VigilFunctionProps {
@@ -94,6 +95,7 @@ export class VigilFunction extends Construct {
         return { groupName: schedules.groupName, escalatorArn: schedules.escalatorArn, roleArn: schedules.roleArn };
       },
       alertEmailFrom: () => required(resources.outsideApp, id, 'the channels outside the app').fromAddress,
+      pushApplications: () => JSON.stringify(required(resources.pushDevices, id, 'the push applications').applications),
     });
     if (access.table !== 'none') resources.table.grantAccess(this.role, access.table);
     if (access.administerUsers) resources.auth.grantAdministerUsers(this.role);
@@ -101,6 +103,7 @@ export class VigilFunction extends Construct {
     if (access.manageConnections) required(resources.connections, id, 'the WebSocket API').grantManageConnections(this.role);
     if (access.schedulesEscalations) required(resources.escalations, id, 'the escalation schedules').grantSchedule(this.role);
     if (access.sendsOutsideApp) required(resources.outsideApp, id, 'the channels outside the app').grantSend(this.role);
+    if (access.registersPushDevices) required(resources.pushDevices, id, 'the push applications').grantRegister(this.role);
     // consumeEcgChunks is granted by the queue's event source (EcgPipeline), not here.
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {

@@ -103,6 +103,11 @@ export const DEFAULT_TABLE_NAME = 'vigil-local';
 
 const LOCAL_ESCALATION_GROUP = 'vigil-local-escalations';
 const LOCAL_ALERT_EMAIL_FROM = 'alerts@vigil.local';
+/** The local SNS takes any platform application: these stand for a deployment's APNs and FCM ones. */
+const LOCAL_PUSH_APPLICATIONS = {
+  apns: `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:app/APNS/vigil-local`,
+  fcm: `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:app/GCM/vigil-local`,
+};
 const localFunctionArn = (name: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${name}`;
 
 /** Not a secret: it only signs paging cursors of a laptop's throwaway data. */
@@ -214,6 +219,7 @@ export async function startTwin(options: TwinOptions): Promise<RunningTwin> {
         roleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/vigil-local-escalation-scheduler`,
       }),
       alertEmailFrom: () => LOCAL_ALERT_EMAIL_FROM,
+      pushApplications: () => JSON.stringify(LOCAL_PUSH_APPLICATIONS),
     };
     const environments = new Map<string, Record<string, string>>(
       Object.entries(ALL_FUNCTIONS).map(([name, definition]) => [

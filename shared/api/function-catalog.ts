@@ -28,6 +28,8 @@ export interface FunctionAccess {
   readonly schedulesEscalations?: true;
   /** Tells people about high-priority alerts outside the app: email (SES) and text messages (SNS). */
   readonly sendsOutsideApp?: true;
+  /** Registers phones' push tokens as SNS platform endpoints. */
+  readonly registersPushDevices?: true;
 }
 
 /** What raising alerts takes, besides the table: pushes, escalation schedules, messages outside the app. */
@@ -58,7 +60,7 @@ export const HTTP_FUNCTIONS = {
     entry: 'functions/users/handler.ts',
     description: 'Users: create, read, edit, disable, list',
     // manageConnections: a disabled user's open WebSockets are closed.
-    access: { table: 'readWrite', administerUsers: true, mintsCursors: true, manageConnections: true },
+    access: { table: 'readWrite', administerUsers: true, mintsCursors: true, manageConnections: true, registersPushDevices: true },
   },
   patients: {
     entry: 'functions/patients/handler.ts',

@@ -22,7 +22,7 @@ import { SOS_MESSAGE_MAX_LENGTH } from '../domain/sos.ts';
 import { DeviceId, multiLineText, PersonName, PhoneNumber, singleLineText } from '../domain/text.ts';
 import { MAX_MIN_DURATION_SECONDS, Priority, Threshold as ThresholdEntity } from '../domain/thresholds.ts';
 import { MeasuredAt, Timestamp } from '../domain/time.ts';
-import { User as UserEntity } from '../domain/user.ts';
+import { PUSH_TOKEN_MAX_LENGTH, PushPlatform, User as UserEntity } from '../domain/user.ts';
 
 const Password = z
   .string()
@@ -135,6 +135,20 @@ export const UpdateUserRequest = z
       .strictObject({
         email: z.boolean().optional().meta({ description: "to the account's email address" }),
         sms: PhoneNumber.nullable().optional().meta({ description: 'text messages to this E.164 number; null stops them' }),
+        push: z
+          .strictObject({
+            platform: PushPlatform,
+            token: z
+              .string()
+              .min(1)
+              .max(PUSH_TOKEN_MAX_LENGTH)
+              .regex(/^[A-Za-z0-9:_.-]+$/, 'must be the device token the push service gave the app'),
+          })
+          .nullable()
+          .optional()
+          .meta({
+            description: 'pushes to this phone (its APNs or FCM device token; answered with the endpoint it became); null stops them',
+          }),
       })
       .optional()
       .meta({

@@ -31,6 +31,8 @@ export const ENV = {
   escalationRoleArn: 'VIGIL_ESCALATION_ROLE_ARN',
   /** The verified SES address alert emails come from. */
   alertEmailFrom: 'VIGIL_ALERT_EMAIL_FROM',
+  /** JSON {"apns"?: arn, "fcm"?: arn}: the SNS platform applications device tokens are registered with. */
+  pushApplications: 'VIGIL_PUSH_APPLICATIONS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

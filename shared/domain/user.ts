@@ -13,6 +13,13 @@ export const Organisation = z.object({
 });
 export type Organisation = z.infer<typeof Organisation>;
 
+/** The mobile push services a device token may come from: Apple's (APNs) and Google's (FCM). */
+export const PushPlatform = z.enum(['apns', 'fcm']);
+export type PushPlatform = z.infer<typeof PushPlatform>;
+
+/** Device tokens are about 64 (APNs) to 200 (FCM) characters; this leaves room for what comes. */
+export const PUSH_TOKEN_MAX_LENGTH = 4_096;
+
 /**
  * How a person wants high-priority alerts and escalations brought to them outside the app. The
  * messages name no health data; they only say to open the app.
@@ -22,19 +29,24 @@ export const NotifyPreferences = z.object({
   email: z.boolean(),
   /** A text message to this number. */
   sms: PhoneNumber.optional(),
+  /** A push to the phone whose device token was registered (an SNS platform endpoint). */
+  push: z.object({ platform: PushPlatform, endpointArn: z.string() }).optional(),
 });
 export type NotifyPreferences = z.infer<typeof NotifyPreferences>;
 
-/** A change to the preferences: fields left out stay; `sms: null` stops text messages. */
+/** A change to the preferences: fields left out stay; `sms: null` stops text messages, `push: null` pushes. */
 export interface NotifyChange {
   email?: boolean | undefined;
   sms?: string | null | undefined;
+  /** The device's registration, once the token became an endpoint; null unregisters. */
+  push?: NotifyPreferences['push'] | null | undefined;
 }
 
 export function mergeNotifyPreferences(current: NotifyPreferences | undefined, change: NotifyChange): NotifyPreferences {
   const email = change.email ?? current?.email ?? false;
   const sms = change.sms === undefined ? current?.sms : (change.sms ?? undefined);
-  return { email, ...(sms === undefined ? {} : { sms }) };
+  const push = change.push === undefined ? current?.push : (change.push ?? undefined);
+  return { email, ...(sms === undefined ? {} : { sms }), ...(push === undefined ? {} : { push }) };
 }
 
 export const User = z.object({

@@ -7,6 +7,8 @@ import { ENV, requireEnv } from '../config/env.ts';
 export interface OutsideAppSender {
   email(to: string, subject: string, text: string): Promise<void>;
   sms(phoneNumber: string, text: string): Promise<void>;
+  /** To a phone's app, through its SNS platform endpoint. */
+  push(endpointArn: string, text: string): Promise<void>;
 }
 
 export function createOutsideAppSender(ses: SESv2Client, sns: SNSClient, fromAddress: string): OutsideAppSender {
@@ -29,6 +31,9 @@ export function createOutsideAppSender(ses: SESv2Client, sns: SNSClient, fromAdd
           MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
         }),
       );
+    },
+    async push(endpointArn, text) {
+      await sns.send(new PublishCommand({ TargetArn: endpointArn, Message: text }));
     },
   };
 }

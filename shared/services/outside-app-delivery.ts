@@ -29,7 +29,7 @@ export interface OutsideAppDependencies {
   table: TableClient;
   sender: OutsideAppSender;
   /** Told of each message that could not be sent; the in-app notification stands regardless. */
-  onFailure?: (channel: 'email' | 'sms', error: unknown) => void;
+  onFailure?: (channel: 'email' | 'sms' | 'push', error: unknown) => void;
 }
 
 function messagesFor(user: User, reason: OutsideAppReason, sender: OutsideAppSender) {
@@ -37,6 +37,7 @@ function messagesFor(user: User, reason: OutsideAppReason, sender: OutsideAppSen
   return [
     ...(user.notify?.email ? [{ channel: 'email' as const, send: () => sender.email(user.email, OUTSIDE_APP_SUBJECT, text) }] : []),
     ...(user.notify?.sms ? [{ channel: 'sms' as const, send: () => sender.sms(user.notify?.sms ?? '', text) }] : []),
+    ...(user.notify?.push ? [{ channel: 'push' as const, send: () => sender.push(user.notify?.push?.endpointArn ?? '', text) }] : []),
   ];
 }
 

@@ -10,7 +10,8 @@ import { PAGE_LIMITS } from '../domain/paging.ts';
 import { passwordProblems } from '../domain/password-policy.ts';
 import { mayChangeRole, mayCreate, type Role, withArticle } from '../domain/roles.ts';
 import { assertUserAccess } from '../domain/user-access.ts';
-import { mergeNotifyPreferences, type NotifyChange, type User } from '../domain/user.ts';
+import { mergeNotifyPreferences, type NotifyChange, type PushPlatform, type User } from '../domain/user.ts';
+import type { PushRegistrar } from '../messaging/push-registrar.ts';
 import { getMembership, listPatientIdsOf, listPatientIdsOfPage, removeMember } from '../data/care-team-store.ts';
 import type { CursorCodec } from '../data/paging-cursor.ts';
 import type { TableClient } from '../data/table-client.ts';
@@ -33,6 +34,11 @@ export interface UserServiceDependencies {
   table: TableClient;
   identity: IdentityProvider;
   now?: () => Date;
+}
+
+/** Editing a profile may register a phone for push. */
+export interface UserEditDependencies extends UserServiceDependencies {
+  pushDevices: PushRegistrar;
 }
 
 export interface UserAdministrationDependencies extends UserServiceDependencies {
@@ -193,8 +199,13 @@ export async function getUserAs(deps: Pick<UserServiceDependencies, 'table'>, ca
   return publicUser(await userFor(deps, caller, userId, 'read'));
 }
 
+/** A change to how someone is notified, as asked: a push device comes as its token. */
+export interface NotifyRequest extends Omit<NotifyChange, 'push'> {
+  push?: { platform: PushPlatform; token: string } | null | undefined;
+}
+
 export interface UserChanges extends Omit<ProfileChanges, 'notify'> {
-  notify?: NotifyChange;
+  notify?: NotifyRequest;
   role?: Role;
 }
 
@@ -217,20 +228,27 @@ async function applyRoleChange(deps: UserServiceDependencies, caller: Caller, us
   await deps.identity.changeRole(user.email, user.role, to);
 }
 
-export async function updateUserAs(
-  deps: UserServiceDependencies,
-  caller: Caller,
-  userId: string,
-  changes: UserChanges,
-): Promise<PublicUser> {
+/** The device a push token names, registered as a platform endpoint; a 400 when the deployment cannot push there. */
+async function pushDevice(deps: UserEditDependencies, userId: string, push: NotifyRequest['push']): Promise<NotifyChange['push']> {
+  if (push === undefined || push === null) return push;
+  const endpointArn = await deps.pushDevices.register(push.platform, push.token, userId);
+  if (endpointArn === undefined) {
+    const message = `this deployment has no ${push.platform} push application; use email or sms`;
+    throw new ValidationError(message, [{ path: 'body.notify.push.platform', message }]);
+  }
+  return { platform: push.platform, endpointArn };
+}
+
+export async function updateUserAs(deps: UserEditDependencies, caller: Caller, userId: string, changes: UserChanges): Promise<PublicUser> {
   const user = await userFor(deps, caller, userId, 'edit');
   const { role, notify, ...profile } = changes;
   // Where someone is reached outside the app is theirs alone to say.
   if (notify !== undefined && caller.userId !== userId) throw new ForbiddenError('only the user sets how they are notified');
   if (role !== undefined) await applyRoleChange(deps, caller, user, role);
+  const notifyChange = notify && { ...notify, push: await pushDevice(deps, userId, notify.push) };
   const updated = await updateProfile(deps.table, userId, {
     ...profile,
-    ...(notify === undefined ? {} : { notify: mergeNotifyPreferences(user.notify, notify) }),
+    ...(notifyChange === undefined ? {} : { notify: mergeNotifyPreferences(user.notify, notifyChange) }),
   });
   if (!updated) throw new NotFoundError(`user ${userId} not found`);
   return publicUser(updated);

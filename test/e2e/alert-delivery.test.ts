@@ -238,6 +238,11 @@ describe('escalation', () => {
 
 describe('SOS', () => {
   it('reaches clinicians and the caregiver at once, updates while open, and is cancelled by the patient', async () => {
+    const registered = await as(caregiver).PATCH('/v1/users/me', {
+      body: { notify: { push: { platform: 'fcm', token: 'fcm-device-token-1' } } },
+    });
+    const endpointArn = registered.data?.notify?.push?.endpointArn ?? '';
+    expect(endpointArn).toMatch(/^arn:aws:sns:us-east-1:\d{12}:endpoint\/GCM\/vigil-local\//);
     const caregiverScreen = await openSocket(twin, caregiver.tokens.accessToken);
     const clinicianScreen = await openSocket(twin, clinician.tokens.accessToken);
     const called = await as(caregiver).POST('/v1/patients/{patientId}/sos', {
@@ -246,9 +251,14 @@ describe('SOS', () => {
     });
     expect(called.response.status).toBe(201);
     expect(called.data).toMatchObject({ cause: 'sos', priority: 'high', status: 'open', count: 1, raisedBy: caregiver.user.userId });
-    const pushed = await clinicianScreen.next((message) => message.type === 'alert.created' && message.alert.cause === 'sos');
-    expect(pushed).toMatchObject({ alert: { location: { lat: 52.52, lon: 13.405, accuracyM: 12 } } });
+    const toClinician = await clinicianScreen.next((message) => message.type === 'alert.created' && message.alert.cause === 'sos');
+    expect(toClinician).toMatchObject({ alert: { location: { lat: 52.52, lon: 13.405, accuracyM: 12 } } });
     await caregiverScreen.next((message) => message.type === 'alert.created' && message.alert.cause === 'sos');
+    const pushed = await eventually(async () => {
+      const lines = (await readFile(twin.outboxFile, 'utf8')).trim().split('\n');
+      return lines.map((line) => JSON.parse(line) as { channel: string; to: string; text: string }).find((line) => line.to === endpointArn);
+    });
+    expect(pushed).toMatchObject({ channel: 'push', text: 'Vigil: a high-priority alert for someone you care for. Open the app.' });
 
     const again = await as(patient).POST('/v1/patients/{patientId}/sos', {
       params: { path: { patientId } },

@@ -9,6 +9,7 @@ import {
 import { ENV } from '../../shared/config/env.ts';
 import {
   ALERT_EMAIL_FROM,
+  PUSH_APPLICATIONS,
   ECG_RETENTION_DAYS,
   type FunctionName,
   RECORDING_IDLE_SECONDS,
@@ -277,6 +278,15 @@ describe('alert escalation and messages outside the app', () => {
   it.each(not(senders))('%s sends nothing outside the app', (name) => {
     expect(vigil.actionsOf(name)).not.toContain('ses:SendEmail');
     expect(vigil.actionsOf(name)).not.toContain('sns:Publish');
+  });
+
+  it('lets the users function, and only it, register phones with the configured push applications', () => {
+    const registrars = where((d) => d.access.registersPushDevices === true);
+    expect(registrars).toEqual(['users']);
+    const statement = vigil.statementsOf('users').find((s) => [s.Action].flat().includes('sns:CreatePlatformEndpoint'));
+    expect(statement?.Resource).toEqual(PUSH_APPLICATIONS.fcm);
+    expect(JSON.parse(String(vigil.environmentOf('users')[ENV.pushApplications]))).toEqual(PUSH_APPLICATIONS);
+    for (const name of not(registrars)) expect(vigil.actionsOf(name)).not.toContain('sns:CreatePlatformEndpoint');
   });
 
   it('lets EventBridge Scheduler, and only it, invoke the escalator, and verifies the sender address in SES', () => {

@@ -38,6 +38,7 @@ export const ECG_RETENTION_DAYS = 30;
 export const RECORDING_IDLE_SECONDS = 5400;
 export const CORS_ORIGINS = ['https://app.example.org'];
 export const ALERT_EMAIL_FROM = 'alerts@clinic.example.org';
+export const PUSH_APPLICATIONS = { fcm: 'arn:aws:sns:eu-central-1:123456789012:app/GCM/vigil' };
 
 export function synthesizeVigil(options: { bundle?: boolean; corsOrigins?: readonly string[] } = {}): SynthesizedVigil {
   const app = new App(options.bundle ? {} : { context: { 'aws:cdk:bundling-stacks': [] } });
@@ -46,6 +47,7 @@ export function synthesizeVigil(options: { bundle?: boolean; corsOrigins?: reado
     recordingIdleSeconds: RECORDING_IDLE_SECONDS,
     corsOrigins: options.corsOrigins ?? CORS_ORIGINS,
     alertEmailFrom: ALERT_EMAIL_FROM,
+    pushApplications: PUSH_APPLICATIONS,
   });
   const template = Template.fromStack(stack);
   const resources = template.toJSON().Resources as Record<string, Resource>;

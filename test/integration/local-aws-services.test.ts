@@ -17,7 +17,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-scheduler';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { InvalidParameterException, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreatePlatformEndpointCommand, InvalidParameterException, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../infra/local/free-port.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, platformEnvironment } from '../../infra/local/local-aws.ts';
@@ -245,6 +245,19 @@ describe('the local outbox (SES v2 and SNS)', () => {
       to: endpointArn,
       text: 'A new alert',
     });
+  });
+
+  it('registers a device token as a platform endpoint, the same one when registered again', async () => {
+    const application = `arn:aws:sns:${LOCAL_REGION}:000000000000:app/APNS/vigil-ios`;
+    const register = () => sns.send(new CreatePlatformEndpointCommand({ PlatformApplicationArn: application, Token: 'apns-token-1' }));
+    const { EndpointArn } = await register();
+    expect(EndpointArn).toMatch(new RegExp(`^arn:aws:sns:${LOCAL_REGION}:000000000000:endpoint/APNS/vigil-ios/[0-9a-f-]{36}$`));
+    expect((await register()).EndpointArn).toBe(EndpointArn);
+    const other = await sns.send(new CreatePlatformEndpointCommand({ PlatformApplicationArn: application, Token: 'apns-token-2' }));
+    expect(other.EndpointArn).not.toBe(EndpointArn);
+    await expect(sns.send(new CreatePlatformEndpointCommand({ PlatformApplicationArn: 'not-an-arn', Token: 't' }))).rejects.toBeInstanceOf(
+      InvalidParameterException,
+    );
   });
 
   it('refuses a Publish without a target with InvalidParameter, as SNS does', async () => {

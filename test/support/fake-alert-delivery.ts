@@ -7,7 +7,7 @@ export interface RecordingAlertDelivery {
   escalations: EscalationScheduler;
   outsideApp: OutsideAppSender;
   scheduled: Array<{ alertId: string; at: string }>;
-  sent: Array<{ channel: 'email' | 'sms'; to: string; text: string }>;
+  sent: Array<{ channel: 'email' | 'sms' | 'push'; to: string; text: string }>;
 }
 
 export function recordingAlertDelivery(): RecordingAlertDelivery {
@@ -27,6 +27,9 @@ export function recordingAlertDelivery(): RecordingAlertDelivery {
       },
       sms: async (to, text) => {
         sent.push({ channel: 'sms', to, text });
+      },
+      push: async (to, text) => {
+        sent.push({ channel: 'push', to, text });
       },
     },
   };

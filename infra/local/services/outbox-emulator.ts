@@ -1,7 +1,7 @@
 // Where the twin's email, SMS and push go instead of to people: SES v2 SendEmail (REST-JSON)
 // and SNS Publish to a phone number or a mobile endpoint (awsQuery) are accepted as AWS
 // would, then appended to an outbox file, one JSON line per message, and logged.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
@@ -28,7 +28,7 @@ export interface OutboxMessage {
 export interface OutboxEmulator {
   /** SES v2 SendEmail: POST /v2/email/outbound-emails. */
   sendEmail(request: EmulatedRequest): Promise<EmulatedResponse>;
-  /** SNS, whose every action is a form-encoded POST to /. Only Publish is emulated. */
+  /** SNS, whose every action is a form-encoded POST to /. Publish and CreatePlatformEndpoint are emulated. */
   sns(request: EmulatedRequest): Promise<EmulatedResponse>;
   /** Waits for the messages still being written. */
   stop(): Promise<void>;
@@ -131,6 +131,15 @@ export async function startOutboxEmulator(options: OutboxEmulatorOptions): Promi
       try {
         const params = new URLSearchParams(request.body);
         const action = params.get('Action');
+        if (action === 'CreatePlatformEndpoint') {
+          const endpointArn = platformEndpoint(params);
+          options.log(`[outbox] push endpoint registered: ${endpointArn}`);
+          return queryResponse(
+            200,
+            `<CreatePlatformEndpointResponse xmlns="${SNS_XML_NAMESPACE}"><CreatePlatformEndpointResult><EndpointArn>${escapeXml(endpointArn)}</EndpointArn></CreatePlatformEndpointResult>` +
+              `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></CreatePlatformEndpointResponse>`,
+          );
+        }
         if (action !== 'Publish')
           throw new AwsServiceError('InvalidAction', 400, `The local SNS does not emulate the action ${action ?? '(none)'}.`);
         const messageId = await publish(params);
@@ -153,6 +162,25 @@ export async function startOutboxEmulator(options: OutboxEmulatorOptions): Promi
       await writing;
     },
   };
+}
+
+const PLATFORM_APPLICATION_ARN = /^arn:(aws[a-z-]*):sns:([a-z0-9-]+):(\d{12}):app\/([A-Z_]+)\/([A-Za-z0-9_.-]+)$/;
+
+/**
+ * The endpoint of a device token in a platform application: the same for the same token, as
+ * SNS answers a registration repeated with the same attributes. Any application is taken: the
+ * twin stands in for the push services too.
+ */
+function platformEndpoint(params: URLSearchParams): string {
+  const application = params.get('PlatformApplicationArn') ?? '';
+  const token = params.get('Token') ?? '';
+  const parts = PLATFORM_APPLICATION_ARN.exec(application);
+  if (!parts) throw invalidParameter(`PlatformApplicationArn Reason: ${application} is not a platform application ARN`);
+  if (token === '') throw invalidParameter('Token Reason: no value for required parameter');
+  const [, partition, region, account, platform, name] = parts;
+  const id = createHash('sha256').update(`${application}\n${token}`).digest('hex');
+  const uuid = `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`;
+  return `arn:${partition}:sns:${region}:${account}:endpoint/${platform}/${name}/${uuid}`;
 }
 
 /** What the recipient reads: the message, or with MessageStructure=json its `default` entry, as SNS requires one. */
