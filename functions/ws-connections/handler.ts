@@ -42,7 +42,12 @@ export const handler = async (event: WebSocketEvent, context: Context): Promise<
       await subscribe(dependencies(), connectionId, callerFromContext(event.requestContext.authorizer), event.body);
       break;
     case 'resume':
-      await resume(dependencies(), connectionId, callerFromContext(event.requestContext.authorizer), event.body);
+      await resume(
+        { ...dependencies(), remainingMs: () => context.getRemainingTimeInMillis() },
+        connectionId,
+        callerFromContext(event.requestContext.authorizer),
+        event.body,
+      );
       break;
     default:
       await handleDefaultMessage(dependencies(), connectionId, event.body);

@@ -44,6 +44,8 @@ export interface ConnectionServiceDependencies {
   table: TableClient;
   notifier: Notifier;
   now?: () => Date;
+  /** Milliseconds left in the invocation (a resume stops replaying before it runs out). */
+  remainingMs?: () => number;
 }
 
 /**

@@ -183,7 +183,12 @@ export interface ReplayDependencies {
   table: TableClient;
   notifier: Notifier;
   now?: () => Date;
+  /** Milliseconds left before the invocation must stop; a replay stops sending well before. */
+  remainingMs?: () => number;
 }
+
+/** Time a replay leaves its invocation to hand the connection back and answer. */
+const REPLAY_TIME_RESERVE_MS = 5_000;
 
 /** How many stored notifications one query of a replay reads. */
 const REPLAY_PAGE = 100;
@@ -229,6 +234,7 @@ export async function replayNotifications(
   }
   const replay = await beginReplay(deps.table, connectionId);
   if (!replay) return { type: 'error', message: 'a resume is already running on this connection' };
+  const outOfTime = () => deps.remainingMs !== undefined && deps.remainingMs() < REPLAY_TIME_RESERVE_MS;
   try {
     // Sent live before, replayed now, or withheld: either way not to be sent (again).
     const done = new Set(replay.liveSeqs);
@@ -244,6 +250,7 @@ export async function replayNotifications(
         await auditReplay(deps, reader, connectionId, visible);
         const sendable = new Set(visible.map((notification) => notification.seq));
         for (const notification of fresh) {
+          if (outOfTime()) break;
           if (sendable.has(notification.seq)) {
             if (!(await deps.notifier.toConnection(connectionId, pushedMessage(notification)))) throw new ReplayInterrupted();
             replayed++;
@@ -251,9 +258,9 @@ export async function replayNotifications(
           done.add(notification.seq);
         }
         highest = page.at(-1)?.seq ?? highest;
-        if (page.length < REPLAY_PAGE || replayed >= MAX_REPLAYED_NOTIFICATIONS) break;
+        if (page.length < REPLAY_PAGE || replayed >= MAX_REPLAYED_NOTIFICATIONS || outOfTime()) break;
       }
-      if (replayed >= MAX_REPLAYED_NOTIFICATIONS) {
+      if (replayed >= MAX_REPLAYED_NOTIFICATIONS || outOfTime()) {
         // The rest is for GET /v1/notifications: hand the connection back as it is.
         await abandonReplay(deps.table, connectionId);
         return { type: 'resumed', after, replayed, through, complete: false };

@@ -219,6 +219,29 @@ describe('resume', () => {
     expect(seqsTo(connectionId)).toEqual([3, 1, 2]);
   });
 
+  it('stops replaying before its invocation runs out of time, and hands the connection back', async () => {
+    const person = recipient();
+    const { poster, seqsTo } = recordingPoster();
+    const notifier = createNotifier(table, poster, new Logger());
+    await store(person.userId, 3);
+    const connectionId = await connect(person.userId);
+    let remaining = 20_000;
+    const resumed = await replayNotifications(
+      {
+        table,
+        notifier: { ...notifier, toConnection: async (...args) => ((remaining -= 8_000), notifier.toConnection(...args)) },
+        remainingMs: () => remaining,
+      },
+      connectionId,
+      person,
+      0,
+    );
+    expect(resumed).toMatchObject({ type: 'resumed', complete: false });
+    expect(seqsTo(connectionId).length).toBeLessThan(3);
+    await notifyAbout({ table, notifier, requestId: 'test' }, randomUUID(), [{ recipient: person, message }]);
+    expect(seqsTo(connectionId).at(-1)).toBe(4);
+  });
+
   it('refuses a number beyond the person’s latest, and says when what was missed is no longer all there', async () => {
     const person = recipient();
     const { poster } = recordingPoster();
