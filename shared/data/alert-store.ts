@@ -345,13 +345,12 @@ export async function claimEscalation(table: TableClient, alertId: string, at: s
   return updated && parseAlert(updated);
 }
 
-/** Gives a claim back (the people could not all be told): a retry may claim it at once. */
+/** Gives a claim back (the people could not all be told): not escalated after all, and a retry may claim it at once. */
 export async function releaseEscalation(table: TableClient, alertId: string): Promise<void> {
   await updateIfConditionHolds(table, {
     Key: alertKeys.alert(alertId),
-    UpdateExpression: 'SET escalationClaimedAt = :released',
+    UpdateExpression: 'REMOVE escalated, escalatedAt, escalationClaimedAt',
     ConditionExpression: 'attribute_exists(escalationClaimedAt)',
-    ExpressionAttributeValues: { ':released': 0 },
   });
 }
 

@@ -152,7 +152,7 @@ const MAX_READS_PER_PATIENT = 4;
 
 interface PatientReading {
   alerts: Alert[];
-  /** Where reading stopped before the index ran out: nothing at or below this order key was looked at. */
+  /** Where reading stopped before the index ran out: the order key of the last alert read; nothing below it was. */
   stoppedAt?: string;
 }
 
@@ -197,8 +197,9 @@ export async function listAlerts(deps: AlertServiceDependencies, caller: Caller,
     ...(before ? { before } : {}),
   };
   const readings = await Promise.all(patients.map((patient) => visibleAlertsOf(deps.table, patient, query)));
-  // A patient whose reading stopped early may have alerts just below where it stopped: the page
-  // holds only what is newer than the highest such point, and the next page starts there.
+  // A patient whose reading stopped early may have alerts below where it stopped: the page holds
+  // only what is at or above the highest such point (the alert there was read), and the next
+  // page starts just below it.
   const floor = readings
     .map((reading) => reading.stoppedAt)
     .filter((key) => key !== undefined)
@@ -206,7 +207,7 @@ export async function listAlerts(deps: AlertServiceDependencies, caller: Caller,
     .at(-1);
   const merged = readings
     .flatMap((reading) => reading.alerts)
-    .filter((alert) => floor === undefined || alertKeys.order(alert) > floor)
+    .filter((alert) => floor === undefined || alertKeys.order(alert) >= floor)
     .sort((a, b) => (alertKeys.order(a) < alertKeys.order(b) ? 1 : -1));
   const items = merged.slice(0, limit);
   noteAccessTo(...items.map((alert) => alert.patientId));

@@ -126,6 +126,33 @@ describe('listing alerts (DynamoDB Local)', () => {
       expect(found).toEqual(['sos']);
     }
   });
+
+  it('never loses the alert at which a patient’s reading stopped', async () => {
+    const { clinician, patients, orgId } = await clinicianWithPatients(1);
+    for (let i = 0; i < 12; i++) {
+      // Newest first, the 8th is the one SOS: with limit 1 (two a read), four reads end exactly on it.
+      const position = 12 - i;
+      await openOrRepeatAlert(table, {
+        alertId: randomUUID(),
+        patientId: patients[0]!,
+        orgId,
+        cause: position === 8 ? 'sos' : `heart_rate.high.${i}`,
+        priority: 'high',
+        message: 'm',
+        firstSeenAt: NOW,
+        createdAt: new Date(Date.UTC(2026, 10, 22, 7) + i * 1000).toISOString(),
+      });
+    }
+    const found: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await listAlerts(deps, clinician, { limit: 1, cause: 'sos', ...(cursor ? { cursor } : {}) });
+      found.push(...page.items.map((alert) => alert.cause));
+      cursor = page.nextCursor;
+    } while (cursor && ++pages < 50);
+    expect(found).toEqual(['sos']);
+  });
 });
 
 async function storedCaregiverOf(patientId: string, orgId: string, scopes: ConsentScope[]) {

@@ -75,6 +75,8 @@ describe('escalation (DynamoDB Local)', () => {
     };
     const delivery = recordingAlertDelivery();
     await expect(escalateAlert({ table, notifier: flaky, outsideApp: delivery.outsideApp }, alert.alertId)).rejects.toThrow('throttled');
+    // Nobody could be told: the alert does not say it escalated.
+    expect(await getAlert(table, alert.alertId)).not.toHaveProperty('escalated');
     failing = false;
     expect(await escalateAlert({ table, notifier: flaky, outsideApp: delivery.outsideApp }, alert.alertId)).toBe('escalated');
     expect(pushes.filter((message) => message.type === 'alert.escalated')).toHaveLength(1);
