@@ -17,8 +17,12 @@ import { testTable } from './support/table.ts';
 
 const table = testTable();
 const deps = { table, notifier: recordingNotifier().notifier, cursors: createCursorCodec('integration-secret') };
-let s = 12345;
-const rnd = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+/** A fixed pseudo-random sequence, so a failure repeats. */
+let seed = 12345;
+const rnd = () => {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return seed / 2147483648;
+};
 
 describe('alert list paging (DynamoDB Local)', () => {
   it('pages every alert the caller may see exactly once, newest first, for every filter, page size and kind of caller', async () => {

@@ -229,7 +229,13 @@ describe('resume', () => {
     const resumed = await replayNotifications(
       {
         table,
-        notifier: { ...notifier, toConnection: async (...args) => ((remaining -= 8_000), notifier.toConnection(...args)) },
+        notifier: {
+          ...notifier,
+          toConnection: async (...args) => {
+            remaining -= 8_000;
+            return notifier.toConnection(...args);
+          },
+        },
         remainingMs: () => remaining,
       },
       connectionId,
