@@ -158,9 +158,9 @@ export async function claimLiveDelivery(table: TableClient, connectionId: string
     if (live) return 'live';
     const leftToReplay = await updateIfConditionHolds(table, {
       Key: key,
-      UpdateExpression: 'ADD replayMisses :one',
+      UpdateExpression: 'ADD replayMisses :one, replayMissSeqs :seq',
       ConditionExpression: 'replayingSince >= :stale',
-      ExpressionAttributeValues: { ':one': 1, ':stale': stale },
+      ExpressionAttributeValues: { ':one': 1, ':seq': new Set([seq]), ':stale': stale },
     });
     if (leftToReplay) return 'replaying';
     // Neither: the connection is gone, or a resume began or ended between the two; look again.
@@ -168,12 +168,14 @@ export async function claimLiveDelivery(table: TableClient, connectionId: string
   return 'gone';
 }
 
+const numberSet = z
+  .set(z.number())
+  .optional()
+  .transform((seqs) => new Set(seqs ?? []));
 const ReplayState = z.object({
-  liveSeqs: z
-    .set(z.number())
-    .optional()
-    .transform((seqs) => new Set(seqs ?? [])),
+  liveSeqs: numberSet,
   replayMisses: z.number().int().default(0),
+  replayMissSeqs: numberSet,
 });
 
 /**
@@ -188,7 +190,7 @@ export async function beginReplay(
 ): Promise<{ liveSeqs: ReadonlySet<number>; misses: number } | undefined> {
   const item = await updateIfConditionHolds(table, {
     Key: connectionKeys.connection(connectionId),
-    UpdateExpression: 'SET replayingSince = :now',
+    UpdateExpression: 'SET replayingSince = :now REMOVE replayMissSeqs',
     ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(replayingSince) OR replayingSince < :stale)',
     ExpressionAttributeValues: { ':now': nowMs, ':stale': nowMs - REPLAY_STALE_AFTER_MS },
   });
@@ -206,12 +208,13 @@ export async function abandonReplay(table: TableClient, connectionId: string): P
   });
 }
 
-/** How many pushes were left to the running resume so far. */
-export async function replayMisses(table: TableClient, connectionId: string): Promise<number> {
+/** The pushes left to the running resume so far: how many, and their numbers. */
+export async function replayMisses(table: TableClient, connectionId: string): Promise<{ misses: number; seqs: ReadonlySet<number> }> {
   const { Item } = await table.doc.send(
     new GetCommand({ TableName: table.tableName, Key: connectionKeys.connection(connectionId), ConsistentRead: true }),
   );
-  return ReplayState.parse(Item ?? {}).replayMisses;
+  const state = ReplayState.parse(Item ?? {});
+  return { misses: state.replayMisses, seqs: state.replayMissSeqs };
 }
 
 /**

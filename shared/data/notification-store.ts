@@ -10,7 +10,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { z } from 'zod';
 import { Notification, notificationExpiry } from '../domain/notification.ts';
 import { TABLE_INDEXES } from './table-definition.ts';
-import { isConditionFailure, queryPage, type TableClient } from './table-client.ts';
+import { batchGetAll, isConditionFailure, queryPage, type TableClient } from './table-client.ts';
 import { parseItem } from './table-item.ts';
 
 const SEQ_DIGITS = 16;
@@ -118,17 +118,14 @@ export async function notificationsAfter(table: TableClient, userId: string, aft
   return Items.map(parseNotification);
 }
 
-/** The oldest notification still kept, if any. */
-export async function oldestNotification(table: TableClient, userId: string): Promise<Notification | undefined> {
-  const { Items = [] } = await table.doc.send(
-    new QueryCommand({
-      TableName: table.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': notificationKeys.partition(userId), ':prefix': notificationKeys.sortPrefix },
-      Limit: 1,
-    }),
+/** These of a person's notifications, those still kept, in order (consistent: each was stored before it was named). */
+export async function getNotifications(table: TableClient, userId: string, seqs: readonly number[]): Promise<Notification[]> {
+  const items = await batchGetAll(
+    table,
+    [...new Set(seqs)].map((seq) => notificationKeys.notification(userId, seq)),
+    { consistent: true },
   );
-  return Items[0] ? parseNotification(Items[0]) : undefined;
+  return items.map(parseNotification).sort((a, b) => a.seq - b.seq);
 }
 
 /** How many are unread: the sparse index counted, so expired ones drop out of it by themselves. */

@@ -15,6 +15,7 @@ import { getMembershipsOfMember } from '../data/care-team-store.ts';
 import { abandonReplay, beginReplay, endReplay, replayMisses } from '../data/connection-store.ts';
 import {
   countUnread,
+  getNotifications,
   lastSeq,
   markRead,
   markReadUpTo,
@@ -216,11 +217,13 @@ async function auditReplay(deps: ReplayDependencies, reader: Actor, connectionId
 
 /**
  * Replays to one connection what its user was sent after `after`, in order, then hands the
- * connection back to live pushes. While the replay runs, pushes leave their notification to it
- * (connection-store: claimLiveDelivery); before handing back it checks that none was left since
- * it last looked, and looks again if one was. Notifications the connection was already sent live
- * are skipped, and so are those the reader may no longer see. A replay that cannot finish hands
- * the connection back at once and says so. Answers the `resumed` message, or an error message.
+ * connection back to live pushes. It reads what is stored after `after`; a push made while it
+ * runs leaves its notification to it and names its number on the connection
+ * (connection-store: claimLiveDelivery), and before handing back the replay checks that none
+ * was left since it last looked, fetching exactly those named if one was. Notifications the
+ * connection was already sent live are skipped, and so are those the reader may no longer see.
+ * A replay stopped by its limit, its invocation's time or a failed post hands the connection
+ * back at once and says so. Answers the `resumed` message, or an error message.
  */
 export async function replayNotifications(
   deps: ReplayDependencies,
@@ -235,41 +238,59 @@ export async function replayNotifications(
   const replay = await beginReplay(deps.table, connectionId);
   if (!replay) return { type: 'error', message: 'a resume is already running on this connection' };
   const outOfTime = () => deps.remainingMs !== undefined && deps.remainingMs() < REPLAY_TIME_RESERVE_MS;
+  // Sent live before, replayed now, or withheld: either way not to be sent (again).
+  const done = new Set(replay.liveSeqs);
+  let replayed = 0;
+
+  /** Sends what of `candidates` (in order) the reader may see; false when stopped short by the limit or the time. */
+  const deal = async (candidates: readonly Notification[]): Promise<boolean> => {
+    const visible = new Set((await stillVisible(deps.table, reader, candidates)).map((notification) => notification.seq));
+    const handled: Notification[] = [];
+    let toSend = 0;
+    for (const notification of candidates) {
+      if (visible.has(notification.seq) && replayed + toSend >= MAX_REPLAYED_NOTIFICATIONS) break;
+      if (visible.has(notification.seq)) toSend++;
+      handled.push(notification);
+    }
+    await auditReplay(
+      deps,
+      reader,
+      connectionId,
+      handled.filter((notification) => visible.has(notification.seq)),
+    );
+    for (const notification of handled) {
+      if (visible.has(notification.seq)) {
+        if (outOfTime()) return false;
+        if (!(await deps.notifier.toConnection(connectionId, pushedMessage(notification)))) throw new ReplayInterrupted();
+        replayed++;
+      }
+      done.add(notification.seq);
+    }
+    return handled.length === candidates.length;
+  };
+
   try {
-    // Sent live before, replayed now, or withheld: either way not to be sent (again).
-    const done = new Set(replay.liveSeqs);
+    let complete = true;
+    for (let highest = after; ; ) {
+      const page = await notificationsAfter(deps.table, reader.userId, highest, REPLAY_PAGE);
+      if (!(await deal(page.filter((notification) => !done.has(notification.seq))))) {
+        complete = false;
+        break;
+      }
+      highest = page.at(-1)?.seq ?? highest;
+      if (page.length < REPLAY_PAGE) break;
+    }
     let misses = replay.misses;
-    let replayed = 0;
-    let from = after;
-    for (;;) {
-      let highest = from;
-      for (;;) {
-        const page = await notificationsAfter(deps.table, reader.userId, highest, REPLAY_PAGE);
-        const fresh = page.filter((notification) => !done.has(notification.seq)).slice(0, MAX_REPLAYED_NOTIFICATIONS - replayed);
-        const visible = await stillVisible(deps.table, reader, fresh);
-        await auditReplay(deps, reader, connectionId, visible);
-        const sendable = new Set(visible.map((notification) => notification.seq));
-        for (const notification of fresh) {
-          if (outOfTime()) break;
-          if (sendable.has(notification.seq)) {
-            if (!(await deps.notifier.toConnection(connectionId, pushedMessage(notification)))) throw new ReplayInterrupted();
-            replayed++;
-          }
-          done.add(notification.seq);
-        }
-        highest = page.at(-1)?.seq ?? highest;
-        if (page.length < REPLAY_PAGE || replayed >= MAX_REPLAYED_NOTIFICATIONS || outOfTime()) break;
-      }
-      if (replayed >= MAX_REPLAYED_NOTIFICATIONS || outOfTime()) {
-        // The rest is for GET /v1/notifications: hand the connection back as it is.
-        await abandonReplay(deps.table, connectionId);
-        return { type: 'resumed', after, replayed, through, complete: false };
-      }
-      if (await endReplay(deps.table, connectionId, misses)) break;
-      misses = await replayMisses(deps.table, connectionId);
-      // A push numbered below one already replayed may have been stored after the last look:
-      // look again from the first number above `after` not yet dealt with.
-      from = firstUnsent(done, after, highest);
+    while (complete && !(await endReplay(deps.table, connectionId, misses))) {
+      const left = await replayMisses(deps.table, connectionId);
+      misses = left.misses;
+      const pending = [...left.seqs].filter((seq) => seq > after && !done.has(seq));
+      complete = await deal(await getNotifications(deps.table, reader.userId, pending));
+    }
+    if (!complete) {
+      // The rest is for GET /v1/notifications, or another resume: hand the connection back as it is.
+      await abandonReplay(deps.table, connectionId);
+      return { type: 'resumed', after, replayed, through, complete: false };
     }
     return { type: 'resumed', after, replayed, through, complete: allDone(done, after, through) };
   } catch (error) {
@@ -279,12 +300,6 @@ export async function replayNotifications(
     }
     throw error;
   }
-}
-
-/** The number to look after next: just below the first one above `after` not yet dealt with. */
-function firstUnsent(done: ReadonlySet<number>, after: number, highest: number): number {
-  for (let seq = after + 1; seq <= highest; seq++) if (!done.has(seq)) return seq - 1;
-  return highest;
 }
 
 function allDone(done: ReadonlySet<number>, after: number, through: number): boolean {
