@@ -5,12 +5,12 @@
 //   notification  pk NOTIFICATIONS#<userId>  sk N#<seq, 16 digits>
 //                 gsi1pk NOTIFICATIONS#<userId>#UNREAD  gsi1sk <seq, 16 digits>   (while unread: a sparse index)
 // Notifications expire (expiresAt) after the retention time; so do their unread index entries,
-// which is why the unread count is counted, not kept in a counter that would drift.
+// which is why the unread are counted, not kept in a counter that would drift.
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { Notification, notificationExpiry } from '../domain/notification.ts';
 import { TABLE_INDEXES } from './table-definition.ts';
-import { batchGetAll, isConditionFailure, queryPage, type TableClient } from './table-client.ts';
+import { batchGetAll, isConditionFailure, queryAll, queryPage, type TableClient } from './table-client.ts';
 import { parseItem } from './table-item.ts';
 
 const SEQ_DIGITS = 16;
@@ -128,25 +128,15 @@ export async function getNotifications(table: TableClient, userId: string, seqs:
   return items.map(parseNotification).sort((a, b) => a.seq - b.seq);
 }
 
-/** How many are unread: the sparse index counted, so expired ones drop out of it by themselves. */
-export async function countUnread(table: TableClient, userId: string): Promise<number> {
-  let count = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await table.doc.send(
-      new QueryCommand({
-        TableName: table.tableName,
-        IndexName: TABLE_INDEXES.gsi1.indexName,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': notificationKeys.unread(userId) },
-        Select: 'COUNT',
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    count += page.Count ?? 0;
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return count;
+/** Every unread notification of a person, newest first: the sparse index read whole (expired ones drop out of it by themselves). */
+export async function listUnread(table: TableClient, userId: string): Promise<Notification[]> {
+  const items = await queryAll(table, {
+    IndexName: TABLE_INDEXES.gsi1.indexName,
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': notificationKeys.unread(userId) },
+    ScanIndexForward: false,
+  });
+  return items.map(parseNotification);
 }
 
 /** Marks one notification read; false when it was read already or does not exist. */

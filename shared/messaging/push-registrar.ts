@@ -1,6 +1,6 @@
 // Mobile push devices: a device token from the app becomes an SNS platform endpoint of the
 // deployment's platform application for its service (APNs or FCM), which pushes then target.
-import { CreatePlatformEndpointCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreatePlatformEndpointCommand, InvalidParameterException, SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
 import { ENV, optionalEnv } from '../config/env.ts';
 import { type PushPlatform, PushPlatform as PushPlatformName } from '../domain/user.ts';
@@ -9,22 +9,28 @@ import { type PushPlatform, PushPlatform as PushPlatformName } from '../domain/u
 export const PushApplications = z.partialRecord(PushPlatformName, z.string().startsWith('arn:'));
 export type PushApplications = z.infer<typeof PushApplications>;
 
+/** A registered device, or why there is none: no application for the service, or a token it refused. */
+export type PushRegistration = { endpointArn: string } | { refused: 'no-application' | 'token' };
+
 export interface PushRegistrar {
-  /** The endpoint ARN for the token, or undefined when the deployment has no application for `platform`. */
-  register(platform: PushPlatform, token: string, userId: string): Promise<string | undefined>;
+  register(platform: PushPlatform, token: string): Promise<PushRegistration>;
 }
 
 export function createPushRegistrar(sns: SNSClient, applications: PushApplications): PushRegistrar {
   return {
-    async register(platform, token, userId) {
+    async register(platform, token) {
       const application = applications[platform];
-      if (application === undefined) return undefined;
-      // SNS answers the same endpoint for a token registered again, so re-registering is harmless.
-      const { EndpointArn } = await sns.send(
-        new CreatePlatformEndpointCommand({ PlatformApplicationArn: application, Token: token, CustomUserData: userId }),
-      );
-      if (!EndpointArn) throw new Error('SNS created a platform endpoint without an ARN');
-      return EndpointArn;
+      if (application === undefined) return { refused: 'no-application' };
+      try {
+        // No attributes: SNS answers the same endpoint for a token registered again, also when two
+        // accounts share one phone (each then hears of their own alerts on it).
+        const { EndpointArn } = await sns.send(new CreatePlatformEndpointCommand({ PlatformApplicationArn: application, Token: token }));
+        if (!EndpointArn) throw new Error('SNS created a platform endpoint without an ARN');
+        return { endpointArn: EndpointArn };
+      } catch (error) {
+        if (error instanceof InvalidParameterException) return { refused: 'token' };
+        throw error;
+      }
     },
   };
 }

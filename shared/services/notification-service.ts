@@ -14,9 +14,9 @@ import { writeAuditEntries } from '../data/audit-store.ts';
 import { getMembershipsOfMember } from '../data/care-team-store.ts';
 import { abandonReplay, beginReplay, endReplay, replayMisses } from '../data/connection-store.ts';
 import {
-  countUnread,
   getNotifications,
   lastSeq,
+  listUnread,
   markRead,
   markReadUpTo,
   nextSeq,
@@ -137,8 +137,13 @@ export async function listNotifications(deps: NotificationDependencies, caller: 
   };
 }
 
+/** The caller's unread notifications that they may still see (as the list shows them). */
+async function countVisibleUnread(table: TableClient, caller: Caller): Promise<number> {
+  return (await stillVisible(table, caller, await listUnread(table, caller.userId))).length;
+}
+
 export async function unreadCount(deps: Pick<NotificationDependencies, 'table'>, caller: Caller) {
-  const [unread, last] = await Promise.all([countUnread(deps.table, caller.userId), lastSeq(deps.table, caller.userId)]);
+  const [unread, last] = await Promise.all([countVisibleUnread(deps.table, caller), lastSeq(deps.table, caller.userId)]);
   return { unread, lastSeq: last };
 }
 
@@ -155,7 +160,7 @@ export async function markNotificationsRead(
     'upToSeq' in request
       ? await markReadUpTo(deps.table, caller.userId, request.upToSeq, at)
       : await markRead(deps.table, caller.userId, request.seqs, at);
-  return { marked, unread: await countUnread(deps.table, caller.userId) };
+  return { marked, unread: await countVisibleUnread(deps.table, caller) };
 }
 
 /** The patient a notification is about. */

@@ -229,14 +229,15 @@ async function applyRoleChange(deps: UserServiceDependencies, caller: Caller, us
 }
 
 /** The device a push token names, registered as a platform endpoint; a 400 when the deployment cannot push there. */
-async function pushDevice(deps: UserEditDependencies, userId: string, push: NotifyRequest['push']): Promise<NotifyChange['push']> {
+async function pushDevice(deps: UserEditDependencies, push: NotifyRequest['push']): Promise<NotifyChange['push']> {
   if (push === undefined || push === null) return push;
-  const endpointArn = await deps.pushDevices.register(push.platform, push.token, userId);
-  if (endpointArn === undefined) {
-    const message = `this deployment has no ${push.platform} push application; use email or sms`;
-    throw new ValidationError(message, [{ path: 'body.notify.push.platform', message }]);
-  }
-  return { platform: push.platform, endpointArn };
+  const registration = await deps.pushDevices.register(push.platform, push.token);
+  if ('endpointArn' in registration) return { platform: push.platform, endpointArn: registration.endpointArn };
+  const [field, message] =
+    registration.refused === 'no-application'
+      ? ['platform', `this deployment has no ${push.platform} push application; use email or sms`]
+      : ['token', `the ${push.platform} push service refused this device token`];
+  throw new ValidationError(message, [{ path: `body.notify.push.${field}`, message }]);
 }
 
 export async function updateUserAs(deps: UserEditDependencies, caller: Caller, userId: string, changes: UserChanges): Promise<PublicUser> {
@@ -245,7 +246,7 @@ export async function updateUserAs(deps: UserEditDependencies, caller: Caller, u
   // Where someone is reached outside the app is theirs alone to say.
   if (notify !== undefined && caller.userId !== userId) throw new ForbiddenError('only the user sets how they are notified');
   if (role !== undefined) await applyRoleChange(deps, caller, user, role);
-  const notifyChange = notify && { ...notify, push: await pushDevice(deps, userId, notify.push) };
+  const notifyChange = notify && { ...notify, push: await pushDevice(deps, notify.push) };
   const updated = await updateProfile(deps.table, userId, {
     ...profile,
     ...(notifyChange === undefined ? {} : { notify: mergeNotifyPreferences(user.notify, notifyChange) }),

@@ -9,8 +9,8 @@ import type { NotificationMessage, ServerMessage } from '../../shared/api/websoc
 import type { Actor } from '../../shared/audit/audit-entries.ts';
 import { beginReplay, claimLiveDelivery, endReplay, putConnection, replayMisses } from '../../shared/data/connection-store.ts';
 import {
-  countUnread,
   lastSeq,
+  listUnread,
   markRead,
   markReadUpTo,
   nextSeq,
@@ -20,7 +20,9 @@ import {
 } from '../../shared/data/notification-store.ts';
 import type { TableClient } from '../../shared/data/table-client.ts';
 import { type ConnectionPoster, createNotifier } from '../../shared/realtime/connection-notifier.ts';
-import { notifyAbout, replayNotifications } from '../../shared/services/notification-service.ts';
+import { listNotifications, notifyAbout, replayNotifications, unreadCount } from '../../shared/services/notification-service.ts';
+import { createCursorCodec } from '../../shared/data/paging-cursor.ts';
+import { storedClinician, storedPatient } from './support/people.ts';
 import { testTable } from './support/table.ts';
 
 const table = testTable();
@@ -57,14 +59,37 @@ describe('notification store', () => {
     expect((await notificationsAfter(table, userId, 0, 100)).map((item) => item.seq)).toEqual([1, 2, 3, 4, 5]);
     expect((await notificationsAfter(table, userId, 3, 100)).map((item) => item.seq)).toEqual([4, 5]);
 
-    expect(await countUnread(table, userId)).toBe(5);
+    expect((await listUnread(table, userId)).map((item) => item.seq)).toEqual([5, 4, 3, 2, 1]);
     expect(await markRead(table, userId, [2, 2, 9], at)).toBe(1);
     expect(await markRead(table, userId, [2], at)).toBe(0);
     expect((await queryNotifications(table, userId, { unread: true, limit: 10 })).items.map((item) => item.seq)).toEqual([5, 4, 3, 1]);
     expect(await markReadUpTo(table, userId, 4, at)).toBe(3);
-    expect(await countUnread(table, userId)).toBe(1);
+    expect((await listUnread(table, userId)).map((item) => item.seq)).toEqual([5]);
     expect((await queryNotifications(table, userId, { unread: false, limit: 1 })).items[0]).toMatchObject({ seq: 5 });
     expect((await queryNotifications(table, userId, { unread: false, limit: 5 })).items[1]).toMatchObject({ seq: 4, readAt: at });
+  });
+});
+
+describe('notifications of a patient no longer the reader’s', () => {
+  it('are neither listed (pages still complete) nor counted unread', async () => {
+    const reader = await storedClinician(table);
+    const mine = (await storedPatient(table, { orgId: reader.orgId, primaryClinicianId: reader.userId })).userId;
+    const former = randomUUID();
+    for (let index = 1; index <= 9; index++) {
+      const seq = await nextSeq(table, reader.userId);
+      const patientId = index % 3 === 0 ? mine : former;
+      await putNotification(table, { userId: reader.userId, seq, createdAt: at, message: { ...message(seq), patientId } });
+    }
+    const deps = { table, cursors: createCursorCodec('integration-secret') };
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listNotifications(deps, reader, { limit: 2, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.items.map((item) => item.seq));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([9, 6, 3]);
+    expect(await unreadCount(deps, reader)).toEqual({ unread: 3, lastSeq: 9 });
   });
 });
 
