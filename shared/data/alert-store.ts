@@ -15,6 +15,7 @@ import { Id } from '../domain/identifiers.ts';
 import { TABLE_INDEXES } from './table-definition.ts';
 import { type TableClient, transactWriteIfConditionsHold, updateIfConditionHolds } from './table-client.ts';
 import { parseItem } from './table-item.ts';
+import { sortKeyCondition } from './time-ordered-range.ts';
 
 export const alertKeys = {
   alert: (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' }),
@@ -272,18 +273,8 @@ export interface PatientAlertPage {
 export async function readPatientAlerts(table: TableClient, patientId: string, query: PatientAlertQuery): Promise<PatientAlertPage> {
   const index = query.status ? TABLE_INDEXES.gsi2 : TABLE_INDEXES.gsi1;
   const partition = query.status ? alertKeys.ofPatientByStatus(patientId, query.status) : alertKeys.ofPatient(patientId);
-  // The sort key is `<createdAt>#<alertId>`: `to#` sorts above every alert raised before `to`.
-  const upper = [query.before, query.to === undefined ? undefined : `${query.to}#`].filter((key) => key !== undefined).sort()[0];
-  const lower = query.from;
-  if (upper !== undefined && lower !== undefined && lower >= upper) return { alerts: [] };
-  const range =
-    upper !== undefined && lower !== undefined
-      ? ' AND #sk BETWEEN :lower AND :upper'
-      : upper !== undefined
-        ? ' AND #sk < :upper'
-        : lower !== undefined
-          ? ' AND #sk >= :lower'
-          : '';
+  const range = sortKeyCondition(query);
+  if (range.empty) return { alerts: [] };
   const filters = [
     query.cause === undefined ? undefined : 'cause = :cause',
     query.priority === undefined ? undefined : 'priority = :priority',
@@ -292,14 +283,12 @@ export async function readPatientAlerts(table: TableClient, patientId: string, q
     new QueryCommand({
       TableName: table.tableName,
       IndexName: index.indexName,
-      KeyConditionExpression: `#pk = :pk${range}`,
+      KeyConditionExpression: `#pk = :pk${range.condition}`,
       ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
-      ExpressionAttributeNames: { '#pk': index.partitionKey, ...(range ? { '#sk': index.sortKey } : {}) },
+      ExpressionAttributeNames: { '#pk': index.partitionKey, ...(range.condition ? { '#sk': index.sortKey } : {}) },
       ExpressionAttributeValues: {
         ':pk': partition,
-        // BETWEEN is inclusive: the upper bound steps just below `before`/`to#`.
-        ...(upper === undefined ? {} : { ':upper': lower === undefined ? upper : justBelow(upper) }),
-        ...(lower === undefined ? {} : { ':lower': lower }),
+        ...range.values,
         ...(query.cause === undefined ? {} : { ':cause': query.cause }),
         ...(query.priority === undefined ? {} : { ':priority': query.priority }),
       },
@@ -314,12 +303,6 @@ export async function readPatientAlerts(table: TableClient, patientId: string, q
 /** Up to `limit` of a patient's alerts, newest first (without cause or priority filters, exactly that many when there are). */
 export async function queryPatientAlerts(table: TableClient, patientId: string, query: PatientAlertQuery): Promise<Alert[]> {
   return (await readPatientAlerts(table, patientId, query)).alerts;
-}
-
-/** The greatest string that sorts below `key` closely enough for an inclusive upper bound. */
-function justBelow(key: string): string {
-  const last = key.charCodeAt(key.length - 1);
-  return `${key.slice(0, -1)}${String.fromCharCode(last - 1)}\uffff`;
 }
 
 /**
