@@ -99,8 +99,8 @@ export const HTTP_FUNCTIONS = {
   },
   ecg: {
     entry: 'functions/ecg/handler.ts',
-    description: 'ECG recordings and chunk upload',
-    access: { table: 'readWrite', sendEcgChunks: true, storesRawEcg: true },
+    description: 'ECG recordings: upload, status and the recordings of a patient',
+    access: { table: 'readWrite', sendEcgChunks: true, storesRawEcg: true, mintsCursors: true },
   },
 } as const satisfies Record<string, FunctionDefinition>;
 

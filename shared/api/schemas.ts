@@ -431,6 +431,19 @@ export const ChunkAccepted = z
   .meta({ id: 'ChunkAccepted' });
 
 export const Recording = z.strictObject(RecordingEntity.omit({ orgId: true }).shape).meta({ id: 'Recording' });
+export const RecordingListQuery = z
+  .strictObject({
+    from: AlertListTime.optional().meta({
+      description: 'ISO 8601 with an offset; recordings begun from `from` (inclusive) to `to` (exclusive)',
+    }),
+    to: AlertListTime.optional(),
+    ...PageQuery,
+  })
+  .refine((query) => query.from === undefined || query.to === undefined || Date.parse(query.from) <= Date.parse(query.to), {
+    message: 'must not be after to',
+    path: ['from'],
+  });
+export const RecordingPage = z.strictObject({ items: z.array(Recording), nextCursor: z.string().optional() }).meta({ id: 'RecordingPage' });
 
 export const PatientParams = z.strictObject({ patientId: Id });
 export const PatientMetricParams = z.strictObject({ patientId: Id, metric: MetricName });

@@ -30,6 +30,7 @@ import {
 import { TABLE_INDEXES } from './table-definition.ts';
 import { isConditionFailure, queryAll, type TableClient, transactWriteIfConditionsHold, updateIfConditionHolds } from './table-client.ts';
 import { parseItem } from './table-item.ts';
+import { sortKeyCondition, type TimeOrderedRange } from './time-ordered-range.ts';
 
 export interface AnalysisState<Engine, Rules> {
   nextSeq: number;
@@ -64,7 +65,7 @@ export async function createRecording(table: TableClient, recording: Recording):
       Item: {
         ...ecgKeys.recording(recording.recordingId),
         gsi1pk: ecgKeys.ofPatient(recording.patientId),
-        gsi1sk: `${recording.createdAt}#${recording.recordingId}`,
+        gsi1sk: recordingOrder(recording),
         gsi2pk: ecgKeys.shardOf(recording.recordingId),
         gsi2sk: ecgKeys.idleOrder(recording.createdAt, recording.recordingId),
         type: 'recording',
@@ -73,6 +74,35 @@ export async function createRecording(table: TableClient, recording: Recording):
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
+}
+
+export const recordingOrder = (recording: Pick<Recording, 'createdAt' | 'recordingId'>) =>
+  `${recording.createdAt}#${recording.recordingId}`;
+
+/** One page of a patient's recordings, newest first, within the range; `lastRead` when the index may hold more. */
+export async function queryPatientRecordings(
+  table: TableClient,
+  patientId: string,
+  query: TimeOrderedRange & { limit: number },
+): Promise<{ recordings: Recording[]; lastRead?: string }> {
+  const range = sortKeyCondition(query);
+  if (range.empty) return { recordings: [] };
+  const { Items = [], LastEvaluatedKey } = await table.doc.send(
+    new QueryCommand({
+      TableName: table.tableName,
+      IndexName: TABLE_INDEXES.gsi1.indexName,
+      KeyConditionExpression: `#pk = :pk${range.condition}`,
+      ExpressionAttributeNames: {
+        '#pk': TABLE_INDEXES.gsi1.partitionKey,
+        ...(range.condition ? { '#sk': TABLE_INDEXES.gsi1.sortKey } : {}),
+      },
+      ExpressionAttributeValues: { ':pk': ecgKeys.ofPatient(patientId), ...range.values },
+      ScanIndexForward: false,
+      Limit: query.limit,
+    }),
+  );
+  const lastRead = LastEvaluatedKey?.[TABLE_INDEXES.gsi1.sortKey];
+  return { recordings: Items.map(parseRecording), ...(typeof lastRead === 'string' ? { lastRead } : {}) };
 }
 
 /**

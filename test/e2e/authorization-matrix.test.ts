@@ -263,6 +263,20 @@ const MATRIX: Row[] = [
     expect: signedIn(200),
   },
   {
+    route: 'GET /v1/patients/{patientId}/ecg',
+    request: (world) => ({ path: patientPath(world, '/ecg') }),
+    // Admins see people, not ECG; a caregiver the patient shared nothing with may not see it either.
+    expect: only({
+      clinician: 200,
+      otherClinician: 404,
+      outsider: 404,
+      patient: 200,
+      otherPatient: 404,
+      caregiver: 200,
+      unsharedCaregiver: 403,
+    }),
+  },
+  {
     route: 'POST /v1/patients/{patientId}/ecg',
     request: (world) => ({ path: patientPath(world, '/ecg'), body: { sampleRateHz: 250, lead: 'II' } }),
     expect: uploadRoute(201),

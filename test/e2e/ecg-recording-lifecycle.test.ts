@@ -101,3 +101,34 @@ describe('a recording that will never complete', () => {
     expect(data?.status).toBe('recording');
   });
 });
+
+describe("a patient's recordings", () => {
+  it('lists them newest first with status and findings, paged, within a time range', async () => {
+    const before = new Date().toISOString();
+    const ids: string[] = [];
+    for (let index = 0; index < 3; index++) ids.push(await start());
+    await upload(ids[0]!, 0);
+    await asPatient.POST('/v1/ecg/{recordingId}/complete', { params: { path: { recordingId: ids[0]! } } });
+    const analyzed = await finalFindings(ids[0]!);
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await asPatient.GET('/v1/patients/{patientId}/ecg', {
+        params: { path: { patientId: patient.user.userId }, query: { from: before, limit: '2', ...(cursor ? { cursor } : {}) } },
+      });
+      expect(page.response.status).toBe(200);
+      seen.push(...(page.data?.items.map((recording) => recording.recordingId) ?? []));
+      cursor = page.data?.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...ids].reverse());
+    const list = await asPatient.GET('/v1/patients/{patientId}/ecg', {
+      params: { path: { patientId: patient.user.userId }, query: { from: before } },
+    });
+    expect(list.data?.items.at(-1)).toMatchObject({ recordingId: ids[0], status: 'analyzed', findings: analyzed.findings });
+    const none = await asPatient.GET('/v1/patients/{patientId}/ecg', {
+      params: { path: { patientId: patient.user.userId }, query: { to: before } },
+    });
+    expect(none.data?.items.map((recording) => recording.recordingId)).not.toContain(ids[0]);
+  });
+});

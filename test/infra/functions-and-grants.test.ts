@@ -213,7 +213,7 @@ describe('cursor secret', () => {
   it.each(minters)(
     '%s, which mints cursors, gets the secret resolved from Secrets Manager at deploy time, never in the template',
     (name) => {
-      expect(minters).toEqual(['users', 'patients', 'vitals', 'audit', 'alerts', 'notifications']);
+      expect(minters).toEqual(['users', 'patients', 'vitals', 'audit', 'alerts', 'notifications', 'ecg']);
       const value = JSON.stringify(vigil.environmentOf(name)[ENV.cursorSecret]);
       expect(value).toContain('{{resolve:secretsmanager:');
       expect(referencedIds(vigil.environmentOf(name)[ENV.cursorSecret])).toHaveLength(1);

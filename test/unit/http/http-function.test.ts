@@ -30,6 +30,7 @@ function ecgFunction(callers: Record<string, Caller>) {
       },
       'POST /v1/ecg/{recordingId}/complete': notCalled,
       'POST /v1/ecg/{recordingId}/cancel': notCalled,
+      'GET /v1/patients/{patientId}/ecg': notCalled,
       'GET /v1/ecg/{recordingId}': notCalled,
     },
     { loadCaller: async (sub) => (callers[sub] ? { ...callers[sub], disabled: false } : undefined), writeAudit: async () => undefined },
@@ -215,6 +216,7 @@ describe('audit trail', () => {
         },
         'POST /v1/ecg/{recordingId}/complete': notCalled,
         'POST /v1/ecg/{recordingId}/cancel': notCalled,
+        'GET /v1/patients/{patientId}/ecg': notCalled,
         'GET /v1/ecg/{recordingId}': notCalled,
       },
       {
