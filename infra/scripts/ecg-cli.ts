@@ -1,16 +1,19 @@
 // ECG reference-data tool: detect beats, score them against annotations, classify rhythm.
-//   npm run -s ecg -- detect <record> [--channel N]
-//   npm run -s ecg -- eval <record> [--channel N]
-//   npm run -s ecg -- rhythm <record> [--channel N]
-// <record> is a WFDB record path without extension (a .hea next to its signal files).
+//   npm run -s ecg -- detect <record>... [--channel N]
+//   npm run -s ecg -- eval <record>... [--channel N]
+//   npm run -s ecg -- rhythm <record>... [--channel N]
+// <record> is a WFDB record path without extension (a .hea next to its signal files). Many
+// records are screened in one process, one line each (JSON for detect and rhythm, with its
+// `record`); a record that cannot be read is reported on stderr and the rest go on (exit 1).
 import { analyzeRecording } from '../../shared/ecg/ecg-stream.ts';
 import { measureRrIrregularity } from '../../shared/ecg/rhythm-classifier.ts';
 import { matchBeats, matchToleranceSamples } from '../../shared/ecg/beat-matching.ts';
 import { loadWfdbBeatSamples, loadWfdbChannel } from '../../shared/ecg/wfdb/wfdb-record-loader.ts';
 
-const USAGE = 'usage: ecg <detect|eval|rhythm> <record-path-without-extension> [--channel N]';
+const USAGE = 'usage: ecg <detect|eval|rhythm> <record-path-without-extension>... [--channel N]';
+const COMMANDS = ['detect', 'eval', 'rhythm'];
 
-function parseArgs(argv: string[]): { command: string; record: string; channel: number } {
+function parseArgs(argv: string[]): { command: string; records: string[]; channel: number } {
   const positional: string[] = [];
   let channel = 0;
   for (let i = 0; i < argv.length; i++) {
@@ -22,47 +25,51 @@ function parseArgs(argv: string[]): { command: string; record: string; channel: 
         throw new Error(`--channel needs a non-negative integer, got ${String(value)}`);
     } else positional.push(arg);
   }
-  const [command, record] = positional;
-  if (command === undefined || record === undefined || positional.length > 2) throw new Error(USAGE);
-  return { command, record, channel };
+  const [command, ...records] = positional;
+  if (command === undefined || !COMMANDS.includes(command) || records.length === 0) throw new Error(USAGE);
+  return { command, records, channel };
 }
 
-function main(): void {
-  const { command, record, channel } = parseArgs(process.argv.slice(2));
+/** The line one record gets. */
+function report(command: string, record: string, channel: number): string {
   const signal = loadWfdbChannel(record, channel);
   const fs = signal.sampleRateHz;
   const analysis = analyzeRecording(signal.microvolts, fs);
   switch (command) {
     case 'detect':
-      process.stdout.write(`${JSON.stringify({ fs, peaks: analysis.beats })}\n`);
-      return;
+      return `${JSON.stringify({ record, fs, peaks: analysis.beats })}\n`;
     case 'eval': {
       const match = matchBeats(loadWfdbBeatSamples(record), analysis.beats, matchToleranceSamples(fs));
       const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
-      process.stdout.write(
-        `record ${record} channel ${channel}\nSe ${pct(match.sensitivity)}  +P ${pct(match.positivePredictivity)}  TP ${match.truePositives}  FP ${match.falsePositives}  FN ${match.falseNegatives}\n`,
-      );
-      return;
+      return `record ${record} channel ${channel}\nSe ${pct(match.sensitivity)}  +P ${pct(match.positivePredictivity)}  TP ${match.truePositives}  FP ${match.falsePositives}  FN ${match.falseNegatives}\n`;
     }
-    case 'rhythm': {
+    default: {
       const { summary } = analysis;
-      process.stdout.write(
-        `${JSON.stringify({
-          rhythm: summary.rhythm === 'unknown' ? 'other' : summary.rhythm,
-          beatCount: summary.beatCount,
-          analyzedSeconds: summary.analyzedSeconds,
-          unusableSeconds: summary.unusableSeconds,
-          heartRate: summary.heartRate,
-          hrv: summary.hrv,
-          irregularity: measureRrIrregularity(analysis.rrIntervalsMs),
-          rhythmSeconds: summary.rhythmSeconds,
-          flags: summary.flags,
-        })}\n`,
-      );
-      return;
+      return `${JSON.stringify({
+        record,
+        rhythm: summary.rhythm === 'unknown' ? 'other' : summary.rhythm,
+        beatCount: summary.beatCount,
+        analyzedSeconds: summary.analyzedSeconds,
+        unusableSeconds: summary.unusableSeconds,
+        heartRate: summary.heartRate,
+        hrv: summary.hrv,
+        irregularity: measureRrIrregularity(analysis.rrIntervalsMs),
+        rhythmSeconds: summary.rhythmSeconds,
+        flags: summary.flags,
+      })}\n`;
     }
-    default:
-      throw new Error(USAGE);
+  }
+}
+
+function main(): void {
+  const { command, records, channel } = parseArgs(process.argv.slice(2));
+  for (const record of records) {
+    try {
+      process.stdout.write(report(command, record, channel));
+    } catch (error) {
+      process.stderr.write(`${record}: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    }
   }
 }
 

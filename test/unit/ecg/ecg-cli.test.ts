@@ -35,6 +35,29 @@ describe('ecg CLI', () => {
     expect(output.irregularity.normalizedMedianSuccessiveDifference).toBeGreaterThan(0);
   });
 
+  it('screens many records in one process, one JSON line each with its record, going on past one it cannot read', () => {
+    const records = [fixtureCincRecord('A00001'), `${fixtureCincRecord('A00001')}-missing`, fixtureCincRecord('A00009')];
+    let stdout = '';
+    let stderr = '';
+    try {
+      execFileSync(NODE, ['infra/scripts/ecg-cli.ts', 'rhythm', ...records], { cwd: REPO, encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      ({ stdout, stderr } = error as { stdout: string; stderr: string });
+    }
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { record: string; rhythm: string });
+    expect(lines.map((line) => line.record)).toEqual([records[0], records[2]]);
+    expect(stderr).toContain(`${records[1]}:`);
+    const detected = cli('detect', records[0]!, records[2]!)
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { record: string; fs: number; peaks: number[] });
+    expect(detected.map((line) => line.record)).toEqual([records[0], records[2]]);
+    expect(detected.every((line) => line.peaks.length > 10)).toBe(true);
+  });
+
   it('fails with a message for a channel the record does not have', () => {
     expect(() =>
       execFileSync(NODE, ['infra/scripts/ecg-cli.ts', 'detect', fixtureCincRecord('A00001'), '--channel', '3'], {
