@@ -149,19 +149,28 @@ export async function claimLiveDelivery(table: TableClient, connectionId: string
   const key = connectionKeys.connection(connectionId);
   const stale = nowMs - REPLAY_STALE_AFTER_MS;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const live = await updateIfConditionHolds(table, {
-      Key: key,
-      UpdateExpression: 'ADD liveSeqs :seq',
-      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(replayingSince) OR replayingSince < :stale)',
-      ExpressionAttributeValues: { ':seq': new Set([seq]), ':stale': stale },
-    });
+    const live = await updateIfConditionHolds(
+      table,
+      {
+        Key: key,
+        UpdateExpression: 'ADD liveSeqs :seq',
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(replayingSince) OR replayingSince < :stale)',
+        ExpressionAttributeValues: { ':seq': new Set([seq]), ':stale': stale },
+      },
+      // Not the item back: liveSeqs grows with every push for the connection's life.
+      'NONE',
+    );
     if (live) return 'live';
-    const leftToReplay = await updateIfConditionHolds(table, {
-      Key: key,
-      UpdateExpression: 'ADD replayMisses :one, replayMissSeqs :seq',
-      ConditionExpression: 'replayingSince >= :stale',
-      ExpressionAttributeValues: { ':one': 1, ':seq': new Set([seq]), ':stale': stale },
-    });
+    const leftToReplay = await updateIfConditionHolds(
+      table,
+      {
+        Key: key,
+        UpdateExpression: 'ADD replayMisses :one, replayMissSeqs :seq',
+        ConditionExpression: 'replayingSince >= :stale',
+        ExpressionAttributeValues: { ':one': 1, ':seq': new Set([seq]), ':stale': stale },
+      },
+      'NONE',
+    );
     if (leftToReplay) return 'replaying';
     // Neither: the connection is gone, or a resume began or ended between the two; look again.
   }

@@ -87,9 +87,11 @@ export async function transactWriteIfConditionsHold(table: TableClient, items: T
 export async function updateIfConditionHolds(
   table: TableClient,
   input: Omit<UpdateCommandInput, 'TableName' | 'ReturnValues'>,
+  /** NONE when the caller only needs to know that it held (the answer is then an empty object). */
+  returnValues: 'ALL_NEW' | 'NONE' = 'ALL_NEW',
 ): Promise<Record<string, unknown> | undefined> {
   try {
-    const { Attributes } = await table.doc.send(new UpdateCommand({ ...input, TableName: table.tableName, ReturnValues: 'ALL_NEW' }));
+    const { Attributes } = await table.doc.send(new UpdateCommand({ ...input, TableName: table.tableName, ReturnValues: returnValues }));
     return Attributes ?? {};
   } catch (error) {
     if (isConditionFailure(error)) return undefined;
