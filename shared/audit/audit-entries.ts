@@ -50,6 +50,8 @@ export interface PushFacts {
   objectId?: string;
   requestId: string;
   at: string;
+  /** How the message went: pushed as it happened, or replayed to a resuming connection. */
+  via?: 'push' | 'resume';
 }
 
 /** One entry per recipient of a push of a patient's data. */
@@ -60,7 +62,7 @@ export function pushEntries(facts: PushFacts): AuditEntry[] {
     at: facts.at,
     actorId: recipient.userId,
     actorRole: recipient.role,
-    action: `WS push ${facts.messageType}`,
+    action: `WS ${facts.via ?? 'push'} ${facts.messageType}`,
     patientId: facts.patientId,
     ...(facts.objectId === undefined ? {} : { objectId: facts.objectId }),
     outcome: 200,

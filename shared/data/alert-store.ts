@@ -85,12 +85,18 @@ export async function openOrRepeatAlert(table: TableClient, draft: AlertDraft): 
   throw new Error(`alert for cause ${draft.cause} kept changing under us; retry`);
 }
 
+/** The id of the open alert of (patient, cause), read from its guard; undefined when none is open. */
+async function openAlertId(table: TableClient, patientId: string, cause: string): Promise<string | undefined> {
+  const { Item: guard } = await table.doc.send(
+    new GetCommand({ TableName: table.tableName, Key: alertKeys.openCause(patientId, cause), ConsistentRead: true }),
+  );
+  return guard && guardedAlertId(guard);
+}
+
 /** Counts a repeat on the open alert of the draft's cause; undefined when there is none any more. */
 async function repeatOpenAlert(table: TableClient, draft: AlertDraft): Promise<Alert | undefined> {
-  const { Item: guard } = await table.doc.send(
-    new GetCommand({ TableName: table.tableName, Key: alertKeys.openCause(draft.patientId, draft.cause), ConsistentRead: true }),
-  );
-  if (!guard) return undefined;
+  const alertId = await openAlertId(table, draft.patientId, draft.cause);
+  if (alertId === undefined) return undefined;
   // What a repeat brings that is newer than the alert's: the last value, and for an SOS who called and from where.
   const latest = {
     ...(draft.firstValue === undefined ? {} : { lastValue: draft.firstValue }),
@@ -98,7 +104,7 @@ async function repeatOpenAlert(table: TableClient, draft: AlertDraft): Promise<A
     ...(draft.raisedBy === undefined ? {} : { raisedBy: draft.raisedBy }),
   };
   const updated = await updateIfConditionHolds(table, {
-    Key: alertKeys.alert(guardedAlertId(guard)),
+    Key: alertKeys.alert(alertId),
     UpdateExpression: [
       'SET #count = #count + :one, lastSeenAt = :seen, message = :message',
       ...Object.keys(latest).map((field) => `#${field} = :${field}`),
@@ -124,12 +130,10 @@ async function repeatOpenAlert(table: TableClient, draft: AlertDraft): Promise<A
 
 /** The open alert of (patient, cause), if there is one. */
 export async function getOpenAlert(table: TableClient, patientId: string, cause: string): Promise<Alert | undefined> {
-  const { Item: guard } = await table.doc.send(
-    new GetCommand({ TableName: table.tableName, Key: alertKeys.openCause(patientId, cause), ConsistentRead: true }),
-  );
-  if (!guard) return undefined;
+  const alertId = await openAlertId(table, patientId, cause);
+  if (alertId === undefined) return undefined;
   const { Item } = await table.doc.send(
-    new GetCommand({ TableName: table.tableName, Key: alertKeys.alert(guardedAlertId(guard)), ConsistentRead: true }),
+    new GetCommand({ TableName: table.tableName, Key: alertKeys.alert(alertId), ConsistentRead: true }),
   );
   return Item ? parseAlert(Item) : undefined;
 }
@@ -330,20 +334,28 @@ export async function claimEscalation(table: TableClient, alertId: string, at: s
 
 /** Gives a claim back (the people could not all be told): not escalated after all, and a retry may claim it at once. */
 export async function releaseEscalation(table: TableClient, alertId: string): Promise<void> {
-  await updateIfConditionHolds(table, {
-    Key: alertKeys.alert(alertId),
-    UpdateExpression: 'REMOVE escalated, escalatedAt, escalationClaimedAt',
-    ConditionExpression: 'attribute_exists(escalationClaimedAt)',
-  });
+  await updateIfConditionHolds(
+    table,
+    {
+      Key: alertKeys.alert(alertId),
+      UpdateExpression: 'REMOVE escalated, escalatedAt, escalationClaimedAt',
+      ConditionExpression: 'attribute_exists(escalationClaimedAt)',
+    },
+    'NONE',
+  );
 }
 
 /** Everyone was told: the escalation is final and never runs again. */
 export async function completeEscalation(table: TableClient, alertId: string): Promise<void> {
-  await updateIfConditionHolds(table, {
-    Key: alertKeys.alert(alertId),
-    UpdateExpression: 'REMOVE escalationClaimedAt',
-    ConditionExpression: 'attribute_exists(pk)',
-  });
+  await updateIfConditionHolds(
+    table,
+    {
+      Key: alertKeys.alert(alertId),
+      UpdateExpression: 'REMOVE escalationClaimedAt',
+      ConditionExpression: 'attribute_exists(pk)',
+    },
+    'NONE',
+  );
 }
 
 /** Adds a note; undefined when the alert is gone or holds the most notes it may. */

@@ -6,11 +6,11 @@
 //   subscription  pk PATIENT#<patientId>  sk SUBSCRIBER#<connectionId>    (connections watching a patient)
 // Every item carries expiresAt: API Gateway closes any connection after two hours, so a
 // record whose $disconnect was lost still disappears.
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { Connection } from '../domain/connection.ts';
 import { TABLE_INDEXES } from './table-definition.ts';
-import { batchWriteAll, isConditionFailure, type TableClient, updateIfConditionHolds } from './table-client.ts';
+import { batchWriteAll, type TableClient, updateIfConditionHolds } from './table-client.ts';
 import { parseItem } from './table-item.ts';
 
 /** API Gateway's hard limit on a connection's life, plus a margin for clock skew. */
@@ -88,21 +88,18 @@ export async function addSubscriptions(
   patientIds: string[],
   nowMs = Date.now(),
 ): Promise<boolean> {
-  try {
-    await table.doc.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: connectionKeys.connection(connection.connectionId),
-        UpdateExpression: 'ADD subscriptions :patients',
-        // Not on a connection that $disconnect already removed: that would bring it back.
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':patients': new Set(patientIds) },
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  const subscribed = await updateIfConditionHolds(
+    table,
+    {
+      Key: connectionKeys.connection(connection.connectionId),
+      UpdateExpression: 'ADD subscriptions :patients',
+      // Not on a connection that $disconnect already removed: that would bring it back.
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':patients': new Set(patientIds) },
+    },
+    'NONE',
+  );
+  if (!subscribed) return false;
   await batchWriteAll(
     table,
     patientIds.map((patientId) => ({
@@ -210,11 +207,15 @@ export async function beginReplay(
 
 /** Ends a resume that could not finish, whatever was left to it: pushes go live again at once. */
 export async function abandonReplay(table: TableClient, connectionId: string): Promise<void> {
-  await updateIfConditionHolds(table, {
-    Key: connectionKeys.connection(connectionId),
-    UpdateExpression: 'REMOVE replayingSince',
-    ConditionExpression: 'attribute_exists(pk)',
-  });
+  await updateIfConditionHolds(
+    table,
+    {
+      Key: connectionKeys.connection(connectionId),
+      UpdateExpression: 'REMOVE replayingSince',
+      ConditionExpression: 'attribute_exists(pk)',
+    },
+    'NONE',
+  );
 }
 
 /** The pushes left to the running resume so far: how many, and their numbers. */
@@ -231,19 +232,15 @@ export async function replayMisses(table: TableClient, connectionId: string): Pr
  * look once more (false). A connection gone meanwhile ends it too.
  */
 export async function endReplay(table: TableClient, connectionId: string, misses: number): Promise<boolean> {
-  try {
-    await table.doc.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: connectionKeys.connection(connectionId),
-        UpdateExpression: 'REMOVE replayingSince',
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(replayMisses) OR replayMisses = :misses)',
-        ExpressionAttributeValues: { ':misses': misses },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    return (await getConnection(table, connectionId)) === undefined;
-  }
+  const ended = await updateIfConditionHolds(
+    table,
+    {
+      Key: connectionKeys.connection(connectionId),
+      UpdateExpression: 'REMOVE replayingSince',
+      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(replayMisses) OR replayMisses = :misses)',
+      ExpressionAttributeValues: { ':misses': misses },
+    },
+    'NONE',
+  );
+  return ended !== undefined || (await getConnection(table, connectionId)) === undefined;
 }

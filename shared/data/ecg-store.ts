@@ -16,7 +16,7 @@
 // the scheduled closer find recordings that went quiet, and recordings whose closing wake-up
 // was lost, without a scan.
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
   type ChunkAnalysisRecord,
@@ -28,7 +28,7 @@ import {
   type RecordingFindings,
 } from '../domain/ecg-recording.ts';
 import { TABLE_INDEXES } from './table-definition.ts';
-import { isConditionFailure, queryAll, type TableClient, transactWriteIfConditionsHold, updateIfConditionHolds } from './table-client.ts';
+import { queryAll, type TableClient, transactWriteIfConditionsHold, updateIfConditionHolds } from './table-client.ts';
 import { parseItem } from './table-item.ts';
 import { sortKeyCondition, type TimeOrderedRange } from './time-ordered-range.ts';
 
@@ -205,19 +205,16 @@ export async function putChunk(
 
 /** maxSeq only grows; a lower seq fails the condition, which is the point. */
 async function raiseMaxSeq(table: TableClient, recordingId: string, seq: number): Promise<void> {
-  try {
-    await table.doc.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: ecgKeys.recording(recordingId),
-        UpdateExpression: 'SET maxSeq = :seq',
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(maxSeq) OR maxSeq < :seq)',
-        ExpressionAttributeValues: { ':seq': seq },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+  await updateIfConditionHolds(
+    table,
+    {
+      Key: ecgKeys.recording(recordingId),
+      UpdateExpression: 'SET maxSeq = :seq',
+      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(maxSeq) OR maxSeq < :seq)',
+      ExpressionAttributeValues: { ':seq': seq },
+    },
+    'NONE',
+  );
 }
 
 /** A stored chunk with its samples decoded; undefined once it is gone (never sent, or expired). */

@@ -10,18 +10,19 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { z } from 'zod';
 import { Notification, notificationExpiry } from '../domain/notification.ts';
 import { TABLE_INDEXES } from './table-definition.ts';
-import { batchGetAll, isConditionFailure, queryAll, queryPage, type TableClient } from './table-client.ts';
+import { batchGetAll, queryAll, queryPage, type TableClient, updateIfConditionHolds } from './table-client.ts';
 import { parseItem } from './table-item.ts';
 
 const SEQ_DIGITS = 16;
 const padded = (seq: number) => String(seq).padStart(SEQ_DIGITS, '0');
 
+const partition = (userId: string) => `NOTIFICATIONS#${userId}`;
+
 export const notificationKeys = {
-  partition: (userId: string) => `NOTIFICATIONS#${userId}`,
-  counter: (userId: string) => ({ pk: `NOTIFICATIONS#${userId}`, sk: 'SEQ' }),
-  notification: (userId: string, seq: number) => ({ pk: `NOTIFICATIONS#${userId}`, sk: `N#${padded(seq)}` }),
-  unread: (userId: string) => `NOTIFICATIONS#${userId}#UNREAD`,
-  sortPrefix: 'N#',
+  partition,
+  counter: (userId: string) => ({ pk: partition(userId), sk: 'SEQ' }),
+  notification: (userId: string, seq: number) => ({ pk: partition(userId), sk: `N#${padded(seq)}` }),
+  unread: (userId: string) => `${partition(userId)}#UNREAD`,
 };
 
 const parseNotification = (item: Record<string, unknown>) => parseItem('notification', Notification, item);
@@ -141,21 +142,17 @@ export async function listUnread(table: TableClient, userId: string): Promise<No
 
 /** Marks one notification read; false when it was read already or does not exist. */
 async function markOneRead(table: TableClient, userId: string, seq: number, at: string): Promise<boolean> {
-  try {
-    await table.doc.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: notificationKeys.notification(userId, seq),
-        UpdateExpression: 'SET readAt = :at REMOVE gsi1pk, gsi1sk',
-        ConditionExpression: 'attribute_exists(gsi1pk)',
-        ExpressionAttributeValues: { ':at': at },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  const marked = await updateIfConditionHolds(
+    table,
+    {
+      Key: notificationKeys.notification(userId, seq),
+      UpdateExpression: 'SET readAt = :at REMOVE gsi1pk, gsi1sk',
+      ConditionExpression: 'attribute_exists(gsi1pk)',
+      ExpressionAttributeValues: { ':at': at },
+    },
+    'NONE',
+  );
+  return marked !== undefined;
 }
 
 /** Marks these read; answers how many were unread. */

@@ -3,8 +3,7 @@
 //
 // Key layout
 //   window  pk RATE#<name>#<subject>  sk <window start, epoch seconds>  → calls, expiresAt (the window's end)
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, type TableClient } from './table-client.ts';
+import { type TableClient, updateIfConditionHolds } from './table-client.ts';
 
 export interface RateLimit {
   calls: number;
@@ -24,19 +23,15 @@ export async function takeFromRateLimit(
   nowMs: number,
 ): Promise<boolean> {
   const windowStart = Math.floor(nowMs / 1000 / limit.perSeconds) * limit.perSeconds;
-  try {
-    await table.doc.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: rateLimitKeys.window(name, subject, windowStart),
-        UpdateExpression: 'ADD calls :one SET expiresAt = :end',
-        ConditionExpression: 'attribute_not_exists(calls) OR calls < :most',
-        ExpressionAttributeValues: { ':one': 1, ':end': windowStart + limit.perSeconds, ':most': limit.calls },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  const taken = await updateIfConditionHolds(
+    table,
+    {
+      Key: rateLimitKeys.window(name, subject, windowStart),
+      UpdateExpression: 'ADD calls :one SET expiresAt = :end',
+      ConditionExpression: 'attribute_not_exists(calls) OR calls < :most',
+      ExpressionAttributeValues: { ':one': 1, ':end': windowStart + limit.perSeconds, ':most': limit.calls },
+    },
+    'NONE',
+  );
+  return taken !== undefined;
 }

@@ -55,17 +55,12 @@ export async function notifyAbout(
 ): Promise<Array<{ recipient: Actor; seq: number; message: NotificationMessage }>> {
   if (notifications.length === 0) return [];
   const at = (deps.now?.() ?? new Date()).toISOString();
-  const byType = new Map<string, Actor[]>();
-  for (const { recipient, message } of notifications) {
-    const type = message(0).type;
-    byType.set(type, [...(byType.get(type) ?? []), recipient]);
-  }
   const audited = writeAuditEntries(
     deps.table,
-    [...byType].flatMap(([messageType, recipients]) =>
+    notifications.flatMap(({ recipient, message }) =>
       pushEntries({
-        recipients,
-        messageType,
+        recipients: [recipient],
+        messageType: message(0).type,
         patientId,
         ...(objectId === undefined ? {} : { objectId }),
         requestId: deps.requestId ?? 'unknown',
@@ -212,10 +207,7 @@ async function auditReplay(deps: ReplayDependencies, reader: Actor, connectionId
   await writeAuditEntries(
     deps.table,
     [...groups.values()].flatMap(({ patientId, type }) =>
-      pushEntries({ recipients: [reader], messageType: type, patientId, requestId: connectionId, at }).map((entry) => ({
-        ...entry,
-        action: `WS resume ${type}`,
-      })),
+      pushEntries({ recipients: [reader], messageType: type, patientId, requestId: connectionId, at, via: 'resume' }),
     ),
   );
 }

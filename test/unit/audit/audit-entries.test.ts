@@ -123,6 +123,12 @@ describe('pushEntries', () => {
     expectValidEntries([entry]);
   });
 
+  it('names a replay to a resuming connection as such', () => {
+    const [entry] = pushEntries({ ...push, messageType: 'alert.created', recipients: [clinician], via: 'resume' });
+    expect(entry?.action).toBe('WS resume alert.created');
+    expectValidEntries([entry]);
+  });
+
   it("records each recipient's own organisation", () => {
     const elsewhere: Actor = { userId: randomUUID(), orgId: randomUUID(), role: 'clinician' };
     const entries = pushEntries({ ...push, recipients: [clinician, elsewhere] });
