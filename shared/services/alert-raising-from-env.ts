@@ -5,7 +5,7 @@ import { tableClientFromEnv } from '../data/table-client.ts';
 import { escalationSchedulerFromEnv } from '../messaging/escalation-scheduler.ts';
 import { outsideAppSenderFromEnv } from '../messaging/outside-app-sender.ts';
 import { connectionPosterFromEnv, createNotifier } from '../realtime/connection-notifier.ts';
-import type { AlertRaisingDependencies } from './alert-service.ts';
+import type { AlertDeliveryDependencies, AlertRaisingDependencies } from './alert-service.ts';
 
 type Invocation = { logger: Logger; requestId: string };
 
@@ -15,7 +15,7 @@ export function alertRaisingFromEnv(invocation: Invocation): AlertRaisingDepende
 }
 
 /** Telling people about alerts: pushes with stored notifications, and messages outside the app. */
-export function alertDeliveryFromEnv({ logger, requestId }: Invocation): Omit<AlertRaisingDependencies, 'escalations'> {
+export function alertDeliveryFromEnv({ logger, requestId }: Invocation): AlertDeliveryDependencies {
   const table = tableClientFromEnv();
   return {
     table,

@@ -31,10 +31,9 @@ import type { CursorCodec } from '../data/paging-cursor.ts';
 import type { TableClient } from '../data/table-client.ts';
 import { getUser } from '../data/user-store.ts';
 import type { EscalationScheduler } from '../messaging/escalation-scheduler.ts';
-import type { OutsideAppSender } from '../messaging/outside-app-sender.ts';
 import type { Notifier } from '../realtime/connection-notifier.ts';
 import { notifyCareTeam } from './care-team-push.ts';
-import { deliverOutsideApp } from './outside-app-delivery.ts';
+import { deliverOutsideApp, type OutsideAppDependencies } from './outside-app-delivery.ts';
 import { requirePatientAccess } from './patient-access-check.ts';
 
 export interface AlertServiceDependencies {
@@ -45,12 +44,14 @@ export interface AlertServiceDependencies {
   now?: () => Date;
 }
 
-/** What raising an alert needs: besides telling the care team, arranging escalation and messages outside the app. */
-export interface AlertRaisingDependencies extends Pick<AlertServiceDependencies, 'table' | 'notifier' | 'now' | 'requestId'> {
+/** What telling people about an alert needs: pushes with stored notifications, and messages outside the app. */
+export interface AlertDeliveryDependencies
+  extends Pick<AlertServiceDependencies, 'table' | 'notifier' | 'now' | 'requestId'>,
+    OutsideAppDependencies {}
+
+/** What raising an alert needs: besides telling people, arranging its escalation. */
+export interface AlertRaisingDependencies extends AlertDeliveryDependencies {
   escalations: EscalationScheduler;
-  outsideApp: OutsideAppSender;
-  /** Told of a message outside the app that could not be sent. */
-  onOutsideAppFailure?: (channel: string, error: unknown) => void;
 }
 
 export type PublicAlert = Omit<Alert, 'orgId'>;
@@ -106,7 +107,7 @@ export async function raiseAlert(deps: AlertRaisingDependencies, input: RaiseAle
   ]);
   if (created && alert.priority === 'high') {
     await deliverOutsideApp(
-      { table: deps.table, sender: deps.outsideApp, ...(deps.onOutsideAppFailure ? { onFailure: deps.onOutsideAppFailure } : {}) },
+      deps,
       told.map(({ recipient }) => recipient.userId),
       'alert',
     );

@@ -8,20 +8,11 @@ import { claimEscalation, completeEscalation, getAlert, releaseEscalation } from
 import { listCareTeam } from '../data/care-team-store.ts';
 import type { TableClient } from '../data/table-client.ts';
 import { listUsersByRole } from '../data/user-store.ts';
-import type { OutsideAppSender } from '../messaging/outside-app-sender.ts';
-import type { Notifier } from '../realtime/connection-notifier.ts';
-import { alertViewFor } from './alert-service.ts';
+import { type AlertDeliveryDependencies, alertViewFor } from './alert-service.ts';
 import { notifyAbout } from './notification-service.ts';
 import { deliverOutsideApp } from './outside-app-delivery.ts';
 
-export interface EscalationDependencies {
-  table: TableClient;
-  notifier: Notifier;
-  outsideApp: OutsideAppSender;
-  requestId?: string;
-  now?: () => Date;
-  onOutsideAppFailure?: (channel: string, error: unknown) => void;
-}
+export type EscalationDependencies = AlertDeliveryDependencies;
 
 /** A schedule may fire a moment before the instant it names; that is still on time. */
 const EARLY_FIRING_TOLERANCE_MS = 5_000;
@@ -46,8 +37,8 @@ async function escalationAudience(table: TableClient, alert: Alert): Promise<Act
 }
 
 /**
- * Escalates the alert if it is still due: claims it, tells everyone, then marks it escalated. A
- * failure gives the claim back and throws, so the invocation's retry tells them again (some
+ * Escalates the alert if it is still due: claims it (which marks it escalated), tells everyone,
+ * then completes the claim. A failure gives the claim back and throws, so the invocation's retry tells them again (some
  * may hear twice; nobody is left out).
  */
 export async function escalateAlert(deps: EscalationDependencies, alertId: string): Promise<EscalationOutcome> {
@@ -80,7 +71,7 @@ export async function escalateAlert(deps: EscalationDependencies, alertId: strin
       escalated.alertId,
     );
     await deliverOutsideApp(
-      { table: deps.table, sender: deps.outsideApp, ...(deps.onOutsideAppFailure ? { onFailure: deps.onOutsideAppFailure } : {}) },
+      deps,
       audience.map((recipient) => recipient.userId),
       'escalation',
     );

@@ -27,9 +27,9 @@ export const OUTSIDE_APP_SUBJECT = 'Vigil: high-priority alert';
 
 export interface OutsideAppDependencies {
   table: TableClient;
-  sender: OutsideAppSender;
+  outsideApp: OutsideAppSender;
   /** Told of each message that could not be sent; the in-app notification stands regardless. */
-  onFailure?: (channel: 'email' | 'sms' | 'push', error: unknown) => void;
+  onOutsideAppFailure?: (channel: 'email' | 'sms' | 'push', error: unknown) => void;
 }
 
 function messagesFor(user: User, reason: OutsideAppReason, sender: OutsideAppSender) {
@@ -49,13 +49,13 @@ export async function deliverOutsideApp(
 ): Promise<number> {
   if (userIds.length === 0) return 0;
   const users = (await getUsers(deps.table, [...new Set(userIds)])).filter((user) => user.disabledAt === undefined);
-  const messages = users.flatMap((user) => messagesFor(user, reason, deps.sender));
+  const messages = users.flatMap((user) => messagesFor(user, reason, deps.outsideApp));
   const sent = await Promise.all(
     messages.map(({ channel, send }) =>
       send().then(
         () => true,
         (error: unknown) => {
-          deps.onFailure?.(channel, error);
+          deps.onOutsideAppFailure?.(channel, error);
           return false;
         },
       ),
