@@ -1,13 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import { EscalationEvent } from '../../shared/messaging/escalation-scheduler.ts';
 import { alertDeliveryFromEnv } from '../../shared/services/alert-raising-from-env.ts';
 import { escalateAlert } from '../../shared/services/escalation-service.ts';
 
 const logger = new Logger({ serviceName: 'vigil-alert-escalator' });
-
-/** What an escalation schedule sends (shared/messaging/escalation-scheduler.ts). */
-const EscalationEvent = z.object({ alertId: z.uuid() });
 
 /** Invoked by an alert's one-time EventBridge schedule when its escalation time comes. */
 export const handler = async (event: unknown, context: Context): Promise<{ outcome: string }> => {

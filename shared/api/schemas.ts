@@ -3,7 +3,7 @@
 // implementation is typed by its response schema, and the OpenAPI document is generated from
 // them (every schema with an id becomes a named component).
 import { z } from 'zod';
-import { ALERT_NOTE_MAX_LENGTH, Alert as AlertEntity, AlertStatus } from '../domain/alert.ts';
+import { ALERT_NOTE_MAX_LENGTH, Alert as AlertEntity, AlertStatus, LOCATION_BOUNDS } from '../domain/alert.ts';
 import { AuditEntry as AuditEntryEntity } from '../domain/audit-entry.ts';
 import { CareTeamRole } from '../domain/care-team.ts';
 import { Device as DeviceEntity, DeviceChanges as DeviceChangesEntity, NewDevice as NewDeviceEntity } from '../domain/device.ts';
@@ -341,13 +341,23 @@ export const LatestVitals = z
   .meta({ id: 'LatestVitals' });
 
 /** Within the years a stored key can hold: an offset must not carry the instant past 9999 or before 0001. */
-const AlertListTime = Timestamp.refine(
+const ListTime = Timestamp.refine(
   (time) => {
     const year = new Date(time).getUTCFullYear();
     return year >= 1 && year <= 9999;
   },
   { message: 'must be between the years 0001 and 9999 in UTC' },
-).meta({ description: 'ISO 8601 with an offset; alerts raised from `from` (inclusive) to `to` (exclusive)' });
+);
+
+/** The bounds of a list's time range: `from` inclusive, `to` exclusive. */
+const listTime = (what: string) =>
+  ListTime.meta({ description: `ISO 8601 with an offset; ${what} from \`from\` (inclusive) to \`to\` (exclusive)` });
+
+/** A time range must not end before it begins. */
+const fromNotAfterTo = (query: { from?: string | undefined; to?: string | undefined }) =>
+  query.from === undefined || query.to === undefined || Date.parse(query.from) <= Date.parse(query.to);
+const FROM_AFTER_TO = { message: 'must not be after to', path: ['from'] };
+
 export const AlertListQuery = z
   .strictObject({
     status: AlertStatus.optional(),
@@ -358,14 +368,11 @@ export const AlertListQuery = z
       .optional()
       .meta({ description: 'one cause: heart_rate.high, spo2.low, ecg.pause, ecg.irregular_rhythm, device.battery_low, sos …' }),
     priority: Priority.optional(),
-    from: AlertListTime.optional(),
-    to: AlertListTime.optional(),
+    from: listTime('alerts raised').optional(),
+    to: listTime('alerts raised').optional(),
     ...PageQuery,
   })
-  .refine((query) => query.from === undefined || query.to === undefined || Date.parse(query.from) <= Date.parse(query.to), {
-    message: 'must not be after to',
-    path: ['from'],
-  });
+  .refine(fromNotAfterTo, FROM_AFTER_TO);
 export const AlertNoteRequest = z
   .strictObject({
     text: multiLineText(ALERT_NOTE_MAX_LENGTH).meta({ description: `at most ${ALERT_NOTE_MAX_LENGTH} characters; line breaks kept` }),
@@ -376,9 +383,9 @@ export const SosRequest = z
   .strictObject({
     location: z
       .strictObject({
-        lat: boundedDecimal({ min: -90, max: 90, places: 7 }),
-        lon: boundedDecimal({ min: -180, max: 180, places: 7 }),
-        accuracyM: boundedDecimal({ min: 0, max: 100_000, places: 1 }).meta({
+        lat: boundedDecimal({ ...LOCATION_BOUNDS.lat, places: 7 }),
+        lon: boundedDecimal({ ...LOCATION_BOUNDS.lon, places: 7 }),
+        accuracyM: boundedDecimal({ ...LOCATION_BOUNDS.accuracyM, places: 1 }).meta({
           description: "the phone's own estimate of its error, in metres",
         }),
       })
@@ -432,17 +439,8 @@ export const ChunkAccepted = z
 
 export const Recording = z.strictObject(RecordingEntity.omit({ orgId: true }).shape).meta({ id: 'Recording' });
 export const RecordingListQuery = z
-  .strictObject({
-    from: AlertListTime.optional().meta({
-      description: 'ISO 8601 with an offset; recordings begun from `from` (inclusive) to `to` (exclusive)',
-    }),
-    to: AlertListTime.optional(),
-    ...PageQuery,
-  })
-  .refine((query) => query.from === undefined || query.to === undefined || Date.parse(query.from) <= Date.parse(query.to), {
-    message: 'must not be after to',
-    path: ['from'],
-  });
+  .strictObject({ from: listTime('recordings begun').optional(), to: listTime('recordings begun').optional(), ...PageQuery })
+  .refine(fromNotAfterTo, FROM_AFTER_TO);
 export const RecordingPage = z.strictObject({ items: z.array(Recording), nextCursor: z.string().optional() }).meta({ id: 'RecordingPage' });
 
 export const PatientParams = z.strictObject({ patientId: Id });

@@ -20,10 +20,16 @@ export const AlertNote = z.object({
 export type AlertNote = z.infer<typeof AlertNote>;
 
 /** Where a phone says it is (WGS 84), with its own estimate of how far off that may be. */
+export const LOCATION_BOUNDS = {
+  lat: { min: -90, max: 90 },
+  lon: { min: -180, max: 180 },
+  accuracyM: { min: 0, max: 100_000 },
+} as const;
+
 export const Location = z.object({
-  lat: z.number().min(-90).max(90),
-  lon: z.number().min(-180).max(180),
-  accuracyM: z.number().min(0).max(100_000),
+  lat: z.number().min(LOCATION_BOUNDS.lat.min).max(LOCATION_BOUNDS.lat.max),
+  lon: z.number().min(LOCATION_BOUNDS.lon.min).max(LOCATION_BOUNDS.lon.max),
+  accuracyM: z.number().min(LOCATION_BOUNDS.accuracyM.min).max(LOCATION_BOUNDS.accuracyM.max),
 });
 export type Location = z.infer<typeof Location>;
 

@@ -3,6 +3,9 @@ import { z } from 'zod';
 
 export const Timestamp = z.iso.datetime({ offset: true });
 
+/** A timestamp with any offset, as the UTC form keys are stored in (`…Z`, milliseconds), so it compares as text. */
+export const utcIso = (time: string | undefined) => (time === undefined ? undefined : new Date(time).toISOString());
+
 /** How far ahead of the server's clock a device's measurement time may be (clock skew). */
 export const MAX_FUTURE_SKEW_SECONDS = 300;
 

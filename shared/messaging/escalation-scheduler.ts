@@ -2,7 +2,9 @@
 // alert, which invokes the escalator with the alert's id when its time comes and then deletes
 // itself. Acknowledging does not need to cancel it: the escalator looks at the alert first.
 import { ConflictException, CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { z } from 'zod';
 import { ENV, requireEnv } from '../config/env.ts';
+import { Id } from '../domain/identifiers.ts';
 
 export interface EscalationScheduler {
   /** Arranges for the escalator to look at the alert at `at`; arranging it twice is harmless. */
@@ -10,9 +12,8 @@ export interface EscalationScheduler {
 }
 
 /** What the escalator is invoked with. */
-export interface EscalationEvent {
-  alertId: string;
-}
+export const EscalationEvent = z.object({ alertId: Id });
+export type EscalationEvent = z.infer<typeof EscalationEvent>;
 
 export interface EscalationTarget {
   /** The schedule group the escalations live in. */

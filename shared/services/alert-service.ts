@@ -10,6 +10,7 @@ import { alertNeed, type ConsentScope, consentCovers } from '../domain/consent.t
 import { ConflictError, DomainError, NotFoundError } from '../domain/errors.ts';
 import { escalationTime } from '../domain/escalation.ts';
 import { PAGE_LIMITS } from '../domain/paging.ts';
+import { utcIso } from '../domain/time.ts';
 import { MANAGE, READ_ANY, readingOf } from '../domain/patient-access.ts';
 import type { Role } from '../domain/roles.ts';
 import type { Priority } from '../domain/thresholds.ts';
@@ -174,8 +175,6 @@ async function visibleAlertsOf(table: TableClient, patient: VisiblePatient, quer
   }
 }
 
-const isoOrUndefined = (time: string | undefined) => (time === undefined ? undefined : new Date(time).toISOString());
-
 /**
  * Newest first across all patients the caller may see, within their consent: each patient's
  * index is read from the cursor position down and the pages are merged. The cursor is bound to
@@ -183,8 +182,8 @@ const isoOrUndefined = (time: string | undefined) => (time === undefined ? undef
  */
 export async function listAlerts(deps: AlertServiceDependencies, caller: Caller, request: AlertListRequest) {
   const limit = request.limit ?? PAGE_LIMITS.default;
-  const from = isoOrUndefined(request.from);
-  const to = isoOrUndefined(request.to);
+  const from = utcIso(request.from);
+  const to = utcIso(request.to);
   const scope = ['alerts', caller.userId, request.status, request.patientId, request.cause, request.priority, from, to].join('|');
   const before = request.cursor ? deps.cursors.decode(request.cursor, scope) : undefined;
   const patients = await patientsVisibleTo(deps, caller, request.patientId);

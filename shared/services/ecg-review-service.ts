@@ -3,6 +3,7 @@
 import type { Caller } from '../domain/caller.ts';
 import { ECG_NEED } from '../domain/consent.ts';
 import { PAGE_LIMITS } from '../domain/paging.ts';
+import { utcIso } from '../domain/time.ts';
 import { readingOf } from '../domain/patient-access.ts';
 import { queryPatientRecordings } from '../data/ecg-store.ts';
 import type { CursorCodec } from '../data/paging-cursor.ts';
@@ -22,13 +23,11 @@ export interface RecordingListRequest {
   cursor?: string;
 }
 
-const isoOrUndefined = (time: string | undefined) => (time === undefined ? undefined : new Date(time).toISOString());
-
 /** A patient's recordings, newest first (by when they began to arrive), with status and findings. */
 export async function listRecordingsOf(deps: EcgReviewDependencies, caller: Caller, patientId: string, request: RecordingListRequest) {
   await requirePatientAccess(deps.table, caller, patientId, readingOf(ECG_NEED));
-  const from = isoOrUndefined(request.from);
-  const to = isoOrUndefined(request.to);
+  const from = utcIso(request.from);
+  const to = utcIso(request.to);
   const scope = ['recordings', caller.userId, patientId, from, to].join('|');
   const before = request.cursor === undefined ? undefined : deps.cursors.decode(request.cursor, scope);
   const page = await queryPatientRecordings(deps.table, patientId, { from, to, before, limit: request.limit ?? PAGE_LIMITS.default });
